@@ -1,0 +1,5 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  var summary = document.querySelector('[data-error-summary]')
+  if (summary) summary.focus()
+})()

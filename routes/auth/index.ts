@@ -1,0 +1,56 @@
+import { Router, type RequestHandler } from 'express'
+import Joi from 'joi'
+import type { Authorize } from '../../server/middleware/authorize'
+import { signIn, signOut } from '../../server/middleware/authentication'
+import { requestContext } from '../../server/middleware/requestContext'
+import type { Services } from '../../server/services'
+import { text, translateErrors, validate } from '../../server/validation'
+import { localPathOr } from '../localPath'
+
+const signInSchema = Joi.object({
+  username: text(100).required(),
+  password: Joi.string().max(200).required(),
+  returnTo: Joi.string().allow('').max(500),
+})
+
+const NOTICES = new Set(['expired', 'signedOut', 'passwordChanged'])
+
+export function authRoutes(services: Services, authorize: Authorize, signInLimiter: RequestHandler): Router {
+  const router = Router()
+
+  router.get('/sign-in', authorize('session.signIn'), (req, res) => {
+    if (req.user) return res.redirect(303, '/')
+    const notice = typeof req.query.notice === 'string' && NOTICES.has(req.query.notice) ? req.query.notice : null
+    res.render('pages/auth/sign-in', { values: {}, errors: {}, failure: null, notice, returnTo: localPathOr(req.query.returnTo, '') })
+  })
+
+  router.post('/sign-in', signInLimiter, authorize('session.signIn'), async (req, res) => {
+    const t = res.locals.t
+    const form = validate(signInSchema, req.body)
+    const returnTo = localPathOr(req.body?.returnTo, '/')
+    if (!form.ok) {
+      return res.status(400).render('pages/auth/sign-in', { values: { username: form.values.username }, errors: translateErrors(form.errors, t), failure: null, notice: null, returnTo })
+    }
+    const result = await services.users.authenticate(form.value.username, form.value.password, requestContext(req))
+    if (!result.ok) {
+      return res.status(401).render('pages/auth/sign-in', {
+        values: { username: form.value.username },
+        errors: {},
+        failure: result.reason,
+        lockedUntil: result.lockedUntil ?? null,
+        notice: null,
+        returnTo,
+      })
+    }
+    await signIn(req, result.user, services.clock.now().getTime())
+    res.redirect(303, result.user.mustChangePassword ? '/account/password' : returnTo)
+  })
+
+  router.post('/sign-out', authorize('session.signOut'), async (req, res) => {
+    await services.audit.record(requestContext(req), { action: 'signOut', category: 'account', regionId: req.user?.regionId ?? null, target: { type: 'user', id: req.user!.id } })
+    await signOut(req)
+    res.redirect(303, '/sign-in?notice=signedOut')
+  })
+
+  return router
+}

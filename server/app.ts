@@ -1,0 +1,88 @@
+import path from 'node:path'
+import express from 'express'
+import type pg from 'pg'
+import type { Logger } from 'pino'
+import { rateLimit } from 'express-rate-limit'
+import type { Config } from './config'
+import { publicDir, projectRoot, viewsDir } from './paths'
+import type { Services } from './services'
+import { requestLogging } from './middleware/requestLogging'
+import { cspNonce, securityHeaders } from './middleware/security'
+import { sessionMiddleware } from './middleware/session'
+import { configurePassport, currentUser, passwordChangeGate, policyForViews } from './middleware/authentication'
+import { locale } from './middleware/locale'
+import { csrfProtection } from './middleware/csrf'
+import { authorizer } from './middleware/authorize'
+import { errorHandler, notFound } from './middleware/errors'
+import { healthRoutes } from '../routes/health'
+import { authRoutes } from '../routes/auth'
+import { languageRoutes } from '../routes/language'
+import { homeRoutes } from '../routes/home'
+import { accountRoutes } from '../routes/account'
+import { adminUserRoutes } from '../routes/admin/users'
+import { adminRegionRoutes } from '../routes/admin/regions'
+import { delegationRoutes } from '../routes/delegations'
+import { auditRoutes } from '../routes/audit'
+
+export interface AppOptions {
+  config: Config
+  logger: Logger
+  sessionPool: pg.Pool
+}
+
+/** The life of a request, top to bottom. */
+export function createApp(services: Services, { config, logger, sessionPool }: AppOptions): express.Express {
+  const app = express()
+  app.set('trust proxy', config.trustProxy)
+  app.disable('x-powered-by')
+  app.set('view engine', 'ejs')
+  app.set('views', viewsDir)
+  app.set('view cache', config.env === 'production')
+
+  const authorize = authorizer(services.audit)
+
+  app.use(requestLogging(logger))
+  app.use(healthRoutes(services, authorize))
+
+  app.use(cspNonce)
+  app.use(securityHeaders(config.env === 'production'))
+  app.use('/assets/bootstrap', express.static(path.join(projectRoot, 'node_modules', 'bootstrap', 'dist'), { index: false, maxAge: '7d' }))
+  app.use('/assets', express.static(publicDir, { index: false, maxAge: '1d' }))
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }))
+
+  app.use(sessionMiddleware(config, sessionPool))
+  const authenticator = configurePassport(services)
+  app.use(authenticator.initialize())
+  app.use(authenticator.session())
+  app.use(currentUser(services, config))
+  app.use(locale)
+  app.use(policyForViews)
+  const csrf = csrfProtection()
+  app.use(csrf.issueToken)
+  app.use(csrf.protect)
+  app.use(passwordChangeGate)
+
+  const signInLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: config.signInRateLimitPerWindow,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skip: (req) => req.method !== 'POST',
+    handler: (_req, res) => {
+      res.status(429).render('pages/auth/sign-in', { values: {}, errors: {}, failure: 'rateLimited', notice: null, returnTo: '' })
+    },
+  })
+
+  app.use(authRoutes(services, authorize, signInLimiter))
+  app.use(languageRoutes(authorize))
+  app.use(homeRoutes(services, authorize))
+  app.use(accountRoutes(services, authorize))
+  app.use(adminUserRoutes(services, authorize))
+  app.use(adminRegionRoutes(services, authorize))
+  app.use(delegationRoutes(services, authorize))
+  app.use(auditRoutes(services, authorize))
+
+  app.use(notFound)
+  app.use(errorHandler(logger))
+  return app
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Joi from 'joi'
+import { projectRoot } from './paths'
+
+// The only module that reads process.env: every setting is validated once, typed and frozen.
+export interface Config {
+  readonly env: 'development' | 'test' | 'production'
+  readonly port: number
+  readonly databaseUrl: string | undefined
+  readonly embeddedDatabase: { readonly dataDir: string; readonly port: number }
+  readonly sessionSecret: string
+  readonly sessionIdleMinutes: number
+  readonly sessionAbsoluteHours: number
+  readonly signInRateLimitPerWindow: number
+  readonly seedDemoData: boolean
+  readonly trustProxy: boolean
+  readonly logLevel: string
+}
+
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  PORT: Joi.number().port().default(3000),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  EMBEDDED_PG_DATA_DIR: Joi.string().default(path.join(projectRoot, 'data', 'postgres')),
+  EMBEDDED_PG_PORT: Joi.number().port().default(54329),
+  SESSION_SECRET: Joi.string().min(32).when('NODE_ENV', {
+    is: 'production',
+    then: Joi.required(),
+    otherwise: Joi.optional().default('development-only-session-secret-not-for-production'),
+  }),
+  SESSION_IDLE_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(30),
+  SESSION_ABSOLUTE_HOURS: Joi.number().integer().min(1).max(72).default(12),
+  SIGN_IN_RATE_LIMIT: Joi.number().integer().min(1).default(30),
+  SEED_DEMO_DATA: Joi.boolean().when('NODE_ENV', {
+    is: 'production',
+    then: Joi.optional().default(false),
+    otherwise: Joi.optional().default(true),
+  }),
+  TRUST_PROXY: Joi.boolean().default(false),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+}).unknown(true)
+
+/** Settings from the environment, after a `.env` file at the project root if there is one. */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const envFile = path.join(projectRoot, '.env')
+  if (environment === process.env && fs.existsSync(envFile)) process.loadEnvFile(envFile)
+  const { value, error } = schema.validate(environment, { abortEarly: false, convert: true })
+  if (error) {
+    throw new Error(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`)
+  }
+  return Object.freeze({
+    env: value.NODE_ENV,
+    port: value.PORT,
+    databaseUrl: value.DATABASE_URL,
+    embeddedDatabase: Object.freeze({ dataDir: path.resolve(value.EMBEDDED_PG_DATA_DIR), port: value.EMBEDDED_PG_PORT }),
+    sessionSecret: value.SESSION_SECRET,
+    sessionIdleMinutes: value.SESSION_IDLE_MINUTES,
+    sessionAbsoluteHours: value.SESSION_ABSOLUTE_HOURS,
+    signInRateLimitPerWindow: value.SIGN_IN_RATE_LIMIT,
+    seedDemoData: value.SEED_DEMO_DATA,
+    trustProxy: value.TRUST_PROXY,
+    logLevel: value.LOG_LEVEL,
+  })
+}

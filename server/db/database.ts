@@ -1,0 +1,37 @@
+import { Sequelize } from 'sequelize'
+import pg from 'pg'
+
+// DATE (no time) columns come back as 'YYYY-MM-DD' strings, not as midnight in the server's zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value)
+
+export interface DatabaseOptions {
+  url: string
+  poolMax?: number
+}
+
+export function createSequelize({ url, poolMax = 10 }: DatabaseOptions): Sequelize {
+  return new Sequelize(url, {
+    dialect: 'postgres',
+    logging: false,
+    timezone: '+00:00',
+    pool: { max: poolMax, min: 0, idle: 10_000, acquire: 10_000 },
+    dialectOptions: { connectionTimeoutMillis: 5_000, application_name: 'probation-back-office' },
+    retry: { max: 0 },
+  })
+}
+
+/** A plain pg pool for the session store; errors on idle clients must not crash the process. */
+export function createSessionPool(url: string, onError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 5, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 10_000 })
+  pool.on('error', onError)
+  return pool
+}
+
+export async function databaseAnswers(sequelize: Sequelize): Promise<boolean> {
+  try {
+    await sequelize.query('SELECT 1')
+    return true
+  } catch {
+    return false
+  }
+}

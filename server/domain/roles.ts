@@ -1,0 +1,13 @@
+// The Service's hierarchy: the roles a user can hold and which of them belong to a region.
+export const ROLES = ['SERVICE_HEAD', 'REGIONAL_HEAD', 'SENIOR_SPECIALIST', 'SPECIALIST', 'ADMINISTRATOR'] as const
+export type Role = (typeof ROLES)[number]
+
+/** Roles that stand above the regions and therefore have no region of their own. */
+export const ROLES_WITHOUT_REGION: readonly Role[] = ['SERVICE_HEAD', 'ADMINISTRATOR']
+
+export function roleHasRegion(role: Role): boolean {
+  return !ROLES_WITHOUT_REGION.includes(role)
+}
+
+/** Only a senior specialist of the region may be named acting head while the head is away. */
+export const ROLE_ELIGIBLE_AS_ACTING_HEAD: Role = 'SENIOR_SPECIALIST'

@@ -1,0 +1,71 @@
+import type { Server } from 'node:http'
+import pino from 'pino'
+import { loadConfig } from './config'
+import { createApp } from './app'
+import { createSequelize, createSessionPool } from './db/database'
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded'
+import { createMigrator } from './db/migrator'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from './db/demoData'
+import { systemClock } from './domain/clock'
+import { initModels } from '../models'
+import { services } from './services'
+
+const SHUTDOWN_GRACE_MS = 10_000
+
+async function main(): Promise<void> {
+  const startedAt = Date.now()
+  const config = loadConfig()
+  const logger = pino({ level: config.logLevel, base: { app: 'probation-back-office' } })
+
+  let embedded: EmbeddedDatabase | null = null
+  let databaseUrl = config.databaseUrl
+  if (!databaseUrl) {
+    logger.info({ dataDir: config.embeddedDatabase.dataDir, port: config.embeddedDatabase.port }, 'starting embedded PostgreSQL')
+    embedded = await startEmbeddedDatabase({ ...config.embeddedDatabase, persistent: true, databaseName: 'probation', onLog: (message) => logger.debug({ postgres: message.trim() }) })
+    databaseUrl = embedded.url
+  }
+
+  const sequelize = createSequelize({ url: databaseUrl })
+  initModels(sequelize)
+  const applied = await createMigrator(sequelize).up()
+  if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied')
+  if (config.seedDemoData) await seedDemoData()
+
+  const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
+  const app = createApp(services({ sequelize, clock: systemClock }), { config, logger, sessionPool })
+  const server: Server = app.listen(config.port, () => {
+    logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
+    printWelcome(config.port, config.seedDemoData)
+  })
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing requests in flight')
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
+    server.close(async () => {
+      clearTimeout(force)
+      await Promise.allSettled([sequelize.close(), sessionPool.end()])
+      if (embedded) await embedded.stop()
+      logger.info('stopped')
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('unhandledRejection', (reason) => logger.error({ err: { message: (reason as Error)?.message } }, 'unhandled rejection'))
+}
+
+function printWelcome(port: number, withDemoAccounts: boolean): void {
+  console.log(`\n  Probation back office: http://localhost:${port}\n`)
+  if (!withDemoAccounts) return
+  console.log(`  Demo accounts (password for all: ${DEMO_PASSWORD})`)
+  console.table(DEMO_ACCOUNTS.map(({ username, role, regionCode }) => ({ username, role, region: regionCode ?? '—' })))
+}
+
+main().catch((error: Error) => {
+  console.error(`Start-up failed: ${error.message}`)
+  process.exit(1)
+})

@@ -1,0 +1,32 @@
+import type { Request, RequestHandler } from 'express'
+import { formatDate, formatDateTime } from '../domain/dates'
+import { DEFAULT_LANGUAGE, isLanguage, translator, type Language } from '../i18n'
+
+export const LANGUAGE_COOKIE = 'lang'
+
+export function languageOf(req: Request): Language {
+  const fromSession = req.session?.language
+  if (isLanguage(fromSession)) return fromSession
+  const fromCookie = parseCookie(req.headers.cookie ?? '', LANGUAGE_COOKIE)
+  return isLanguage(fromCookie) ? fromCookie : DEFAULT_LANGUAGE
+}
+
+function parseCookie(header: string, name: string): string | undefined {
+  for (const part of header.split(';')) {
+    const [key, ...rest] = part.trim().split('=')
+    if (key === name) return decodeURIComponent(rest.join('='))
+  }
+  return undefined
+}
+
+/** The user's language and the helpers every view uses to show text and dates. */
+export const locale: RequestHandler = (req, res, next) => {
+  const language = languageOf(req)
+  res.locals.lang = language
+  res.locals.t = translator(language)
+  res.locals.formatDate = formatDate
+  res.locals.formatDateTime = formatDateTime
+  res.locals.currentPath = req.originalUrl
+  res.locals.userRegionName = req.user ? (language === 'hy' ? req.user.regionNameHy : req.user.regionNameEn) : null
+  next()
+}

@@ -1,0 +1,91 @@
+import type { Role } from '../domain/roles'
+
+/**
+ * The one place that decides every permission. Routes call it through the `authorize` middleware,
+ * views through `can` in their locals. An action that has no rule here is refused.
+ */
+export interface Actor {
+  readonly id: number
+  readonly role: Role
+  readonly regionId: number | null
+  /** Regions where this user holds a delegation as acting head today. */
+  readonly actingHeadRegionIds: readonly number[]
+}
+
+export interface Resource {
+  readonly regionId?: number | null
+  /** The user a resource belongs to or is about (an account being administered). */
+  readonly userId?: number
+}
+
+type Rule = (actor: Actor | null, resource: Resource) => boolean
+
+const anyone: Rule = () => true
+const signedIn: Rule = (actor) => actor !== null
+const administrator: Rule = (actor) => actor?.role === 'ADMINISTRATOR'
+const notSelf = (rule: Rule): Rule => (actor, resource) => rule(actor, resource) && actor?.id !== resource.userId
+
+export function isServiceHead(actor: Actor | null): boolean {
+  return actor?.role === 'SERVICE_HEAD'
+}
+
+/** The substantive regional head of that region (not an acting one). */
+export function isHeadOf(actor: Actor | null, regionId: number | null | undefined): boolean {
+  return actor?.role === 'REGIONAL_HEAD' && regionId !== null && regionId !== undefined && actor.regionId === regionId
+}
+
+/** Holds the regional head's powers in that region: the head, or today's acting head. */
+export function hasHeadPowersIn(actor: Actor | null, regionId: number | null | undefined): boolean {
+  if (!actor || regionId === null || regionId === undefined) return false
+  return isHeadOf(actor, regionId) || actor.actingHeadRegionIds.includes(regionId)
+}
+
+const serviceHeadOrHeadPowers: Rule = (actor, resource) => isServiceHead(actor) || hasHeadPowersIn(actor, resource.regionId)
+// Naming or revoking an acting head stays with the substantive head and the service head.
+const serviceHeadOrSubstantiveHead: Rule = (actor, resource) => isServiceHead(actor) || isHeadOf(actor, resource.regionId)
+
+const RULES = {
+  'health.check': anyone,
+  'session.signIn': anyone,
+  'language.change': anyone,
+  'session.signOut': signedIn,
+  'home.view': signedIn,
+  'account.changePassword': signedIn,
+
+  'user.list': administrator,
+  'user.create': administrator,
+  'user.edit': notSelf(administrator),
+  'user.deactivate': notSelf(administrator),
+  'user.reactivate': notSelf(administrator),
+  'user.resetPassword': notSelf(administrator),
+  'region.list': administrator,
+  'region.create': administrator,
+  'region.edit': administrator,
+
+  'delegation.list': serviceHeadOrHeadPowers,
+  'delegation.create': serviceHeadOrSubstantiveHead,
+  'delegation.revoke': serviceHeadOrSubstantiveHead,
+
+  'audit.view': (actor) => actor !== null && auditScope(actor) !== null,
+} satisfies Record<string, Rule>
+
+export type Action = keyof typeof RULES
+export const ACTIONS = Object.keys(RULES) as Action[]
+
+export function can(actor: Actor | null, action: Action, resource: Resource = {}): boolean {
+  const rule: Rule | undefined = RULES[action]
+  return rule ? rule(actor, resource) : false
+}
+
+export type AuditScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'regions'; readonly regionIds: readonly number[] }
+  | { readonly kind: 'categories'; readonly categories: readonly string[] }
+
+/** Which audit entries an actor may read: the service head all, heads their region, the administrator account events. */
+export function auditScope(actor: Actor): AuditScope | null {
+  if (isServiceHead(actor)) return { kind: 'all' }
+  if (actor.role === 'ADMINISTRATOR') return { kind: 'categories', categories: ['account', 'region', 'reference'] }
+  const regionIds = [...new Set([...(actor.role === 'REGIONAL_HEAD' && actor.regionId !== null ? [actor.regionId] : []), ...actor.actingHeadRegionIds])]
+  return regionIds.length > 0 ? { kind: 'regions', regionIds } : null
+}

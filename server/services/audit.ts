@@ -1,0 +1,88 @@
+import { Op, type Transaction, type WhereOptions } from 'sequelize'
+import type { Clock } from '../domain/clock'
+import type { AuditScope } from '../policy'
+import { AuditEvent, type AuditCategory, type AuditOutcome } from '../../models/AuditEvent'
+import type { RequestContext } from './context'
+
+export interface AuditEntry {
+  action: string
+  category: AuditCategory
+  outcome?: AuditOutcome
+  regionId?: number | null
+  target?: { type: string; id: string | number }
+  details?: Record<string, unknown>
+  /** For events without a signed-in actor (a failed sign-in names the account tried). */
+  actorUsername?: string | null
+  actorUserId?: number | null
+}
+
+export interface AuditLine {
+  id: string
+  occurredAt: Date
+  actorUsername: string | null
+  action: string
+  category: AuditCategory
+  outcome: AuditOutcome
+  regionId: number | null
+  targetType: string | null
+  targetId: string | null
+  details: Record<string, unknown>
+  sourceIp: string | null
+}
+
+export const AUDIT_PAGE_SIZE = 50
+
+export function auditService(clock: Clock) {
+  async function record(context: RequestContext, entry: AuditEntry, transaction?: Transaction): Promise<void> {
+    await AuditEvent.create(
+      {
+        occurredAt: clock.now(),
+        actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (context.actor?.id ?? null),
+        actorUsername: entry.actorUsername !== undefined ? entry.actorUsername : context.actorUsername,
+        action: entry.action,
+        category: entry.category,
+        outcome: entry.outcome ?? 'success',
+        regionId: entry.regionId ?? null,
+        targetType: entry.target?.type ?? null,
+        targetId: entry.target ? String(entry.target.id) : null,
+        details: entry.details ?? {},
+        sourceIp: context.sourceIp,
+        requestId: context.requestId,
+      },
+      { transaction },
+    )
+  }
+
+  async function list(scope: AuditScope, filter: { category?: AuditCategory; page: number }): Promise<{ lines: AuditLine[]; total: number }> {
+    const conditions: WhereOptions<AuditEvent>[] = []
+    if (scope.kind === 'regions') conditions.push({ regionId: { [Op.in]: [...scope.regionIds] } })
+    if (scope.kind === 'categories') conditions.push({ category: { [Op.in]: [...scope.categories] as AuditCategory[] } })
+    if (filter.category) conditions.push({ category: filter.category })
+    const { rows, count } = await AuditEvent.findAndCountAll({
+      where: { [Op.and]: conditions },
+      order: [['occurredAt', 'DESC'], ['id', 'DESC']],
+      limit: AUDIT_PAGE_SIZE,
+      offset: (filter.page - 1) * AUDIT_PAGE_SIZE,
+    })
+    return {
+      total: count,
+      lines: rows.map((row) => ({
+        id: row.id,
+        occurredAt: row.occurredAt,
+        actorUsername: row.actorUsername,
+        action: row.action,
+        category: row.category,
+        outcome: row.outcome,
+        regionId: row.regionId,
+        targetType: row.targetType,
+        targetId: row.targetId,
+        details: row.details,
+        sourceIp: row.sourceIp,
+      })),
+    }
+  }
+
+  return { record, list }
+}
+
+export type AuditService = ReturnType<typeof auditService>

@@ -1,0 +1,32 @@
+import type { Actor } from '../policy'
+
+/** Who is acting and from where: what a service needs of a request, without the request itself. */
+export interface RequestContext {
+  readonly actor: Actor | null
+  readonly actorUsername: string | null
+  readonly sourceIp: string | null
+  readonly requestId: string | null
+}
+
+/** A refusal the user can act on; routes turn `field` errors into messages beside the field. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(code)
+  }
+}
+
+/** Someone saved the record after this edit started; nothing was written. */
+export class StaleEditError<T = unknown> extends Error {
+  constructor(readonly current: T) {
+    super('stale edit')
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor() {
+    super('not found')
+  }
+}

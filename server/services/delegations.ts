@@ -1,0 +1,128 @@
+import { Op, type Sequelize } from 'sequelize'
+import type { Clock } from '../domain/clock'
+import { serviceDateOf } from '../domain/dates'
+import { ROLE_ELIGIBLE_AS_ACTING_HEAD } from '../domain/roles'
+import { Delegation, User } from '../../models'
+import type { AuditService } from './audit'
+import { NotFoundError, ServiceError, type RequestContext } from './context'
+
+export interface DelegationView {
+  id: number
+  regionId: number
+  actingUserId: number
+  actingUserName: string
+  grantedByName: string
+  startsOn: string
+  endsOn: string
+  reason: string
+  revokedAt: Date | null
+  revokeReason: string | null
+  state: 'current' | 'upcoming' | 'past' | 'revoked'
+}
+
+export interface DelegationInput {
+  regionId: number
+  actingUserId: number
+  startsOn: string
+  endsOn: string
+  reason: string
+}
+
+const EXCLUSION_VIOLATION = '23P01'
+
+export function delegationService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService }) {
+  const { sequelize, clock, audit } = deps
+  const today = () => serviceDateOf(clock.now())
+
+  function toView(delegation: Delegation, on: string): DelegationView {
+    const state = delegation.revokedAt ? 'revoked' : delegation.endsOn < on ? 'past' : delegation.startsOn > on ? 'upcoming' : 'current'
+    return {
+      id: delegation.id,
+      regionId: delegation.regionId,
+      actingUserId: delegation.actingUserId,
+      actingUserName: delegation.actingUser?.fullName ?? '',
+      grantedByName: delegation.grantedBy?.fullName ?? '',
+      startsOn: delegation.startsOn,
+      endsOn: delegation.endsOn,
+      reason: delegation.reason,
+      revokedAt: delegation.revokedAt,
+      revokeReason: delegation.revokeReason,
+      state,
+    }
+  }
+
+  /** Regions where the user stands in as acting head today (Yerevan date), each with the last day. */
+  async function actingHeadRegions(userId: number): Promise<{ regionId: number; endsOn: string }[]> {
+    const on = today()
+    const rows = await Delegation.findAll({
+      where: { actingUserId: userId, revokedAt: null, startsOn: { [Op.lte]: on }, endsOn: { [Op.gte]: on } },
+      attributes: ['regionId', 'endsOn'],
+    })
+    return rows.map((row) => ({ regionId: row.regionId, endsOn: row.endsOn }))
+  }
+
+  async function listForRegion(regionId: number): Promise<DelegationView[]> {
+    const on = today()
+    const rows = await Delegation.findAll({
+      where: { regionId },
+      include: [
+        { model: User, as: 'actingUser', attributes: ['fullName'] },
+        { model: User, as: 'grantedBy', attributes: ['fullName'] },
+      ],
+      order: [['startsOn', 'DESC'], ['id', 'DESC']],
+    })
+    return rows.map((row) => toView(row, on))
+  }
+
+  async function find(id: number): Promise<{ id: number; regionId: number }> {
+    const row = await Delegation.findByPk(id, { attributes: ['id', 'regionId'] })
+    if (!row) throw new NotFoundError()
+    return { id: row.id, regionId: row.regionId }
+  }
+
+  async function create(input: DelegationInput, context: RequestContext): Promise<number> {
+    if (input.endsOn < input.startsOn) throw new ServiceError('delegation.endBeforeStart', 'endsOn')
+    if (input.endsOn < today()) throw new ServiceError('delegation.inThePast', 'endsOn')
+    const acting = await User.findByPk(input.actingUserId)
+    if (!acting || !acting.active || acting.regionId !== input.regionId || acting.role !== ROLE_ELIGIBLE_AS_ACTING_HEAD) {
+      throw new ServiceError('delegation.notEligible', 'actingUserId')
+    }
+    try {
+      return await sequelize.transaction(async (transaction) => {
+        const delegation = await Delegation.create(
+          { ...input, grantedByUserId: context.actor!.id, revokedAt: null, revokedByUserId: null, revokeReason: null },
+          { transaction },
+        )
+        await audit.record(context, {
+          action: 'delegation.create',
+          category: 'delegation',
+          regionId: input.regionId,
+          target: { type: 'delegation', id: delegation.id },
+          details: { actingUserId: input.actingUserId, startsOn: input.startsOn, endsOn: input.endsOn, reason: input.reason },
+        }, transaction)
+        return delegation.id
+      })
+    } catch (error) {
+      if ((error as { parent?: { code?: string } }).parent?.code === EXCLUSION_VIOLATION) throw new ServiceError('delegation.overlaps', 'startsOn')
+      throw error
+    }
+  }
+
+  async function revoke(id: number, reason: string, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const delegation = await Delegation.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE })
+      if (!delegation) throw new NotFoundError()
+      if (delegation.revokedAt) throw new ServiceError('delegation.alreadyRevoked')
+      if (delegation.endsOn < today()) throw new ServiceError('delegation.alreadyEnded')
+      delegation.revokedAt = clock.now()
+      delegation.revokedByUserId = context.actor!.id
+      delegation.revokeReason = reason
+      await delegation.save({ transaction })
+      await audit.record(context, { action: 'delegation.revoke', category: 'delegation', regionId: delegation.regionId, target: { type: 'delegation', id }, details: { reason } }, transaction)
+    })
+  }
+
+  return { actingHeadRegions, listForRegion, find, create, revoke }
+}
+
+export type DelegationService = ReturnType<typeof delegationService>

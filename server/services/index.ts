@@ -1,0 +1,25 @@
+import type { Sequelize } from 'sequelize'
+import type { Clock } from '../domain/clock'
+import { auditService } from './audit'
+import { delegationService } from './delegations'
+import { regionService } from './regions'
+import { sessionRegistry } from './sessions'
+import { userService } from './users'
+
+/** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
+export function services(deps: { sequelize: Sequelize; clock: Clock }) {
+  const { sequelize, clock } = deps
+  const audit = auditService(clock)
+  const sessions = sessionRegistry(sequelize)
+  return {
+    sequelize,
+    clock,
+    audit,
+    sessions,
+    users: userService({ sequelize, clock, audit, sessions }),
+    regions: regionService({ sequelize, audit }),
+    delegations: delegationService({ sequelize, clock, audit }),
+  }
+}
+
+export type Services = ReturnType<typeof services>

@@ -1,0 +1,249 @@
+import { UniqueConstraintError, type Sequelize } from 'sequelize'
+import type { Clock } from '../domain/clock'
+import { roleHasRegion, type Role } from '../domain/roles'
+import { afterFailedAttempt, lockedUntilFrom } from '../domain/signInRules'
+import { passwordProblem } from '../domain/passwords'
+import { Region, User } from '../../models'
+import type { AuditService } from './audit'
+import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import { decoyPasswordHash, hashPassword, passwordMatches } from './passwordHashing'
+import type { SessionRegistry } from './sessions'
+
+/** What the app keeps of the signed-in user for one request. */
+export interface SessionUser {
+  id: number
+  username: string
+  fullName: string
+  role: Role
+  regionId: number | null
+  regionNameHy: string | null
+  regionNameEn: string | null
+  mustChangePassword: boolean
+}
+
+export interface UserSummary extends SessionUser {
+  email: string | null
+  active: boolean
+  lockedUntil: Date | null
+  lastSignInAt: Date | null
+  version: number
+}
+
+export interface UserInput {
+  username: string
+  fullName: string
+  email: string | null
+  role: Role
+  regionId: number | null
+}
+
+export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date }
+
+function toSessionUser(user: User): SessionUser {
+  return {
+    id: user.id,
+    username: user.username,
+    fullName: user.fullName,
+    role: user.role,
+    regionId: user.regionId ?? null,
+    regionNameHy: user.region?.nameHy ?? null,
+    regionNameEn: user.region?.nameEn ?? null,
+    mustChangePassword: user.mustChangePassword,
+  }
+}
+
+function toSummary(user: User): UserSummary {
+  return {
+    ...toSessionUser(user),
+    email: user.email,
+    active: user.active,
+    lockedUntil: user.lockedUntil,
+    lastSignInAt: user.lastSignInAt,
+    version: user.version,
+  }
+}
+
+const ACCOUNT = 'account' as const
+
+export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry }) {
+  const { sequelize, clock, audit, sessions } = deps
+
+  async function authenticate(username: string, password: string, context: RequestContext): Promise<SignInResult> {
+    const now = clock.now()
+    return sequelize.transaction(async (transaction) => {
+      const user = await User.findOne({ where: sequelize.where(sequelize.fn('lower', sequelize.col('username')), username.toLowerCase()), transaction, lock: transaction.LOCK.UPDATE })
+      if (user?.regionId) user.region = await Region.findByPk(user.regionId, { transaction })
+      const attempted = { actorUsername: username.slice(0, 100), actorUserId: user?.id ?? null, regionId: user?.regionId ?? null }
+      if (!user) {
+        await passwordMatches(await decoyPasswordHash(), password)
+        await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, outcome: 'failure', details: { reason: 'unknownAccount' } }, transaction)
+        return { ok: false, reason: 'invalid' }
+      }
+      if (user.lockedUntil && user.lockedUntil > now) {
+        await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, outcome: 'failure', target: { type: 'user', id: user.id }, details: { reason: 'locked' } }, transaction)
+        return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil }
+      }
+      const matches = await passwordMatches(user.passwordHash, password)
+      if (!matches || !user.active) {
+        const next = afterFailedAttempt({ count: user.failedSignInCount, since: user.failedSignInSince }, now)
+        user.failedSignInCount = next.locks ? 0 : next.count
+        user.failedSignInSince = next.locks ? null : next.since
+        if (next.locks) user.lockedUntil = lockedUntilFrom(now)
+        await user.save({ transaction })
+        await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, outcome: 'failure', target: { type: 'user', id: user.id }, details: { reason: matches ? 'inactive' : 'wrongPassword' } }, transaction)
+        if (next.locks) {
+          await audit.record(context, { ...attempted, action: 'account.locked', category: ACCOUNT, target: { type: 'user', id: user.id }, details: { until: user.lockedUntil } }, transaction)
+          return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! }
+        }
+        return { ok: false, reason: 'invalid' }
+      }
+      user.failedSignInCount = 0
+      user.failedSignInSince = null
+      user.lockedUntil = null
+      user.lastSignInAt = now
+      await user.save({ transaction })
+      await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, target: { type: 'user', id: user.id } }, transaction)
+      return { ok: true, user: toSessionUser(user) }
+    })
+  }
+
+  /** The signed-in user for a request, or null when the account no longer exists or was deactivated. */
+  async function findActiveSessionUser(id: number): Promise<SessionUser | null> {
+    const user = await User.findByPk(id, { include: [{ model: Region, as: 'region' }] })
+    return user && user.active ? toSessionUser(user) : null
+  }
+
+  async function changeOwnPassword(userId: number, currentPassword: string, newPassword: string, context: RequestContext): Promise<void> {
+    const user = await User.findByPk(userId)
+    if (!user) throw new NotFoundError()
+    if (!(await passwordMatches(user.passwordHash, currentPassword))) {
+      await audit.record(context, { action: 'password.change', category: ACCOUNT, outcome: 'failure', regionId: user.regionId, target: { type: 'user', id: user.id }, details: { reason: 'wrongCurrentPassword' } })
+      throw new ServiceError('password.wrongCurrent', 'currentPassword')
+    }
+    const problem = passwordProblem(newPassword, user.username)
+    if (problem) throw new ServiceError(`password.${problem}`, 'newPassword')
+    if (await passwordMatches(user.passwordHash, newPassword)) throw new ServiceError('password.sameAsCurrent', 'newPassword')
+    await sequelize.transaction(async (transaction) => {
+      user.passwordHash = await hashPassword(newPassword)
+      user.mustChangePassword = false
+      user.passwordChangedAt = clock.now()
+      user.version += 1
+      await user.save({ transaction })
+      await audit.record(context, { action: 'password.change', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id: user.id } }, transaction)
+    })
+  }
+
+  async function list(filter: { regionId?: number; role?: Role; includeInactive: boolean }): Promise<UserSummary[]> {
+    const where: Record<string, unknown> = {}
+    if (filter.regionId) where.regionId = filter.regionId
+    if (filter.role) where.role = filter.role
+    if (!filter.includeInactive) where.active = true
+    const users = await User.findAll({ where, include: [{ model: Region, as: 'region' }], order: [['fullName', 'ASC']] })
+    return users.map(toSummary)
+  }
+
+  async function get(id: number): Promise<UserSummary> {
+    const user = await User.findByPk(id, { include: [{ model: Region, as: 'region' }] })
+    if (!user) throw new NotFoundError()
+    return toSummary(user)
+  }
+
+  async function checkRegion(input: UserInput): Promise<void> {
+    if (!roleHasRegion(input.role)) {
+      if (input.regionId !== null) throw new ServiceError('user.regionNotAllowed', 'regionId')
+      return
+    }
+    if (input.regionId === null) throw new ServiceError('user.regionRequired', 'regionId')
+    const region = await Region.findByPk(input.regionId)
+    if (!region || !region.active) throw new ServiceError('user.regionUnknown', 'regionId')
+  }
+
+  async function create(input: UserInput, temporaryPassword: string, context: RequestContext): Promise<number> {
+    await checkRegion(input)
+    const problem = passwordProblem(temporaryPassword, input.username)
+    if (problem) throw new ServiceError(`password.${problem}`, 'temporaryPassword')
+    const passwordHash = await hashPassword(temporaryPassword)
+    try {
+      return await sequelize.transaction(async (transaction) => {
+        const user = await User.create({ ...input, passwordHash, mustChangePassword: true, passwordChangedAt: null, failedSignInSince: null, lockedUntil: null, lastSignInAt: null }, { transaction })
+        await audit.record(context, { action: 'user.create', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id: user.id }, details: { after: input } }, transaction)
+        return user.id
+      })
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new ServiceError('user.usernameTaken', 'username')
+      throw error
+    }
+  }
+
+  async function update(id: number, expectedVersion: number, input: UserInput, context: RequestContext): Promise<void> {
+    await checkRegion(input)
+    try {
+      await sequelize.transaction(async (transaction) => {
+        const user = await User.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE, include: [{ model: Region, as: 'region' }] })
+        if (!user) throw new NotFoundError()
+        if (user.version !== expectedVersion) throw new StaleEditError(toSummary(user))
+        const before: UserInput = { username: user.username, fullName: user.fullName, email: user.email, role: user.role, regionId: user.regionId ?? null }
+        const changed = (Object.keys(input) as (keyof UserInput)[]).filter((key) => before[key] !== input[key])
+        if (changed.length === 0) return
+        Object.assign(user, input)
+        user.version += 1
+        await user.save({ transaction })
+        await audit.record(context, {
+          action: 'user.update',
+          category: ACCOUNT,
+          regionId: input.regionId ?? before.regionId,
+          target: { type: 'user', id },
+          details: { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, input[k]])) },
+        }, transaction)
+        // A new role or region changes what the person may see: their open sessions must not keep the old powers.
+        if (changed.includes('role') || changed.includes('regionId')) await sessions.endSessionsOf(id, transaction)
+      })
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new ServiceError('user.usernameTaken', 'username')
+      throw error
+    }
+  }
+
+  async function setActive(id: number, active: boolean, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const user = await User.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE })
+      if (!user) throw new NotFoundError()
+      if (user.active === active) return
+      user.active = active
+      if (active) {
+        user.lockedUntil = null
+        user.failedSignInCount = 0
+      }
+      user.version += 1
+      await user.save({ transaction })
+      const ended = active ? 0 : await sessions.endSessionsOf(id, transaction)
+      await audit.record(context, { action: active ? 'user.reactivate' : 'user.deactivate', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id }, details: active ? {} : { sessionsEnded: ended } }, transaction)
+    })
+  }
+
+  async function resetPassword(id: number, temporaryPassword: string, context: RequestContext): Promise<void> {
+    const user = await User.findByPk(id)
+    if (!user) throw new NotFoundError()
+    const problem = passwordProblem(temporaryPassword, user.username)
+    if (problem) throw new ServiceError(`password.${problem}`, 'temporaryPassword')
+    const passwordHash = await hashPassword(temporaryPassword)
+    await sequelize.transaction(async (transaction) => {
+      await User.update(
+        { passwordHash, mustChangePassword: true, lockedUntil: null, failedSignInCount: 0, failedSignInSince: null, version: sequelize.literal('version + 1') as unknown as number },
+        { where: { id }, transaction },
+      )
+      await sessions.endSessionsOf(id, transaction)
+      await audit.record(context, { action: 'user.resetPassword', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id } }, transaction)
+    })
+  }
+
+  /** Active senior specialists of a region: the people who may be named acting head. */
+  async function activeInRegionWithRole(regionId: number, role: Role): Promise<UserSummary[]> {
+    const users = await User.findAll({ where: { regionId, role, active: true }, order: [['fullName', 'ASC']] })
+    return users.map(toSummary)
+  }
+
+  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, activeInRegionWithRole }
+}
+
+export type UserService = ReturnType<typeof userService>

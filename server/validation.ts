@@ -1,0 +1,80 @@
+import Joi from 'joi'
+import { parseDate } from './domain/dates'
+import type { Translate } from './i18n'
+
+/** Control characters other than tab and line breaks have no place in a record. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/
+
+/** Free text of at most `max` characters, trimmed, without control characters. */
+export function text(max: number) {
+  return Joi.string().trim().max(max).pattern(CONTROL_CHARACTERS, 'controlCharacters')
+}
+
+/** A date typed as DD.MM.YYYY or sent by a date input as YYYY-MM-DD; validated to ISO. */
+export const isoDate = Joi.string()
+  .trim()
+  .custom((value: string, helpers) => parseDate(value) ?? helpers.error('date.format'), 'date')
+
+export const id = Joi.number().integer().min(1).max(2_147_483_647)
+export const version = Joi.number().integer().min(1).max(2_147_483_647).required()
+
+export interface FieldError {
+  key: string
+  params?: Record<string, string | number>
+}
+
+export type FieldErrors = Record<string, FieldError>
+
+function errorFor(detail: Joi.ValidationErrorItem): FieldError {
+  switch (detail.type) {
+    case 'any.required':
+    case 'string.empty':
+      return { key: 'validation.required' }
+    case 'string.max':
+      return { key: 'validation.tooLong', params: { max: detail.context?.limit as number } }
+    case 'string.min':
+      return { key: 'validation.tooShort', params: { min: detail.context?.limit as number } }
+    case 'string.pattern.name':
+      return detail.context?.name === 'controlCharacters' ? { key: 'validation.controlCharacters' } : { key: 'validation.format' }
+    case 'string.pattern.base':
+      return { key: 'validation.format' }
+    case 'string.email':
+      return { key: 'validation.email' }
+    case 'any.only':
+      return { key: 'validation.choose' }
+    case 'date.format':
+      return { key: 'validation.date' }
+    default:
+      return detail.type.startsWith('number.') ? { key: 'validation.number' } : { key: 'validation.invalid' }
+  }
+}
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors; values: Record<string, string> }
+
+/**
+ * Validates a form against its schema: every problem at once, unknown keys dropped (no mass
+ * assignment), and on failure what the user typed, to put back into the form.
+ */
+export function validate<T>(schema: Joi.ObjectSchema<T>, input: unknown): Validated<T> {
+  const { value, error } = schema.validate(input ?? {}, { abortEarly: false, stripUnknown: true, convert: true })
+  if (!error) return { ok: true, value: value as T }
+  const errors: FieldErrors = {}
+  for (const detail of error.details) {
+    const field = String(detail.path[0] ?? '_form')
+    errors[field] ??= errorFor(detail)
+  }
+  return { ok: false, errors, values: typedValues(schema, input) }
+}
+
+/** What the user typed for the schema's own fields, as strings: safe to hand back to a form. */
+export function typedValues(schema: Joi.ObjectSchema, input: unknown): Record<string, string> {
+  const source = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {}
+  const keys = Object.keys(schema.describe().keys ?? {})
+  return Object.fromEntries(keys.filter((key) => typeof source[key] === 'string').map((key) => [key, source[key] as string]))
+}
+
+/** Field errors as text in the user's language, for the view. */
+export function translateErrors(errors: FieldErrors, t: Translate): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, t(error.key, error.params)]))
+}
