@@ -1,0 +1,34 @@
+import type express from 'express'
+import pino from 'pino'
+import type pg from 'pg'
+import { createApp } from '../../server/app'
+import { loadConfig, type Config } from '../../server/config'
+import { createSessionPool } from '../../server/db/database'
+import { ManualClock } from '../../server/domain/clock'
+import { services as buildServices, type Services } from '../../server/services'
+import { testDatabase } from './database'
+
+export interface TestApp {
+  app: express.Express
+  services: Services
+  clock: ManualClock
+  config: Config
+}
+
+const pools: pg.Pool[] = []
+
+/** The real app on the test database, with a clock the test moves and settings it may override. */
+export function buildTestApp(settings: Record<string, string> = {}, databaseUrl?: string): TestApp {
+  const { sequelize, url } = testDatabase()
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGN_IN_RATE_LIMIT: '100000', ...settings })
+  const clock = new ManualClock(new Date())
+  const services = buildServices({ sequelize, clock })
+  const sessionPool = createSessionPool(databaseUrl ?? url, () => undefined)
+  pools.push(sessionPool)
+  const app = createApp(services, { config, logger: pino({ level: 'silent' }), sessionPool })
+  return { app, services, clock, config }
+}
+
+export async function closeTestApps(): Promise<void> {
+  await Promise.all(pools.splice(0).map((pool) => pool.end()))
+}

@@ -1,0 +1,42 @@
+import { Region, User } from '../../models'
+import type { Role } from '../../server/domain/roles'
+import { hashPassword } from '../../server/services/passwordHashing'
+
+export const TEST_PASSWORD = 'correct horse battery staple'
+
+let sequence = 0
+let testPasswordHash: Promise<string> | undefined
+
+export async function regionIdOf(code: string): Promise<number> {
+  const region = await Region.findOne({ where: { code } })
+  if (!region) throw new Error(`no region ${code}`)
+  return region.id
+}
+
+export interface TestPerson {
+  id: number
+  username: string
+  role: Role
+  regionId: number | null
+}
+
+/** A new account for one test; regions come from the migration's regional bodies (ARARAT, SHIRAK, ...). */
+export async function createPerson(role: Role, regionCode: string | null, extra: Partial<{ active: boolean; mustChangePassword: boolean }> = {}): Promise<TestPerson> {
+  sequence += 1
+  const username = `t${process.pid}.${role.toLowerCase()}.${sequence}`
+  testPasswordHash ??= hashPassword(TEST_PASSWORD)
+  const user = await User.create({
+    username,
+    fullName: `Test ${role} ${sequence}`,
+    email: null,
+    role,
+    regionId: regionCode ? await regionIdOf(regionCode) : null,
+    passwordHash: await testPasswordHash,
+    passwordChangedAt: null,
+    failedSignInSince: null,
+    lockedUntil: null,
+    lastSignInAt: null,
+    ...extra,
+  })
+  return { id: user.id, username, role, regionId: user.regionId ?? null }
+}

@@ -1,0 +1,218 @@
+import { expect } from 'chai'
+import type express from 'express'
+import { Delegation } from '../../models'
+import { buildTestApp, type TestApp } from '../helpers/app'
+import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
+import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+
+/*
+ * Who may reach what. Every route of the app appears in ROUTES with the personas allowed to use it;
+ * everyone else must be refused (403 for a signed-in user, sign-in for an anonymous visitor). The
+ * inventory test fails when a route exists without a policy guard or without a line here.
+ */
+type Persona =
+  | 'anonymous'
+  | 'serviceHead'
+  | 'administrator'
+  | 'regionalHead'
+  | 'seniorSpecialist'
+  | 'specialist'
+  | 'actingHeadBefore'
+  | 'actingHeadDuring'
+  | 'actingHeadAfter'
+  | 'otherRegionHead'
+  | 'otherRegionSpecialist'
+
+const PERSONAS: Persona[] = ['anonymous', 'serviceHead', 'administrator', 'regionalHead', 'seniorSpecialist', 'specialist', 'actingHeadBefore', 'actingHeadDuring', 'actingHeadAfter', 'otherRegionHead', 'otherRegionSpecialist']
+const SIGNED_IN = PERSONAS.filter((p) => p !== 'anonymous')
+const EVERYONE = PERSONAS
+
+interface Fixture {
+  ownRegionId: number
+  otherRegionId: number
+  targetUserId: number
+  delegationId: number
+}
+
+interface RouteCase {
+  method: 'GET' | 'POST'
+  path: string
+  url: (f: Fixture) => string
+  allowed: readonly Persona[]
+}
+
+const route = (method: 'GET' | 'POST', path: string, allowed: readonly Persona[], url?: (f: Fixture) => string): RouteCase => ({ method, path, allowed, url: url ?? (() => path) })
+
+// The acting head's delegation runs over these dates; the three acting personas are the same kind of
+// person judged before, during and after it.
+const DELEGATION = { startsOn: '2031-03-10', endsOn: '2031-03-20' }
+const CLOCK: Partial<Record<Persona, string>> = {
+  actingHeadBefore: '2031-03-09T10:00:00+04:00',
+  actingHeadDuring: '2031-03-15T10:00:00+04:00',
+  actingHeadAfter: '2031-03-21T10:00:00+04:00',
+}
+const DEFAULT_MOMENT = '2031-03-15T10:00:00+04:00'
+
+const ROUTES: RouteCase[] = [
+  route('GET', '/health', EVERYONE),
+  route('GET', '/ready', EVERYONE),
+  route('GET', '/sign-in', EVERYONE),
+  route('POST', '/language', EVERYONE),
+  route('GET', '/', SIGNED_IN),
+  route('GET', '/account/password', SIGNED_IN),
+  route('POST', '/account/password', SIGNED_IN),
+  route('GET', '/admin/users', ['administrator']),
+  route('GET', '/admin/users/new', ['administrator']),
+  route('POST', '/admin/users/new', ['administrator']),
+  route('GET', '/admin/users/:userId', ['administrator'], (f) => `/admin/users/${f.targetUserId}`),
+  route('GET', '/admin/users/:userId/edit', ['administrator'], (f) => `/admin/users/${f.targetUserId}/edit`),
+  route('POST', '/admin/users/:userId/edit', ['administrator'], (f) => `/admin/users/${f.targetUserId}/edit`),
+  route('POST', '/admin/users/:userId/deactivate', ['administrator'], (f) => `/admin/users/${f.targetUserId}/deactivate`),
+  route('POST', '/admin/users/:userId/reactivate', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reactivate`),
+  route('GET', '/admin/users/:userId/reset-password', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-password`),
+  route('POST', '/admin/users/:userId/reset-password', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-password`),
+  route('GET', '/admin/regions', ['administrator']),
+  route('GET', '/admin/regions/new', ['administrator']),
+  route('POST', '/admin/regions/new', ['administrator']),
+  route('GET', '/admin/regions/:regionId/edit', ['administrator'], (f) => `/admin/regions/${f.ownRegionId}/edit`),
+  route('POST', '/admin/regions/:regionId/edit', ['administrator'], (f) => `/admin/regions/${f.ownRegionId}/edit`),
+  route('GET', '/regions/:regionId/delegations', ['serviceHead', 'regionalHead', 'actingHeadDuring'], (f) => `/regions/${f.ownRegionId}/delegations`),
+  route('POST', '/regions/:regionId/delegations', ['serviceHead', 'regionalHead'], (f) => `/regions/${f.ownRegionId}/delegations`),
+  route('POST', '/delegations/:delegationId/revoke', ['serviceHead', 'regionalHead'], (f) => `/delegations/${f.delegationId}/revoke`),
+  route('GET', '/audit', ['serviceHead', 'administrator', 'regionalHead', 'actingHeadDuring', 'otherRegionHead']),
+  // Last: it ends the session it is tried with.
+  route('POST', '/sign-out', SIGNED_IN),
+]
+
+// Public form posts judged elsewhere (session tests): allowed for everyone by design.
+const PUBLIC_FORM_POSTS = ['POST /sign-in']
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean>; stack: { handle: { policyAction?: string } }[] }
+  handle: { stack?: RouteLayer[] }
+}
+
+function routesOf(app: express.Express): { key: string; guarded: boolean }[] {
+  const found: { key: string; guarded: boolean }[] = []
+  const walk = (layers: RouteLayer[]) => {
+    for (const layer of layers) {
+      if (layer.route) {
+        const guarded = layer.route.stack.some((l) => typeof l.handle.policyAction === 'string')
+        for (const method of Object.keys(layer.route.methods)) found.push({ key: `${method.toUpperCase()} ${layer.route.path}`, guarded })
+      } else if (layer.handle.stack) {
+        walk(layer.handle.stack)
+      }
+    }
+  }
+  walk((app as unknown as { router: { stack: RouteLayer[] } }).router.stack)
+  return found
+}
+
+describe('access: the role × route matrix', () => {
+  let t: TestApp
+  let fixture: Fixture
+  const people = new Map<Persona, TestPerson>()
+
+  before(async () => {
+    t = buildTestApp()
+    t.clock.set(DEFAULT_MOMENT)
+    const ownRegionId = await regionIdOf('TAVUSH')
+    const otherRegionId = await regionIdOf('SYUNIK')
+    people.set('serviceHead', await createPerson('SERVICE_HEAD', null))
+    people.set('administrator', await createPerson('ADMINISTRATOR', null))
+    people.set('regionalHead', await createPerson('REGIONAL_HEAD', 'TAVUSH'))
+    people.set('seniorSpecialist', await createPerson('SENIOR_SPECIALIST', 'TAVUSH'))
+    people.set('specialist', await createPerson('SPECIALIST', 'TAVUSH'))
+    const acting = await createPerson('SENIOR_SPECIALIST', 'TAVUSH')
+    for (const persona of ['actingHeadBefore', 'actingHeadDuring', 'actingHeadAfter'] as const) people.set(persona, acting)
+    people.set('otherRegionHead', await createPerson('REGIONAL_HEAD', 'SYUNIK'))
+    people.set('otherRegionSpecialist', await createPerson('SPECIALIST', 'SYUNIK'))
+    const target = await createPerson('SPECIALIST', 'TAVUSH')
+    const delegation = await Delegation.create({
+      regionId: ownRegionId,
+      actingUserId: acting.id,
+      grantedByUserId: people.get('regionalHead')!.id,
+      ...DELEGATION,
+      reason: 'annual leave',
+      revokedAt: null,
+      revokedByUserId: null,
+      revokeReason: null,
+    })
+    // A delegation that stays open while the matrix tries to revoke it.
+    const revocable = await Delegation.create({
+      regionId: ownRegionId,
+      actingUserId: people.get('seniorSpecialist')!.id,
+      grantedByUserId: people.get('regionalHead')!.id,
+      startsOn: '2031-06-01',
+      endsOn: '2031-06-10',
+      reason: 'business trip',
+      revokedAt: null,
+      revokedByUserId: null,
+      revokeReason: null,
+    })
+    expect(delegation.id).to.be.a('number')
+    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id }
+  })
+
+  it('when the app is built, then every route has a policy guard and a line in this matrix', () => {
+    const routes = routesOf(t.app)
+    expect(routes.length).to.be.greaterThan(20)
+    const unguarded = routes.filter((r) => !r.guarded).map((r) => r.key)
+    expect(unguarded, 'routes without a policy decision').to.deep.equal([])
+    const listed = new Set([...ROUTES.map((r) => `${r.method} ${r.path}`), ...PUBLIC_FORM_POSTS])
+    const missing = routes.map((r) => r.key).filter((key) => !listed.has(key))
+    expect(missing, 'routes missing from the matrix').to.deep.equal([])
+  })
+
+  for (const persona of PERSONAS) {
+    it(`when ${persona} tries every route, then exactly the allowed ones succeed`, async () => {
+      t.clock.set(CLOCK[persona] ?? DEFAULT_MOMENT)
+      let browser: Browser
+      if (persona === 'anonymous') {
+        browser = anonymous(t.app)
+        await refreshToken(browser)
+      } else {
+        browser = await signIn(t.app, people.get(persona)!.username)
+      }
+      const outcomes: string[] = []
+      for (const routeCase of ROUTES) {
+        const url = routeCase.url(fixture)
+        const response = routeCase.method === 'GET' ? await browser.get(url) : await browser.post(url, {})
+        // A refusal sends a visitor to sign in (with returnTo for pages); signing out lands on sign-in with its own notice.
+        const refused = response.status === 403 || (response.status === 303 && /^\/sign-in(\?returnTo=|$)/.test(String(response.headers.location)))
+        const expectedAllowed = routeCase.allowed.includes(persona)
+        expect(response.status, `${persona} ${routeCase.method} ${url}`).to.be.lessThan(500)
+        if (expectedAllowed === refused) outcomes.push(`${routeCase.method} ${url}: expected ${expectedAllowed ? 'allowed' : 'refused'}, got ${response.status} ${response.headers.location ?? ''}`)
+        if (!expectedAllowed && persona !== 'anonymous') expect(response.status, `${persona} ${routeCase.method} ${url}`).to.equal(403)
+      }
+      expect(outcomes).to.deep.equal([])
+    })
+  }
+
+  it('when another region\'s head opens this region\'s delegations, then the refusal is recorded in the audit log', async () => {
+    t.clock.set(DEFAULT_MOMENT)
+    const browser = await signIn(t.app, people.get('otherRegionHead')!.username)
+    expect((await browser.get(`/regions/${fixture.ownRegionId}/delegations`)).status).to.equal(403)
+    const { AuditEvent } = await import('../../models')
+    const denial = await AuditEvent.findOne({ where: { action: 'access.denied', actorUserId: people.get('otherRegionHead')!.id }, order: [['id', 'DESC']] })
+    expect(denial?.details).to.include({ policyAction: 'delegation.list' })
+  })
+
+  it('when the acting head is in office, then the interface says so, and not before or after', async () => {
+    const acting = people.get('actingHeadDuring')!
+    for (const [persona, shown] of [['actingHeadBefore', false], ['actingHeadDuring', true], ['actingHeadAfter', false]] as const) {
+      t.clock.set(CLOCK[persona]!)
+      const browser = await signIn(t.app, acting.username)
+      const home = await browser.get('/')
+      expect(home.text.includes('data-testid="acting-head-banner"'), persona).to.equal(shown)
+    }
+  })
+
+  it('when the administrator opens their own account actions, then editing, deactivating and resetting themselves are refused', async () => {
+    const admin = people.get('administrator')!
+    const browser = await signIn(t.app, admin.username)
+    expect((await browser.get(`/admin/users/${admin.id}/edit`)).status).to.equal(403)
+    expect((await browser.post(`/admin/users/${admin.id}/deactivate`)).status).to.equal(403)
+    expect((await browser.get(`/admin/users/${admin.id}/reset-password`)).status).to.equal(403)
+  })
+})
