@@ -179,7 +179,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     await checkRegion(input)
     try {
       await sequelize.transaction(async (transaction) => {
-        const user = await User.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE, include: [{ model: Region, as: 'region' }] })
+        const user = await User.findByPk(id, { transaction, lock: { level: transaction.LOCK.UPDATE, of: User }, include: [{ model: Region, as: 'region' }] })
         if (!user) throw new NotFoundError()
         if (user.version !== expectedVersion) throw new StaleEditError(toSummary(user))
         const before: UserInput = { username: user.username, fullName: user.fullName, email: user.email, role: user.role, regionId: user.regionId ?? null }

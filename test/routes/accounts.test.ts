@@ -1,0 +1,103 @@
+import { expect } from 'chai'
+import { AuditEvent, User } from '../../models'
+import { buildTestApp, type TestApp } from '../helpers/app'
+import { anonymous, refreshToken, signIn } from '../helpers/agent'
+import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
+
+const NEW_PASSWORD = 'Ararat valley apricots 2026'
+
+describe('accounts: the administrator manages users, users change their password', () => {
+  let t: TestApp
+  beforeEach(() => {
+    t = buildTestApp()
+  })
+
+  it('when the administrator creates a user, then the user exists, must change the password at first sign-in, and the audit records it', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const username = `new.officer.${Date.now()}`
+    const created = await admin.post('/admin/users/new', { username, fullName: 'Նոր Մասնագետ', email: '', role: 'SPECIALIST', regionId: await regionIdOf('ARARAT'), temporaryPassword: 'Temporary pass 12345' })
+    expect(created.status).to.equal(303)
+    const user = await User.findOne({ where: { username } })
+    expect(user).to.include({ role: 'SPECIALIST', mustChangePassword: true, active: true })
+    expect(await AuditEvent.count({ where: { action: 'user.create', targetId: String(user!.id) } })).to.equal(1)
+
+    const officer = anonymous(t.app)
+    await refreshToken(officer)
+    const firstSignIn = await officer.post('/sign-in', { username, password: 'Temporary pass 12345' })
+    expect(firstSignIn.headers.location).to.equal('/account/password')
+    await refreshToken(officer, '/account/password')
+    expect((await officer.get('/')).headers.location, 'every page leads to the password form').to.equal('/account/password')
+    const changed = await officer.post('/account/password', { currentPassword: 'Temporary pass 12345', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    expect(changed.status).to.equal(303)
+    expect((await officer.get('/')).status).to.equal(200)
+  })
+
+  it('when a user chooses a common password or one containing the username, then it is refused with the reason', async () => {
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const browser = await signIn(t.app, person.username)
+    const common = await browser.post('/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'qwertyuiop123', confirmPassword: 'qwertyuiop123' })
+    expect(common.status).to.equal(400)
+    expect(common.text).to.contain('տարածված գաղտնաբառերի ցանկում')
+    const withName = `${person.username}-secret`
+    const containsName = await browser.post('/account/password', { currentPassword: TEST_PASSWORD, newPassword: withName, confirmPassword: withName })
+    expect(containsName.text).to.contain('չպետք է պարունակի օգտանունը')
+    const short = await browser.post('/account/password', { currentPassword: TEST_PASSWORD, newPassword: 'short pass', confirmPassword: 'short pass' })
+    expect(short.text).to.contain('առնվազն 12 նիշ')
+    const wrongCurrent = await browser.post('/account/password', { currentPassword: 'not my password', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
+    expect(wrongCurrent.text).to.contain('Ընթացիկ գաղտնաբառը սխալ է')
+    const user = await User.findByPk(person.id)
+    expect(user!.passwordChangedAt, 'nothing was changed').to.equal(null)
+  })
+
+  it('when the administrator deactivates a user, then that user\'s open sessions end at once and sign-in fails; reactivation restores access', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const officer = await signIn(t.app, person.username)
+    expect((await officer.get('/')).status).to.equal(200)
+
+    expect((await admin.post(`/admin/users/${person.id}/deactivate`)).status).to.equal(303)
+    expect((await officer.get('/')).headers.location).to.match(/^\/sign-in/)
+    const again = anonymous(t.app)
+    await refreshToken(again)
+    expect((await again.post('/sign-in', { username: person.username, password: TEST_PASSWORD })).status).to.equal(401)
+    expect(await AuditEvent.count({ where: { action: 'user.deactivate', targetId: String(person.id) } })).to.equal(1)
+
+    expect((await admin.post(`/admin/users/${person.id}/reactivate`)).status).to.equal(303)
+    expect((await again.post('/sign-in', { username: person.username, password: TEST_PASSWORD })).status).to.equal(303)
+  })
+
+  it('when the administrator resets a password, then the user\'s sessions end and the user must set a new one at next sign-in', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const officer = await signIn(t.app, person.username)
+    expect((await admin.post(`/admin/users/${person.id}/reset-password`, { temporaryPassword: 'Reset by admin 2026' })).status).to.equal(303)
+    expect((await officer.get('/')).headers.location).to.match(/^\/sign-in/)
+    const fresh = anonymous(t.app)
+    await refreshToken(fresh)
+    expect((await fresh.post('/sign-in', { username: person.username, password: 'Reset by admin 2026' })).headers.location).to.equal('/account/password')
+  })
+
+  it('when the administrator moves a user to another region, then the change is audited field by field and the user\'s sessions end', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const officer = await signIn(t.app, person.username)
+    const user = await User.findByPk(person.id)
+    const shirak = await regionIdOf('SHIRAK')
+    const saved = await admin.post(`/admin/users/${person.id}/edit`, { username: person.username, fullName: user!.fullName, email: '', role: 'SENIOR_SPECIALIST', regionId: shirak, version: user!.version })
+    expect(saved.status).to.equal(303)
+    const audit = await AuditEvent.findOne({ where: { action: 'user.update', targetId: String(person.id) } })
+    expect(audit!.details).to.deep.equal({ before: { role: 'SPECIALIST', regionId: await regionIdOf('ARARAT') }, after: { role: 'SENIOR_SPECIALIST', regionId: shirak } })
+    expect((await officer.get('/')).headers.location).to.match(/^\/sign-in/)
+  })
+
+  it('when a regional head is given no region, or the service head is given one, then the form says why and nothing changes', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const before = await User.count()
+    const noRegion = await admin.post('/admin/users/new', { username: `head.${Date.now()}`, fullName: 'Head', role: 'REGIONAL_HEAD', regionId: '', temporaryPassword: 'Temporary pass 12345' })
+    expect(noRegion.status).to.equal(400)
+    expect(noRegion.text).to.contain('Ընտրեք մարզային մարմինը')
+    const withRegion = await admin.post('/admin/users/new', { username: `chief.${Date.now()}`, fullName: 'Chief', role: 'SERVICE_HEAD', regionId: await regionIdOf('ARARAT'), temporaryPassword: 'Temporary pass 12345' })
+    expect(withRegion.text).to.contain('չեն պատկանում մարզային մարմնի')
+    expect(await User.count()).to.equal(before)
+  })
+})
