@@ -74,7 +74,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   })
 
   app.use(authRoutes(services, authorize, signInLimiter))
-  app.use(languageRoutes(authorize))
+  app.use(languageRoutes(authorize, config.env === 'production'))
   app.use(homeRoutes(services, authorize))
   app.use(accountRoutes(services, authorize))
   app.use(adminUserRoutes(services, authorize))

@@ -11,13 +11,13 @@ const schema = Joi.object({
   returnTo: Joi.string().allow('').max(500),
 })
 
-export function languageRoutes(authorize: Authorize): Router {
+export function languageRoutes(authorize: Authorize, secureCookies: boolean): Router {
   const router = Router()
   router.post('/language', authorize('language.change'), (req, res) => {
     const form = validate(schema, req.body)
     if (form.ok) {
       req.session.language = form.value.language
-      res.cookie(LANGUAGE_COOKIE, form.value.language, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600_000 })
+      res.cookie(LANGUAGE_COOKIE, form.value.language, { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: 365 * 24 * 3600_000 })
     }
     res.redirect(303, localPathOr(req.body?.returnTo, '/'))
   })

@@ -19,6 +19,15 @@ function parseCookie(header: string, name: string): string | undefined {
   return undefined
 }
 
+function refererPath(req: Request): string {
+  try {
+    const referer = new URL(req.get('referer') ?? '', `http://${req.get('host')}`)
+    return referer.host === req.get('host') ? referer.pathname + referer.search : '/'
+  } catch {
+    return '/'
+  }
+}
+
 /** The user's language and the helpers every view uses to show text and dates. */
 export const locale: RequestHandler = (req, res, next) => {
   const language = languageOf(req)
@@ -26,7 +35,8 @@ export const locale: RequestHandler = (req, res, next) => {
   res.locals.t = translator(language)
   res.locals.formatDate = formatDate
   res.locals.formatDateTime = formatDateTime
-  res.locals.currentPath = req.originalUrl
+  // After a failed form post the page's address is the post's: the language switch returns to the referring page instead.
+  res.locals.currentPath = req.method === 'GET' ? req.originalUrl : refererPath(req)
   res.locals.userRegionName = req.user ? (language === 'hy' ? req.user.regionNameHy : req.user.regionNameEn) : null
   next()
 }

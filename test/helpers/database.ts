@@ -8,6 +8,7 @@ import { createSequelize } from '../../server/db/database'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded'
 import { createMigrator } from '../../server/db/migrator'
 import { initModels } from '../../models'
+import { startRelay, type Relay } from './relay'
 
 /*
  * One PostgreSQL for the whole run: a throwaway embedded cluster in a temporary folder, or a temporary
@@ -16,6 +17,8 @@ import { initModels } from '../../models'
 interface TestDatabase {
   url: string
   sequelize: Sequelize
+  /** Every connection of the run passes through it; the outage test cuts it. */
+  relay: Relay
   /** Creates another empty database on the same server (for migration and outage tests). */
   createScratchDatabase(name: string): Promise<string>
   teardown(): Promise<void>
@@ -74,7 +77,12 @@ export async function startTestDatabase(externalUrl: string | undefined): Promis
     serverUrl = embedded.url
   }
 
-  const url = withDatabase(serverUrl, databaseName)
+  const server = new URL(serverUrl)
+  const relay = await startRelay({ host: server.hostname, port: Number(server.port || 5432) })
+  const relayed = new URL(serverUrl)
+  relayed.hostname = '127.0.0.1'
+  relayed.port = String(relay.port)
+  const url = withDatabase(relayed.toString(), databaseName)
   const sequelize = createSequelize({ url, poolMax: 20 })
   initModels(sequelize)
   await createMigrator(sequelize).up()
@@ -82,6 +90,7 @@ export async function startTestDatabase(externalUrl: string | undefined): Promis
   current = {
     url,
     sequelize,
+    relay,
     async createScratchDatabase(name) {
       const scratchName = `${databaseName}_${name}`
       await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(scratchName)}`))
@@ -90,6 +99,7 @@ export async function startTestDatabase(externalUrl: string | undefined): Promis
     },
     async teardown() {
       await sequelize.close()
+      await relay.close()
       if (externalUrl) {
         await onServer(serverUrl, async (client) => {
           for (const name of [databaseName, ...scratch]) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type express from 'express'
-import { Delegation } from '../../models'
+import { AuditEvent, Delegation } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
@@ -193,7 +193,6 @@ describe('access: the role × route matrix', () => {
     t.clock.set(DEFAULT_MOMENT)
     const browser = await signIn(t.app, people.get('otherRegionHead')!.username)
     expect((await browser.get(`/regions/${fixture.ownRegionId}/delegations`)).status).to.equal(403)
-    const { AuditEvent } = await import('../../models')
     const denial = await AuditEvent.findOne({ where: { action: 'access.denied', actorUserId: people.get('otherRegionHead')!.id }, order: [['id', 'DESC']] })
     expect(denial?.details).to.include({ policyAction: 'delegation.list' })
   })

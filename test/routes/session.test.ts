@@ -1,4 +1,5 @@
 import { expect } from 'chai'
+import request from 'supertest'
 import { AuditEvent, User } from '../../models'
 import { SESSION_COOKIE } from '../../server/middleware/session'
 import { buildTestApp, type TestApp } from '../helpers/app'
@@ -134,7 +135,6 @@ describe('signing in and sessions', () => {
     const [{ count }] = (await t.services.sequelize.query(`SELECT count(*)::int AS count FROM user_sessions WHERE sess -> 'passport' ->> 'user' = '${person.id}'`, { plain: false }))[0] as { count: number }[]
     expect(count).to.equal(0)
 
-    const { default: request } = await import('supertest')
     const replayPage = await request(t.app).get('/').set('Cookie', cookie)
     expect(replayPage.status).to.equal(303)
     expect(replayPage.headers.location).to.match(/^\/sign-in/)

@@ -1,0 +1,117 @@
+import { expect } from 'chai'
+import request from 'supertest'
+import { buildTestApp } from '../helpers/app'
+import { anonymous, refreshToken, signIn } from '../helpers/agent'
+import { testDatabase } from '../helpers/database'
+import { createPerson, TEST_PASSWORD } from '../helpers/people'
+import { services as buildServices } from '../../server/services'
+import { ManualClock } from '../../server/domain/clock'
+import { createApp } from '../../server/app'
+import { loadConfig } from '../../server/config'
+import { createSessionPool } from '../../server/db/database'
+import pino from 'pino'
+
+describe('operations', () => {
+  it('when /health and /ready are asked, then they answer without creating a session', async () => {
+    const { app } = buildTestApp()
+    const health = await request(app).get('/health')
+    expect(health.status).to.equal(200)
+    expect(health.body).to.deep.equal({ status: 'up' })
+    expect(health.headers['set-cookie']).to.equal(undefined)
+    const ready = await request(app).get('/ready')
+    expect(ready.status).to.equal(200)
+    expect(ready.body).to.deep.equal({ status: 'ready' })
+  })
+
+  it('when a page is served, then security headers forbid inline scripts without a nonce and framing', async () => {
+    const { app } = buildTestApp()
+    const page = await request(app).get('/sign-in')
+    const csp = String(page.headers['content-security-policy'])
+    expect(csp).to.match(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/)
+    expect(csp).to.not.contain('unsafe-inline')
+    expect(csp).to.contain("frame-ancestors 'none'")
+    expect(page.headers['x-powered-by']).to.equal(undefined)
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1]
+    for (const script of page.text.match(/<script[^>]*>/g) ?? []) expect(script).to.contain(`nonce="${nonce}"`)
+    expect(page.text).to.not.match(/https?:\/\/(?!localhost)[^"']*\.(js|css)/)
+  })
+
+  it('when Bootstrap and the app\'s own assets are requested, then the app serves them itself', async () => {
+    const { app } = buildTestApp()
+    expect((await request(app).get('/assets/bootstrap/css/bootstrap.min.css')).status).to.equal(200)
+    expect((await request(app).get('/assets/app.js')).status).to.equal(200)
+  })
+
+  it('when a page does not exist, then a 404 page in the user\'s language is shown', async () => {
+    const { app } = buildTestApp()
+    const page = await request(app).get('/no/such/page')
+    expect(page.status).to.equal(404)
+    expect(page.text).to.contain('Էջը չի գտնվել')
+    const english = await request(app).get('/no/such/page').set('Cookie', 'lang=en')
+    expect(english.text).to.contain('Page not found')
+  })
+
+  it('when a request fails inside the app in production, then the user sees a 500 page with a reference and no internal detail', async () => {
+    const { sequelize, url } = testDatabase()
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', TRUST_PROXY: 'true' })
+    const broken = buildServices({ sequelize, clock: new ManualClock(new Date()) })
+    broken.regions.list = async () => {
+      throw new Error('internal detail: relation "secret_table" does not exist')
+    }
+    const pool = createSessionPool(url, () => undefined)
+    const app = createApp(broken, { config, logger: pino({ level: 'silent' }), sessionPool: pool })
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    // Production cookies are Secure: the requests come "over HTTPS" through the trusted proxy.
+    const https = (test: request.Test, cookie?: string) => (cookie ? test.set('Cookie', cookie) : test).set('X-Forwarded-Proto', 'https')
+    const cookieOf = (response: request.Response) => String((response.headers['set-cookie'] as unknown as string[])[0]).split(';')[0]
+    try {
+      const signInPage = await https(request(app).get('/sign-in'))
+      expect(String(signInPage.headers['set-cookie'])).to.match(/Secure/)
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(signInPage.text)![1]
+      const signedIn = await https(request(app).post('/sign-in').type('form').send({ _csrf: csrf, username: person.username, password: TEST_PASSWORD }), cookieOf(signInPage))
+      expect(signedIn.status).to.equal(303)
+      const failed = await https(request(app).get('/'), cookieOf(signedIn))
+      expect(failed.status).to.equal(500)
+      expect(failed.text).to.contain('Տեղի է ունեցել սխալ')
+      expect(failed.text).to.match(/Համար՝ [0-9a-f-]{36}/)
+      expect(failed.text).to.not.contain('secret_table')
+      expect(failed.text).to.not.match(/\.ts:\d+/)
+    } finally {
+      await pool.end()
+    }
+  })
+
+  it('when the database is lost, then requests get a clear 503 page and the app recovers by itself when it returns', async () => {
+    const { app } = buildTestApp()
+    const { relay } = testDatabase()
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const browser = await signIn(app, person.username)
+    expect((await browser.get('/')).status).to.equal(200)
+    try {
+      relay.cut()
+      const during = await browser.get('/')
+      expect(during.status).to.equal(503)
+      expect(during.text).to.contain('ժամանակավորապես անհասանելի')
+      expect(during.headers['retry-after']).to.equal('10')
+      expect((await request(app).get('/ready')).status).to.equal(503)
+      expect((await request(app).get('/health')).status, 'the process is still up').to.equal(200)
+    } finally {
+      relay.restore()
+    }
+    expect((await request(app).get('/ready')).status).to.equal(200)
+    expect((await browser.get('/')).status, 'the same session works again').to.equal(200)
+  })
+
+  it('when an anonymous visitor asks for a page, then they are sent to sign in and come back after', async () => {
+    const { app } = buildTestApp()
+    const person = await createPerson('ADMINISTRATOR', null)
+    const browser = anonymous(app)
+    const redirected = await browser.get('/admin/users?role=SPECIALIST')
+    expect(redirected.headers.location).to.equal('/sign-in?returnTo=%2Fadmin%2Fusers%3Frole%3DSPECIALIST')
+    await refreshToken(browser, redirected.headers.location)
+    const signedIn = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD, returnTo: '/admin/users?role=SPECIALIST' })
+    expect(signedIn.headers.location).to.equal('/admin/users?role=SPECIALIST')
+    const offsite = await browser.agent.get('/sign-in?returnTo=//evil.example/')
+    expect(offsite.status).to.equal(303)
+  })
+})
