@@ -61,8 +61,10 @@ async function main(): Promise<void> {
 function printWelcome(port: number, withDemoAccounts: boolean): void {
   console.log(`\n  Probation back office: http://localhost:${port}\n`)
   if (!withDemoAccounts) return
-  console.log(`  Demo accounts (password for all: ${DEMO_PASSWORD})`)
-  console.table(DEMO_ACCOUNTS.map(({ username, role, regionCode }) => ({ username, role, region: regionCode ?? '—' })))
+  console.log(`  Demo accounts (password for all: ${DEMO_PASSWORD})\n`)
+  console.log(`  ${'username'.padEnd(18)}${'role'.padEnd(20)}region`)
+  for (const { username, role, regionCode } of DEMO_ACCOUNTS) console.log(`  ${username.padEnd(18)}${role.padEnd(20)}${regionCode ?? '—'}`)
+  console.log('')
 }
 
 main().catch((error: Error) => {
