@@ -27,6 +27,8 @@ export interface FieldError {
 export type FieldErrors = Record<string, FieldError>
 
 function errorFor(detail: Joi.ValidationErrorItem): FieldError {
+  // An empty choice or number field is a missing value, whatever type it should have had.
+  if (detail.context?.value === '') return { key: 'validation.required' }
   switch (detail.type) {
     case 'any.required':
     case 'string.empty':

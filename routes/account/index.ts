@@ -9,7 +9,7 @@ import { translateErrors, validate } from '../../server/validation'
 const schema = Joi.object({
   currentPassword: Joi.string().max(200).required(),
   newPassword: Joi.string().max(200).required(),
-  confirmPassword: Joi.string().max(200).required().valid(Joi.ref('newPassword')).messages({ 'any.only': 'mismatch' }),
+  confirmPassword: Joi.string().max(200).required(),
 })
 
 export function accountRoutes(services: Services, authorize: Authorize): Router {
@@ -22,11 +22,10 @@ export function accountRoutes(services: Services, authorize: Authorize): Router 
   router.post('/account/password', authorize('account.changePassword'), async (req, res) => {
     const t = res.locals.t
     const form = validate(schema, req.body)
-    if (!form.ok) {
-      const errors = translateErrors(form.errors, t)
-      if (form.errors.confirmPassword?.key === 'validation.choose') errors.confirmPassword = t('password.mismatch')
-      // Passwords are never sent back into the form.
-      return res.status(400).render('pages/account/password', { errors })
+    // Passwords are never sent back into the form.
+    if (!form.ok) return res.status(400).render('pages/account/password', { errors: translateErrors(form.errors, t) })
+    if (form.value.confirmPassword !== form.value.newPassword) {
+      return res.status(400).render('pages/account/password', { errors: { confirmPassword: t('password.mismatch') } })
     }
     try {
       await services.users.changeOwnPassword(req.user!.id, form.value.currentPassword, form.value.newPassword, requestContext(req))

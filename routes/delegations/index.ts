@@ -66,11 +66,14 @@ export function delegationRoutes(services: Services, authorize: Authorize): Rout
     const t = res.locals.t
     const delegation = await delegationOf(services, req)
     const form = validate(revokeSchema, req.body)
-    if (!form.ok) return renderPage(res, delegation.regionId, { revokeErrors: { [delegation.id]: translateErrors(form.errors, t).reason } }, 400)
+    // The page holds one revoke form per delegation: its field is named after the delegation.
+    const field = `revoke-reason-${delegation.id}`
+    const typed = { [field]: typeof req.body?.reason === 'string' ? req.body.reason : '' }
+    if (!form.ok) return renderPage(res, delegation.regionId, { values: typed, errors: { [field]: translateErrors(form.errors, t).reason } }, 400)
     try {
       await services.delegations.revoke(delegation.id, form.value.reason, requestContext(req))
     } catch (error) {
-      if (error instanceof ServiceError) return renderPage(res, delegation.regionId, { revokeErrors: { [delegation.id]: t(error.code) } }, 400)
+      if (error instanceof ServiceError) return renderPage(res, delegation.regionId, { values: typed, errors: { [field]: t(error.code) } }, 400)
       throw error
     }
     res.redirect(303, `/regions/${delegation.regionId}/delegations`)

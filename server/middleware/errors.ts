@@ -11,6 +11,11 @@ function withoutQuotedValues(text: string | undefined): string {
   return (text ?? '').replace(/"[^"\n]*"|'[^'\n]*'|=\([^)\n]*\)/g, '"…"')
 }
 
+function isClientError(error: unknown): boolean {
+  const candidate = error as { status?: unknown; expose?: unknown } | null
+  return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && candidate.expose === true
+}
+
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render('errors/404')
 }
@@ -36,6 +41,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if ((error as { type?: string }).type === 'entity.too.large') {
       status = 413
       view = 'errors/413'
+    } else if (isClientError(error)) {
+      // body-parser's refusals (too many fields, unknown charset or encoding) are the sender's fault, not ours.
+      status = (error as { status: number }).status
+      view = 'errors/400'
     }
     if (status >= 500) logger.error({ err: { type: (error as Error).name, message: withoutQuotedValues((error as Error).message), stack: withoutQuotedValues((error as Error).stack) }, requestId: req.id }, 'request failed')
     // The error may have come before the locale or user middleware ran.
