@@ -23,6 +23,7 @@ import { adminUserRoutes } from '../routes/admin/users'
 import { adminRegionRoutes } from '../routes/admin/regions'
 import { delegationRoutes } from '../routes/delegations'
 import { auditRoutes } from '../routes/audit'
+import { beneficiaryRoutes } from '../routes/beneficiaries'
 
 export interface AppOptions {
   config: Config
@@ -81,6 +82,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(adminRegionRoutes(services, authorize))
   app.use(delegationRoutes(services, authorize))
   app.use(auditRoutes(services, authorize))
+  app.use(beneficiaryRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

@@ -22,6 +22,8 @@ export const version = Joi.number().integer().min(1).max(2_147_483_647).required
 export interface FieldError {
   key: string
   params?: Record<string, string | number>
+  /** Shown when the specific message has no text in the locale files. */
+  fallbackKey?: string
 }
 
 export type FieldErrors = Record<string, FieldError>
@@ -38,7 +40,7 @@ function errorFor(detail: Joi.ValidationErrorItem): FieldError {
     case 'string.min':
       return { key: 'validation.tooShort', params: { min: detail.context?.limit as number } }
     case 'string.pattern.name':
-      return detail.context?.name === 'controlCharacters' ? { key: 'validation.controlCharacters' } : { key: 'validation.format' }
+      return detail.context?.name === 'controlCharacters' ? { key: 'validation.controlCharacters' } : { key: `validation.pattern.${detail.context?.name}`, fallbackKey: 'validation.format' }
     case 'string.pattern.base':
       return { key: 'validation.format' }
     case 'string.email':
@@ -78,5 +80,10 @@ export function typedValues(schema: Joi.ObjectSchema, input: unknown): Record<st
 
 /** Field errors as text in the user's language, for the view. */
 export function translateErrors(errors: FieldErrors, t: Translate): Record<string, string> {
-  return Object.fromEntries(Object.entries(errors).map(([field, error]) => [field, t(error.key, error.params)]))
+  return Object.fromEntries(
+    Object.entries(errors).map(([field, error]) => {
+      const message = t(error.key, error.params)
+      return [field, message === error.key && error.fallbackKey ? t(error.fallbackKey, error.params) : message]
+    }),
+  )
 }

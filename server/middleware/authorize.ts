@@ -14,7 +14,10 @@ export interface PolicyGuard extends RequestHandler {
  * route inventory test. Anonymous visitors are sent to sign in; signed-in users get 403 and an audit line.
  */
 export function authorizer(audit: AuditService) {
-  return function authorize(action: Action, resolveResource?: ResourceResolver): PolicyGuard {
+  /**
+   * `hideExistence`: a refusal answers 404, so that a user cannot learn that another region's record exists.
+   */
+  return function authorize(action: Action, resolveResource?: ResourceResolver, options: { hideExistence?: boolean } = {}): PolicyGuard {
     const guard: RequestHandler = async (req, res, next) => {
       const actor = res.locals.actor ?? null
       const resource = resolveResource ? await resolveResource(req) : {}
@@ -24,6 +27,7 @@ export function authorizer(audit: AuditService) {
         return res.redirect(303, `/sign-in${returnTo}`)
       }
       await audit.record(requestContext(req), { action: 'access.denied', category: 'access', outcome: 'denied', regionId: actor.regionId, details: { policyAction: action, method: req.method, path: req.path } })
+      if (options.hideExistence) return res.status(404).render('errors/404')
       res.status(403).render('errors/403')
     }
     return Object.assign(guard, { policyAction: action })

@@ -16,6 +16,9 @@ export interface Resource {
   readonly regionId?: number | null
   /** The user a resource belongs to or is about (an account being administered). */
   readonly userId?: number
+  /** For a personal file: the officer responsible for it, and its status. */
+  readonly responsibleOfficerId?: number | null
+  readonly status?: string
 }
 
 type Rule = (actor: Actor | null, resource: Resource) => boolean
@@ -38,6 +41,34 @@ export function isHeadOf(actor: Actor | null, regionId: number | null | undefine
 export function hasHeadPowersIn(actor: Actor | null, regionId: number | null | undefined): boolean {
   if (!actor || regionId === null || regionId === undefined) return false
   return isHeadOf(actor, regionId) || actor.actingHeadRegionIds.includes(regionId)
+}
+
+const REGIONAL_STAFF: readonly Role[] = ['REGIONAL_HEAD', 'SENIOR_SPECIALIST', 'SPECIALIST']
+
+/** Works in that region (any regional role). */
+export function worksIn(actor: Actor | null, regionId: number | null | undefined): boolean {
+  return actor !== null && REGIONAL_STAFF.includes(actor.role) && regionId !== null && regionId !== undefined && actor.regionId === regionId
+}
+
+function isResponsibleOfficer(actor: Actor | null, resource: Resource): boolean {
+  return actor !== null && resource.responsibleOfficerId !== undefined && resource.responsibleOfficerId === actor.id
+}
+
+// A closed, transferred or archived file is read-only except for the heads.
+const OPEN_FILE_STATUSES = ['ACTIVE', 'SUSPENDED']
+const fileIsOpen = (resource: Resource) => resource.status === undefined || OPEN_FILE_STATUSES.includes(resource.status)
+
+const readsRegionFiles: Rule = (actor, resource) => isServiceHead(actor) || worksIn(actor, resource.regionId)
+const changesFile: Rule = (actor, resource) =>
+  hasHeadPowersIn(actor, resource.regionId) || (worksIn(actor, resource.regionId) && isResponsibleOfficer(actor, resource) && fileIsOpen(resource))
+const headPowers: Rule = (actor, resource) => hasHeadPowersIn(actor, resource.regionId)
+
+/**
+ * Staff reading a file that is not on their caseload give a reason first (recorded in the audit log);
+ * heads and the responsible officer do not.
+ */
+export function needsAccessReason(actor: Actor, resource: Resource): boolean {
+  return !isServiceHead(actor) && !hasHeadPowersIn(actor, resource.regionId) && !isResponsibleOfficer(actor, resource)
 }
 
 const serviceHeadOrHeadPowers: Rule = (actor, resource) => isServiceHead(actor) || hasHeadPowersIn(actor, resource.regionId)
@@ -67,6 +98,26 @@ const RULES = {
   'delegation.revoke': serviceHeadOrSubstantiveHead,
 
   'audit.view': (actor) => actor !== null && auditScope(actor) !== null,
+
+  'beneficiary.list': readsRegionFiles,
+  'beneficiary.caseload': (actor) => actor !== null && REGIONAL_STAFF.includes(actor.role),
+  'beneficiary.create': (actor, resource) => worksIn(actor, resource.regionId),
+  'beneficiary.view': readsRegionFiles,
+  'beneficiary.edit': changesFile,
+  'beneficiary.addNote': changesFile,
+  'beneficiary.uploadDocument': changesFile,
+  'beneficiary.downloadDocument': readsRegionFiles,
+  'beneficiary.viewHealth': (actor, resource) => isServiceHead(actor) || headPowers(actor, resource) || (worksIn(actor, resource.regionId) && isResponsibleOfficer(actor, resource)),
+  'beneficiary.assign': headPowers,
+  'beneficiary.close': changesFile,
+  'beneficiary.reopen': headPowers,
+  'beneficiary.viewAccessLog': serviceHeadOrHeadPowers,
+  'beneficiary.exportFile': serviceHeadOrHeadPowers,
+  'beneficiary.requestTransfer': headPowers,
+  // For a transfer the resource's region is the receiving one.
+  'transfer.decide': headPowers,
+  'transfer.list': headPowers,
+  'beneficiary.anonymise': (actor) => isServiceHead(actor),
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof RULES

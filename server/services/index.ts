@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { auditService } from './audit'
+import { beneficiaryService } from './beneficiaries'
 import { delegationService } from './delegations'
 import { regionService } from './regions'
 import { sessionRegistry } from './sessions'
@@ -19,6 +20,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock }) {
     users: userService({ sequelize, clock, audit, sessions }),
     regions: regionService({ sequelize, audit }),
     delegations: delegationService({ sequelize, clock, audit }),
+    beneficiaries: beneficiaryService({ sequelize, clock, audit }),
   }
 }
 

@@ -4,6 +4,7 @@ import { AuditEvent, Delegation } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+import { createBeneficiary } from '../helpers/beneficiaries'
 
 /*
  * Who may reach what. Every route of the app appears in ROUTES with the personas allowed to use it;
@@ -32,6 +33,8 @@ interface Fixture {
   otherRegionId: number
   targetUserId: number
   delegationId: number
+  beneficiaryId: number
+  closedBeneficiaryId: number
 }
 
 interface RouteCase {
@@ -39,9 +42,18 @@ interface RouteCase {
   path: string
   url: (f: Fixture) => string
   allowed: readonly Persona[]
+  /** Refusals answer 404 so that the existence of another region's record is not disclosed. */
+  hidden?: boolean
 }
 
-const route = (method: 'GET' | 'POST', path: string, allowed: readonly Persona[], url?: (f: Fixture) => string): RouteCase => ({ method, path, allowed, url: url ?? (() => path) })
+const route = (method: 'GET' | 'POST', path: string, allowed: readonly Persona[], url?: (f: Fixture) => string, hidden = false): RouteCase => ({ method, path, allowed, url: url ?? (() => path), hidden })
+const file = (method: 'GET' | 'POST', suffix: string, allowed: readonly Persona[], which: 'open' | 'closed' = 'open') =>
+  route(method, `/beneficiaries/:beneficiaryId${suffix}`, allowed, (f) => `/beneficiaries/${which === 'open' ? f.beneficiaryId : f.closedBeneficiaryId}${suffix}`, true)
+
+const REGION_STAFF: Persona[] = ['regionalHead', 'seniorSpecialist', 'specialist', 'actingHeadBefore', 'actingHeadDuring', 'actingHeadAfter']
+const HEAD_POWERS: Persona[] = ['regionalHead', 'actingHeadDuring']
+// The specialist persona is the file's responsible officer.
+const CHANGES_FILE: Persona[] = [...HEAD_POWERS, 'specialist']
 
 // The acting head's delegation runs over these dates; the three acting personas are the same kind of
 // person judged before, during and after it.
@@ -80,6 +92,22 @@ const ROUTES: RouteCase[] = [
   route('POST', '/regions/:regionId/delegations', ['serviceHead', 'regionalHead'], (f) => `/regions/${f.ownRegionId}/delegations`),
   route('POST', '/delegations/:delegationId/revoke', ['serviceHead', 'regionalHead'], (f) => `/delegations/${f.delegationId}/revoke`),
   route('GET', '/audit', ['serviceHead', 'administrator', 'regionalHead', 'actingHeadDuring', 'otherRegionHead']),
+  route('GET', '/regions/:regionId/beneficiaries', ['serviceHead', ...REGION_STAFF], (f) => `/regions/${f.ownRegionId}/beneficiaries`, true),
+  route('GET', '/caseload', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('GET', '/beneficiaries/search', ['serviceHead', ...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('GET', '/regions/:regionId/beneficiaries/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/beneficiaries/new`, true),
+  route('POST', '/regions/:regionId/beneficiaries/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/beneficiaries/new`, true),
+  file('GET', '', ['serviceHead', ...REGION_STAFF]),
+  file('POST', '/access-reason', ['serviceHead', ...REGION_STAFF]),
+  file('GET', '/print', ['serviceHead', ...REGION_STAFF]),
+  file('GET', '/edit', CHANGES_FILE),
+  file('POST', '/edit', CHANGES_FILE),
+  file('POST', '/notes', CHANGES_FILE),
+  file('GET', '/assign', HEAD_POWERS),
+  file('POST', '/assign', HEAD_POWERS),
+  file('GET', '/close', CHANGES_FILE),
+  file('POST', '/close', CHANGES_FILE),
+  file('POST', '/reopen', HEAD_POWERS, 'closed'),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]
@@ -151,7 +179,9 @@ describe('access: the role × route matrix', () => {
       revokeReason: null,
     })
     expect(delegation.id).to.be.a('number')
-    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id }
+    const beneficiary = await createBeneficiary(ownRegionId, people.get('specialist')!.id)
+    const closed = await createBeneficiary(ownRegionId, people.get('specialist')!.id, { status: 'CLOSED', closedOn: '2031-01-10', closeReason: 'MEASURE_COMPLETED' })
+    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id }
   })
 
   it('when the app is built, then every route has a policy guard and a line in this matrix', () => {
@@ -179,11 +209,11 @@ describe('access: the role × route matrix', () => {
         const url = routeCase.url(fixture)
         const response = routeCase.method === 'GET' ? await browser.get(url) : await browser.post(url, {})
         // A refusal sends a visitor to sign in (with returnTo for pages); signing out lands on sign-in with its own notice.
-        const refused = response.status === 403 || (response.status === 303 && /^\/sign-in(\?returnTo=|$)/.test(String(response.headers.location)))
+        const refused = response.status === 403 || (routeCase.hidden === true && response.status === 404) || (response.status === 303 && /^\/sign-in(\?returnTo=|$)/.test(String(response.headers.location)))
         const expectedAllowed = routeCase.allowed.includes(persona)
         expect(response.status, `${persona} ${routeCase.method} ${url}`).to.be.lessThan(500)
         if (expectedAllowed === refused) outcomes.push(`${routeCase.method} ${url}: expected ${expectedAllowed ? 'allowed' : 'refused'}, got ${response.status} ${response.headers.location ?? ''}`)
-        if (!expectedAllowed && persona !== 'anonymous') expect(response.status, `${persona} ${routeCase.method} ${url}`).to.equal(403)
+        if (!expectedAllowed && persona !== 'anonymous') expect(response.status, `${persona} ${routeCase.method} ${url}`).to.equal(routeCase.hidden ? 404 : 403)
       }
       expect(outcomes).to.deep.equal([])
     })

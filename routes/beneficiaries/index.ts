@@ -1,0 +1,263 @@
+import { Router, type Request, type Response } from 'express'
+import Joi from 'joi'
+import type { Authorize } from '../../server/middleware/authorize'
+import { requestContext } from '../../server/middleware/requestContext'
+import * as catalogue from '../../server/domain/beneficiaryCatalogue'
+import { romanise } from '../../server/domain/transliteration'
+import { formatDate } from '../../server/domain/dates'
+import { needsAccessReason, type Actor } from '../../server/policy'
+import type { Services } from '../../server/services'
+import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
+import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { id, translateErrors, typedValues, validate } from '../../server/validation'
+import { accessReasonSchema, assignSchema, cardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
+
+declare module 'express-session' {
+  interface SessionData {
+    // Files a staff member gave a reason to open, for the rest of the session.
+    fileAccessReasons: Record<string, true>
+  }
+}
+
+const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() })
+const regionIdParam = Joi.object({ regionId: id.required() })
+
+function beneficiaryIdOf(req: Request): number {
+  const { value, error } = beneficiaryIdParam.validate(req.params)
+  if (error) throw new NotFoundError()
+  return value.beneficiaryId
+}
+
+function regionIdOf(req: Request): number {
+  const { value, error } = regionIdParam.validate(req.params)
+  if (error) throw new NotFoundError()
+  return value.regionId
+}
+
+/** The card as the service takes it: Latin spellings left empty are generated from the Armenian names. */
+function cardFrom(value: Record<string, unknown>): CardInput {
+  const card = { ...value } as unknown as CardInput & { confirmDuplicate?: boolean; version?: number }
+  card.surnameLatin ||= romanise(card.surname)
+  card.givenNameLatin ||= romanise(card.givenName)
+  card.patronymicLatin ||= card.patronymic ? romanise(card.patronymic) : null
+  if (!card.riskToStaff) card.riskToStaffReason = null
+  delete card.confirmDuplicate
+  delete card.version
+  return card
+}
+
+export function beneficiaryRoutes(services: Services, authorize: Authorize): Router {
+  const router = Router()
+  const { beneficiaries } = services
+  const fileOf = async (req: Request) => beneficiaries.facts(beneficiaryIdOf(req))
+  const regionOf = async (req: Request) => {
+    const regionId = regionIdOf(req)
+    await services.regions.get(regionId)
+    return { regionId }
+  }
+
+  async function renderCardForm(res: Response, view: string, data: Record<string, unknown>, status = 200) {
+    res.status(status).render(view, { catalogue, errors: {}, values: {}, duplicates: null, stale: null, file: null, ...data })
+  }
+
+  router.get('/regions/:regionId/beneficiaries', authorize('beneficiary.list', regionOf, { hideExistence: true }), async (req, res) => {
+    const regionId = regionIdOf(req)
+    const query = validate(registerQuerySchema, req.query)
+    const filter = query.ok ? query.value : (registerQuerySchema.validate({}).value as Record<string, never>)
+    const [region, { rows, total }, officers] = await Promise.all([
+      services.regions.get(regionId),
+      beneficiaries.list({ regionId, status: filter.status, category: filter.category, officerId: filter.officerId, riskToStaff: filter.risk === '1' ? true : undefined, sort: filter.sort, direction: filter.direction, page: filter.page }),
+      beneficiaries.caseloads(regionId),
+    ])
+    res.render('pages/beneficiaries/register', { region, rows, total, filter, officers, catalogue, pages: Math.max(1, Math.ceil(total / REGISTER_PAGE_SIZE)), title: null })
+  })
+
+  router.get('/caseload', authorize('beneficiary.caseload'), async (req, res) => {
+    const { rows, total } = await beneficiaries.list({ regionId: req.user!.regionId!, officerId: req.user!.id, sort: 'name', direction: 'asc', page: 1 })
+    res.render('pages/beneficiaries/caseload', { rows, total })
+  })
+
+  router.get('/beneficiaries/search', authorize('beneficiary.list', (req) => ({ regionId: req.user?.regionId ?? null })), async (req, res) => {
+    const query = validate(searchQuerySchema, req.query)
+    const q = query.ok ? query.value.q : ''
+    const actor = res.locals.actor as Actor
+    const rows = q ? await beneficiaries.search(q, actor.role === 'SERVICE_HEAD' ? null : [actor.regionId!]) : []
+    const regions = await services.regions.list({ includeInactive: true })
+    res.render('pages/beneficiaries/search', { q, rows, regions, searched: q !== '' })
+  })
+
+  router.get('/regions/:regionId/beneficiaries/new', authorize('beneficiary.create', regionOf, { hideExistence: true }), async (req, res) => {
+    await renderCardForm(res, 'pages/beneficiaries/form', { region: await services.regions.get(regionIdOf(req)), values: { status: 'ACTIVE', sex: '', category: '' } })
+  })
+
+  router.post('/regions/:regionId/beneficiaries/new', authorize('beneficiary.create', regionOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const regionId = regionIdOf(req)
+    const region = await services.regions.get(regionId)
+    const form = validate(cardSchema, req.body)
+    if (!form.ok) return renderCardForm(res, 'pages/beneficiaries/form', { region, values: form.values, errors: translateErrors(form.errors, t) }, 400)
+    try {
+      const created = await beneficiaries.create(regionId, cardFrom(form.value), { confirmDuplicate: form.value.confirmDuplicate, responsibleOfficerId: req.user!.role === 'REGIONAL_HEAD' ? null : req.user!.id }, requestContext(req))
+      res.redirect(303, `/beneficiaries/${created.id}`)
+    } catch (error) {
+      const values = typedValues(cardSchema, req.body)
+      if (error instanceof DuplicateWarning) return renderCardForm(res, 'pages/beneficiaries/form', { region, values, duplicates: error.matches }, 409)
+      if (error instanceof ServiceError && error.field) return renderCardForm(res, 'pages/beneficiaries/form', { region, values, errors: { [error.field]: t(error.code) } }, 400)
+      throw error
+    }
+  })
+
+  /** Staff opening a file that is not on their caseload give a reason first. */
+  function mustGiveReason(req: Request, res: Response, file: { id: number; regionId: number; responsibleOfficerId: number | null }): boolean {
+    return needsAccessReason(res.locals.actor, file) && !req.session.fileAccessReasons?.[String(file.id)]
+  }
+
+  router.get('/beneficiaries/:beneficiaryId', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
+    const facts = await fileOf(req)
+    if (mustGiveReason(req, res, facts)) return res.render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: {}, values: {} })
+    const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(facts.id))
+    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req))
+    const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', facts)
+    const [notes, timeline, views] = await Promise.all([beneficiaries.notes(file.id), beneficiaries.timeline(file.id, 'changes'), canSeeAccessLog ? beneficiaries.timeline(file.id, 'views') : Promise.resolve([])])
+    res.render('pages/beneficiaries/file', { file, facts, notes, timeline, views, catalogue, noteErrors: {}, noteValues: {} })
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/access-reason', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
+    const facts = await fileOf(req)
+    const form = validate(accessReasonSchema, req.body)
+    if (!form.ok) return res.status(400).render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: translateErrors(form.errors, res.locals.t), values: form.values })
+    await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.accessReason', requestContext(req), form.value.reason)
+    req.session.fileAccessReasons = { ...req.session.fileAccessReasons, [String(facts.id)]: true }
+    res.redirect(303, `/beneficiaries/${facts.id}`)
+  })
+
+  router.get('/beneficiaries/:beneficiaryId/print', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
+    const facts = await fileOf(req)
+    if (mustGiveReason(req, res, facts)) return res.redirect(303, `/beneficiaries/${facts.id}`)
+    const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(facts.id))
+    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.print', requestContext(req))
+    res.render('pages/beneficiaries/print', { file, facts, notes: await beneficiaries.notes(file.id), catalogue })
+  })
+
+  router.get('/beneficiaries/:beneficiaryId/edit', authorize('beneficiary.edit', fileOf, { hideExistence: true }), async (req, res) => {
+    const file = await beneficiaries.get(beneficiaryIdOf(req))
+    await renderCardForm(res, 'pages/beneficiaries/form', { file, region: null, values: formValuesOf(file, res.locals.can('beneficiary.viewHealth', file)) })
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/edit', authorize('beneficiary.edit', fileOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const current = await beneficiaries.get(beneficiaryIdOf(req))
+    const mayEditHealth = res.locals.can('beneficiary.viewHealth', current)
+    const form = validate(editCardSchema, req.body)
+    if (!form.ok) return renderCardForm(res, 'pages/beneficiaries/form', { file: current, values: form.values, errors: translateErrors(form.errors, t) }, 400)
+    const card = cardFrom(form.value)
+    // Someone who may not read the health notes cannot overwrite them either.
+    if (!mayEditHealth) card.healthNotes = current.healthNotes
+    try {
+      await beneficiaries.update(current.id, form.value.version, card, requestContext(req))
+      res.redirect(303, `/beneficiaries/${current.id}`)
+    } catch (error) {
+      const values = typedValues(editCardSchema, req.body)
+      if (error instanceof StaleEditError) {
+        const saved = error.current as PersonalFile
+        return renderCardForm(res, 'pages/beneficiaries/form', { file: saved, values: { ...values, version: String(saved.version) }, stale: formValuesOf(saved, mayEditHealth) }, 409)
+      }
+      if (error instanceof ServiceError && error.field) return renderCardForm(res, 'pages/beneficiaries/form', { file: current, values, errors: { [error.field]: t(error.code) } }, 400)
+      throw error
+    }
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/notes', authorize('beneficiary.addNote', fileOf, { hideExistence: true }), async (req, res) => {
+    const beneficiaryId = beneficiaryIdOf(req)
+    const form = validate(noteSchema, req.body)
+    if (!form.ok) {
+      const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(beneficiaryId))
+      const [notes, timeline] = await Promise.all([beneficiaries.notes(beneficiaryId), beneficiaries.timeline(beneficiaryId, 'changes')])
+      return res.status(400).render('pages/beneficiaries/file', { file, facts: file, notes, timeline, views: [], catalogue, noteErrors: translateErrors(form.errors, res.locals.t), noteValues: form.values })
+    }
+    await beneficiaries.addNote(beneficiaryId, form.value.body, requestContext(req))
+    res.redirect(303, `/beneficiaries/${beneficiaryId}#notes`)
+  })
+
+  async function renderAssign(res: Response, file: PersonalFile, data: Record<string, unknown> = {}, status = 200) {
+    res.status(status).render('pages/beneficiaries/assign', { file, officers: await beneficiaries.caseloads(file.regionId), errors: {}, values: { officerId: file.responsibleOfficerId ?? '' }, ...data })
+  }
+
+  router.get('/beneficiaries/:beneficiaryId/assign', authorize('beneficiary.assign', fileOf, { hideExistence: true }), async (req, res) => {
+    await renderAssign(res, await beneficiaries.get(beneficiaryIdOf(req)))
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/assign', authorize('beneficiary.assign', fileOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const file = await beneficiaries.get(beneficiaryIdOf(req))
+    const form = validate(assignSchema, req.body)
+    if (!form.ok) return renderAssign(res, file, { errors: translateErrors(form.errors, t), values: form.values }, 400)
+    try {
+      await beneficiaries.assign(file.id, form.value.officerId, requestContext(req))
+    } catch (error) {
+      if (error instanceof ServiceError && error.field) return renderAssign(res, file, { errors: { [error.field]: t(error.code) }, values: typedValues(assignSchema, req.body) }, 400)
+      throw error
+    }
+    res.redirect(303, `/beneficiaries/${file.id}`)
+  })
+
+  async function renderClose(res: Response, file: PersonalFile, data: Record<string, unknown> = {}, status = 200) {
+    res.status(status).render('pages/beneficiaries/close', { file, catalogue, errors: {}, values: { version: String(file.version) }, ...data })
+  }
+
+  router.get('/beneficiaries/:beneficiaryId/close', authorize('beneficiary.close', fileOf, { hideExistence: true }), async (req, res) => {
+    await renderClose(res, await beneficiaries.get(beneficiaryIdOf(req)))
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/close', authorize('beneficiary.close', fileOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const file = await beneficiaries.get(beneficiaryIdOf(req))
+    const form = validate(closeSchema, req.body)
+    if (!form.ok) return renderClose(res, file, { errors: translateErrors(form.errors, t), values: form.values }, 400)
+    try {
+      await beneficiaries.close(file.id, form.value.version, { reason: form.value.reason, closedOn: form.value.closedOn, note: form.value.note }, requestContext(req))
+    } catch (error) {
+      const values = typedValues(closeSchema, req.body)
+      if (error instanceof StaleEditError) return renderClose(res, file, { errors: { _form: t('form.staleEdit') }, values: { ...values, version: String((error.current as PersonalFile).version) } }, 409)
+      if (error instanceof ServiceError) return renderClose(res, file, { errors: { [error.field ?? '_form']: t(error.code) }, values }, 400)
+      throw error
+    }
+    res.redirect(303, `/beneficiaries/${file.id}`)
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/reopen', authorize('beneficiary.reopen', fileOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const file = await beneficiaries.get(beneficiaryIdOf(req))
+    const form = validate(reopenSchema, req.body)
+    const refuse = (errors: Record<string, string>, status = 400) => res.status(status).render('pages/beneficiaries/reopen', { file, errors, values: typedValues(reopenSchema, req.body) })
+    if (!form.ok) return refuse(translateErrors(form.errors, t))
+    try {
+      await beneficiaries.reopen(file.id, form.value.version, form.value.reason, requestContext(req))
+    } catch (error) {
+      if (error instanceof StaleEditError) return refuse({ _form: t('form.staleEdit') }, 409)
+      if (error instanceof ServiceError) return refuse({ reason: t(error.code) })
+      throw error
+    }
+    res.redirect(303, `/beneficiaries/${file.id}`)
+  })
+
+  return router
+}
+
+/** Health notes reach the page only for the responsible officer and the heads. */
+function withoutHealthUnlessAllowed(res: Response, file: PersonalFile): PersonalFile {
+  return res.locals.can('beneficiary.viewHealth', file) ? file : { ...file, healthNotes: null }
+}
+
+const DATE_FIELDS = new Set(['birthDate', 'identityDocumentIssuedOn'])
+
+/** The card as form values (strings), for editing. */
+function formValuesOf(file: PersonalFile, withHealth: boolean): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const [key, value] of Object.entries(file)) {
+    if (value === null || value === undefined || value instanceof Date) continue
+    values[key] = typeof value === 'boolean' ? (value ? '1' : '') : DATE_FIELDS.has(key) ? formatDate(String(value)) : String(value)
+  }
+  if (!withHealth) delete values.healthNotes
+  return values
+}
