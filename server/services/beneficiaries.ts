@@ -331,7 +331,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
             ${regionIds ? 'AND b.region_id IN (:regionIds)' : ''}
             AND (b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact
                  OR (:key <> '' AND :key <% b.search_key))
-          ORDER BY (b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact) DESC,
+          ORDER BY COALESCE(b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact, false) DESC,
                    word_similarity(:key, b.search_key) DESC, b.surname_latin, b.id
           LIMIT 50`,
         { replacements: { exact, key, regionIds: regionIds ?? [] }, type: QueryTypes.SELECT, transaction },

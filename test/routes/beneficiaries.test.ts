@@ -1,0 +1,186 @@
+import { expect } from 'chai'
+import { Op } from 'sequelize'
+import { AuditEvent, Beneficiary } from '../../models'
+import { buildTestApp, type TestApp } from '../helpers/app'
+import { signIn, type Browser } from '../helpers/agent'
+import { createBeneficiary } from '../helpers/beneficiaries'
+import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+
+const CARD = {
+  surname: 'Պետրոսյան',
+  givenName: 'Արմեն',
+  patronymic: 'Սամվելի',
+  sex: 'MALE',
+  birthDate: '12.04.1990',
+  category: 'PROBATION_PERIOD',
+  status: 'ACTIVE',
+}
+
+// Gegharkunik is used only by these tests: its register and numbering are theirs alone.
+describe('beneficiary records', () => {
+  let t: TestApp
+  let regionId: number
+  let head: TestPerson
+  let officer: TestPerson
+  let colleague: TestPerson
+  let headBrowser: Browser
+  let officerBrowser: Browser
+
+  before(async () => {
+    regionId = await regionIdOf('GEGHARKUNIK')
+    head = await createPerson('REGIONAL_HEAD', 'GEGHARKUNIK')
+    officer = await createPerson('SPECIALIST', 'GEGHARKUNIK')
+    colleague = await createPerson('SPECIALIST', 'GEGHARKUNIK')
+  })
+  beforeEach(async () => {
+    t = buildTestApp()
+    t.clock.set('2026-11-23T10:00:00+04:00')
+    headBrowser = await signIn(t.app, head.username)
+    officerBrowser = await signIn(t.app, officer.username)
+  })
+
+  it('when an officer registers a card, then it gets the region\'s next file number, a generated Latin spelling, and the officer as responsible', async () => {
+    const response = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, publicServiceNumber: '1234567801' })
+    expect(response.status).to.equal(303)
+    const created = await Beneficiary.findOne({ where: { publicServiceNumber: '1234567801' } })
+    expect(created!.fileNumber).to.match(/^ԳՂ-2026-\d{4}$/)
+    expect(created).to.include({ surnameLatin: 'Petrosyan', givenNameLatin: 'Armen', patronymicLatin: 'Samveli', responsibleOfficerId: officer.id, regionId })
+    expect(await AuditEvent.count({ where: { action: 'beneficiary.create', targetId: String(created!.id) } })).to.equal(1)
+  })
+
+  it('when 50 cards are created at the same time, then they get 50 distinct consecutive numbers', async () => {
+    const card = (n: number) => ({ ...CARD, surname: 'Համբարձումյան', givenName: 'Գոռ', birthDate: `${String((n % 28) + 1).padStart(2, '0')}.0${(n % 9) + 1}.1985`, publicServiceNumber: String(5500000000 + n) })
+    const before = await Beneficiary.count({ where: { regionId } })
+    const responses = await Promise.all(Array.from({ length: 50 }, (_, n) => officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, card(n))))
+    expect(responses.map((r) => r.status)).to.deep.equal(Array(50).fill(303))
+    const rows = await Beneficiary.findAll({ where: { regionId, publicServiceNumber: { [Op.between]: ['5500000000', '5500000049'] } } })
+    const numbers = rows.map((row) => Number(row.fileNumber.split('-')[2])).sort((a, b) => a - b)
+    expect(new Set(numbers).size).to.equal(50)
+    expect(numbers[49] - numbers[0]).to.equal(49)
+    expect(await Beneficiary.count({ where: { regionId } })).to.equal(before + 50)
+  })
+
+  it('when a card matches an existing file in the region, then the officer is warned with a link and can still save after confirming', async () => {
+    const existing = await createBeneficiary(regionId, officer.id, { publicServiceNumber: '7777777701' })
+    const warned = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, givenName: 'Գևորգ', publicServiceNumber: '7777777701' })
+    expect(warned.status).to.equal(409)
+    expect(warned.text).to.contain('data-testid="duplicate-warning"').and.contain(`/beneficiaries/${existing.id}`)
+    expect(warned.text).to.contain('value="Գևորգ"')
+    const confirmed = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, givenName: 'Գևորգ', publicServiceNumber: '7777777701', confirmDuplicate: '1' })
+    expect(confirmed.status).to.equal(303)
+  })
+
+  it('when a card matches a file in another region, then the warning names only that regional body', async () => {
+    const shirakOfficer = await createPerson('SPECIALIST', 'SHIRAK')
+    const other = await createBeneficiary(await regionIdOf('SHIRAK'), shirakOfficer.id, { surname: 'Գասպարյան', surnameLatin: 'Gasparyan', birthDate: '1979-02-03' })
+    const warned = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, surname: 'Գասպարյան', givenName: 'Արմեն', birthDate: '03.02.1979' })
+    expect(warned.status).to.equal(409)
+    expect(warned.text).to.contain('Շիրակի մարզային մարմին')
+    expect(warned.text).to.not.contain(other.fileNumber)
+    expect(warned.text).to.not.contain(`/beneficiaries/${other.id}`)
+  })
+
+  it('when two people edit the same card, then the second save is refused, both versions are shown and nothing is overwritten', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    const edit = (browser: Browser, employer: string) => browser.post(`/beneficiaries/${file.id}/edit`, { ...CARD, surname: file.surname, surnameLatin: file.surnameLatin, givenNameLatin: file.givenNameLatin, birthDate: '12.04.1990', employer, version: file.version })
+    expect((await edit(headBrowser, 'Արարատ ցեմենտ')).status).to.equal(303)
+    const stale = await edit(officerBrowser, 'Գավառի պանիր')
+    expect(stale.status).to.equal(409)
+    expect(stale.text).to.contain('data-testid="stale-edit"').and.contain('Արարատ ցեմենտ').and.contain('Գավառի պանիր')
+    expect((await Beneficiary.findByPk(file.id))!.employer).to.equal('Արարատ ցեմենտ')
+  })
+
+  it('when a name is searched in Armenian, in either Latin spelling or with one typo, then the person is found; by file, document or public service number too', async () => {
+    const file = await createBeneficiary(regionId, officer.id, { surname: 'Ղուկասյան', surnameLatin: 'Ghukasyan', identityDocumentNumber: 'AN4455667', publicServiceNumber: '3141592653' })
+    await Beneficiary.update({ searchKey: 'gukasyan armen gukasyan armen' }, { where: { id: file.id } })
+    for (const query of ['Ղուկասյան', 'Ghukasyan', 'Ghukasian', 'Ghukasyam', 'ghoukasyan', file.fileNumber, 'AN4455667', '3141592653']) {
+      const page = await officerBrowser.get(`/beneficiaries/search?q=${encodeURIComponent(query)}`)
+      expect(page.text, query).to.contain(`/beneficiaries/${file.id}"`)
+    }
+  })
+
+  it('when staff of another region search, then this region\'s people are not found', async () => {
+    const file = await createBeneficiary(regionId, officer.id, { identityDocumentNumber: 'AN9990001' })
+    const stranger = await signIn(t.app, (await createPerson('SPECIALIST', 'LORI')).username)
+    expect((await stranger.get('/beneficiaries/search?q=AN9990001')).text).to.not.contain(`/beneficiaries/${file.id}"`)
+    expect((await stranger.get(`/beneficiaries/${file.id}`)).status).to.equal(404)
+    const chief = await signIn(t.app, (await createPerson('SERVICE_HEAD', null)).username)
+    expect((await chief.get('/beneficiaries/search?q=AN9990001')).text).to.contain(`/beneficiaries/${file.id}"`)
+  })
+
+  it('when a colleague opens a file not on their caseload, then a reason is asked first, recorded, and the file is read-only for them', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    const browser = await signIn(t.app, colleague.username)
+    const prompt = await browser.get(`/beneficiaries/${file.id}`)
+    expect(prompt.status).to.equal(200)
+    expect(prompt.text).to.contain('/access-reason').and.not.contain(file.surname)
+    expect((await browser.post(`/beneficiaries/${file.id}/access-reason`, { reason: 'փոխարինում եմ արձակուրդում գտնվող գործընկերոջը' })).status).to.equal(303)
+    const page = await browser.get(`/beneficiaries/${file.id}`)
+    expect(page.text).to.contain(file.fileNumber)
+    expect(page.text).to.not.contain(`/beneficiaries/${file.id}/edit`)
+    expect(page.text, 'health notes are for the responsible officer and the heads').to.not.contain('insulin-dependent diabetes')
+    expect((await browser.post(`/beneficiaries/${file.id}/edit`, { ...CARD, version: 1 })).status, 'refused as if absent').to.equal(404)
+
+    const reason = await AuditEvent.findOne({ where: { action: 'beneficiary.accessReason', targetId: String(file.id), actorUserId: colleague.id } })
+    expect(reason!.details).to.deep.equal({ reason: 'փոխարինում եմ արձակուրդում գտնվող գործընկերոջը' })
+    const headView = await headBrowser.get(`/beneficiaries/${file.id}`)
+    expect(headView.text).to.contain('data-testid="access-log"').and.contain('փոխարինում եմ արձակուրդում').and.contain(colleague.username)
+    expect(headView.text).to.contain('insulin-dependent diabetes')
+  })
+
+  it('when a file is viewed and changed, then the audit log holds the view and each changed field before and after, and the timeline shows the change', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    await officerBrowser.get(`/beneficiaries/${file.id}`)
+    expect(await AuditEvent.count({ where: { action: 'beneficiary.view', targetId: String(file.id), actorUserId: officer.id } })).to.equal(1)
+    await officerBrowser.post(`/beneficiaries/${file.id}/edit`, { ...CARD, surname: file.surname, surnameLatin: 'Petrosyan', givenNameLatin: 'Armen', phones: '+374 91 000000', healthNotes: 'insulin-dependent diabetes', version: file.version })
+    const change = await AuditEvent.findOne({ where: { action: 'beneficiary.update', targetId: String(file.id) } })
+    expect(change!.details.before).to.deep.include({ phones: null })
+    expect(change!.details.after).to.deep.include({ phones: '+374 91 000000' })
+    const page = await officerBrowser.get(`/beneficiaries/${file.id}`)
+    expect(page.text).to.contain('data-testid="timeline"').and.contain('Քարտը փոփոխվել է')
+  })
+
+  it('when text fields hold script payloads, then every page shows them escaped', async () => {
+    const payload = '<script>alert(1)</script>'
+    const file = await createBeneficiary(regionId, officer.id, { birthPlace: payload, employer: payload, riskToStaff: true, riskToStaffReason: payload })
+    await officerBrowser.post(`/beneficiaries/${file.id}/notes`, { body: payload })
+    for (const path of [`/beneficiaries/${file.id}`, `/beneficiaries/${file.id}/print`]) {
+      const page = await headBrowser.get(path)
+      expect(page.text, path).to.not.contain(payload)
+      expect(page.text, path).to.contain('&lt;script&gt;')
+    }
+  })
+
+  it('when the head assigns a file, then each officer\'s caseload is shown and an officer of another region is refused', async () => {
+    const file = await createBeneficiary(regionId, null)
+    const page = await headBrowser.get(`/beneficiaries/${file.id}/assign`)
+    expect(page.text).to.contain(officer.username.length ? 'ընթացիկ գործ' : '')
+    expect((await headBrowser.post(`/beneficiaries/${file.id}/assign`, { officerId: colleague.id })).status).to.equal(303)
+    expect((await Beneficiary.findByPk(file.id))!.responsibleOfficerId).to.equal(colleague.id)
+    const foreign = await createPerson('SPECIALIST', 'LORI')
+    const refused = await headBrowser.post(`/beneficiaries/${file.id}/assign`, { officerId: foreign.id })
+    expect(refused.status).to.equal(400)
+    expect(refused.text).to.contain('Ընտրեք այս Մարմնի ակտիվ աշխատակցի')
+    expect((await Beneficiary.findByPk(file.id))!.responsibleOfficerId).to.equal(colleague.id)
+  })
+
+  it('when a file is closed, then it is read-only for the officer, and the head can reopen it with a reason', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    expect((await officerBrowser.post(`/beneficiaries/${file.id}/close`, { reason: 'MEASURE_COMPLETED', closedOn: '20.11.2026', note: '', version: file.version })).status).to.equal(303)
+    const closed = await Beneficiary.findByPk(file.id)
+    expect(closed).to.include({ status: 'CLOSED', closedOn: '2026-11-20', closeReason: 'MEASURE_COMPLETED' })
+    expect((await officerBrowser.get(`/beneficiaries/${file.id}/edit`)).status).to.equal(404)
+    expect((await officerBrowser.post(`/beneficiaries/${file.id}/notes`, { body: 'late note' })).status).to.equal(404)
+    expect((await headBrowser.post(`/beneficiaries/${file.id}/reopen`, { reason: 'the court act was appealed', version: closed!.version })).status).to.equal(303)
+    expect((await Beneficiary.findByPk(file.id))!.status).to.equal('ACTIVE')
+  })
+
+  it('when the register is filtered, sorted and paged, then it lists the region\'s files accordingly', async () => {
+    const flagged = await createBeneficiary(regionId, officer.id, { surname: 'Աբգարյան', surnameLatin: 'Abgaryan', riskToStaff: true, riskToStaffReason: 'threatened an officer' })
+    const page = await headBrowser.get(`/regions/${regionId}/beneficiaries?risk=1&sort=name&direction=asc`)
+    expect(page.status).to.equal(200)
+    expect(page.text).to.contain(flagged.fileNumber).and.contain('data-testid="risk-flag"')
+    const bad = await headBrowser.get(`/regions/${regionId}/beneficiaries?sort=nonsense&page=-4`)
+    expect(bad.status, 'a bad query falls back to the defaults').to.equal(200)
+  })
+})
