@@ -12,6 +12,7 @@ import { sessionMiddleware } from './middleware/session'
 import { configurePassport, currentUser, passwordChangeGate, policyForViews } from './middleware/authentication'
 import { locale } from './middleware/locale'
 import { csrfProtection } from './middleware/csrf'
+import { documentUploads } from './middleware/uploads'
 import { authorizer } from './middleware/authorize'
 import { errorHandler, notFound } from './middleware/errors'
 import { healthRoutes } from '../routes/health'
@@ -58,6 +59,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(currentUser(services, config))
   app.use(locale)
   app.use(policyForViews)
+  app.use(documentUploads())
   const csrf = csrfProtection()
   app.use(csrf.issueToken)
   app.use(csrf.protect)

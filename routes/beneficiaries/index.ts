@@ -10,7 +10,8 @@ import type { Services } from '../../server/services'
 import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
 import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
-import { accessReasonSchema, assignSchema, cardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
+import { contentDisposition } from '../../server/domain/fileTypes'
+import { accessReasonSchema, assignSchema, documentSchema, cardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
 
 declare module 'express-session' {
   interface SessionData {
@@ -19,7 +20,8 @@ declare module 'express-session' {
   }
 }
 
-const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() })
+const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() }).unknown(true)
+const documentIdParam = Joi.object({ beneficiaryId: id.required(), documentId: id.required() })
 const regionIdParam = Joi.object({ regionId: id.required() })
 
 function beneficiaryIdOf(req: Request): number {
@@ -115,12 +117,22 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   router.get('/beneficiaries/:beneficiaryId', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
     const facts = await fileOf(req)
     if (mustGiveReason(req, res, facts)) return res.render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: {}, values: {} })
-    const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(facts.id))
-    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req))
-    const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', facts)
-    const [notes, timeline, views] = await Promise.all([beneficiaries.notes(file.id), beneficiaries.timeline(file.id, 'changes'), canSeeAccessLog ? beneficiaries.timeline(file.id, 'views') : Promise.resolve([])])
-    res.render('pages/beneficiaries/file', { file, facts, notes, timeline, views, catalogue, noteErrors: {}, noteValues: {} })
+    await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.view', requestContext(req))
+    await renderFile(res, facts.id)
   })
+
+  /** The personal file page; a failed note or upload comes back to it with its errors. */
+  async function renderFile(res: Response, beneficiaryId: number, forms: { noteErrors?: Record<string, string>; noteValues?: Record<string, string>; documentErrors?: Record<string, string>; documentValues?: Record<string, string> } = {}, status = 200) {
+    const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(beneficiaryId))
+    const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
+    const [notes, documents, timeline, views] = await Promise.all([
+      beneficiaries.notes(file.id),
+      beneficiaries.documents(file.id),
+      beneficiaries.timeline(file.id, 'changes'),
+      canSeeAccessLog ? beneficiaries.timeline(file.id, 'views') : Promise.resolve([]),
+    ])
+    res.status(status).render('pages/beneficiaries/file', { file, facts: file, notes, documents, timeline, views, catalogue, noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms })
+  }
 
   router.post('/beneficiaries/:beneficiaryId/access-reason', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
     const facts = await fileOf(req)
@@ -170,13 +182,48 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   router.post('/beneficiaries/:beneficiaryId/notes', authorize('beneficiary.addNote', fileOf, { hideExistence: true }), async (req, res) => {
     const beneficiaryId = beneficiaryIdOf(req)
     const form = validate(noteSchema, req.body)
-    if (!form.ok) {
-      const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(beneficiaryId))
-      const [notes, timeline] = await Promise.all([beneficiaries.notes(beneficiaryId), beneficiaries.timeline(beneficiaryId, 'changes')])
-      return res.status(400).render('pages/beneficiaries/file', { file, facts: file, notes, timeline, views: [], catalogue, noteErrors: translateErrors(form.errors, res.locals.t), noteValues: form.values })
-    }
+    if (!form.ok) return renderFile(res, beneficiaryId, { noteErrors: translateErrors(form.errors, res.locals.t), noteValues: form.values }, 400)
     await beneficiaries.addNote(beneficiaryId, form.value.body, requestContext(req))
     res.redirect(303, `/beneficiaries/${beneficiaryId}#notes`)
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/documents', authorize('beneficiary.uploadDocument', fileOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const beneficiaryId = beneficiaryIdOf(req)
+    const form = validate(documentSchema, req.body)
+    const refuse = (errors: Record<string, string>) => renderFile(res, beneficiaryId, { documentErrors: errors, documentValues: typedValues(documentSchema, req.body) }, 400)
+    if (req.uploadProblem) return refuse({ file: t(`document.${req.uploadProblem}`) })
+    if (!form.ok) return refuse(translateErrors(form.errors, t))
+    if (!req.file) return refuse({ file: t('document.missing') })
+    try {
+      await beneficiaries.addDocument(beneficiaryId, { fileName: req.file.originalname, content: req.file.buffer, description: form.value.description, kind: form.value.kind }, requestContext(req))
+    } catch (error) {
+      if (error instanceof ServiceError) return refuse({ [error.field ?? 'file']: t(error.code) })
+      throw error
+    }
+    res.redirect(303, `/beneficiaries/${beneficiaryId}#documents`)
+  })
+
+  router.get('/beneficiaries/:beneficiaryId/documents/:documentId', authorize('beneficiary.downloadDocument', fileOf, { hideExistence: true }), async (req, res) => {
+    const { value, error } = documentIdParam.validate(req.params)
+    if (error) throw new NotFoundError()
+    const facts = await fileOf(req)
+    if (mustGiveReason(req, res, facts)) return res.redirect(303, `/beneficiaries/${facts.id}`)
+    const document = await beneficiaries.document(facts.id, value.documentId, requestContext(req))
+    res.set('Content-Type', document.mediaType)
+    res.set('Content-Disposition', contentDisposition(document.fileName, 'attachment'))
+    res.set('Cache-Control', 'private, no-store')
+    res.send(document.content)
+  })
+
+  router.get('/beneficiaries/:beneficiaryId/photo', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
+    const facts = await fileOf(req)
+    if (mustGiveReason(req, res, facts)) return res.redirect(303, `/beneficiaries/${facts.id}`)
+    const photo = await beneficiaries.document(facts.id, 'latestPhoto', requestContext(req))
+    res.set('Content-Type', photo.mediaType)
+    res.set('Content-Disposition', contentDisposition(photo.fileName, 'inline'))
+    res.set('Cache-Control', 'private, no-store')
+    res.send(photo.content)
   })
 
   async function renderAssign(res: Response, file: PersonalFile, data: Record<string, unknown> = {}, status = 200) {

@@ -4,7 +4,8 @@ import { serviceDateOf } from '../domain/dates'
 import { birthDateProblem, EDITABLE_STATUSES, type BeneficiaryCategory, type BeneficiaryStatus, type CloseReason } from '../domain/beneficiaryCatalogue'
 import { personalFileNumber } from '../domain/numbering'
 import { searchKey } from '../domain/transliteration'
-import { AuditEvent, Beneficiary, BeneficiaryNote, Region, User } from '../../models'
+import { AuditEvent, Beneficiary, BeneficiaryDocument, BeneficiaryNote, Region, User } from '../../models'
+import { detectFileType, MAX_UPLOAD_BYTES, safeFileName } from '../domain/fileTypes'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 
@@ -421,7 +422,48 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     return rows.map((row) => ({ occurredAt: row.occurredAt, actorUsername: row.actorUsername, action: row.action, details: row.details }))
   }
 
-  return { facts, findDuplicates, create, get, recordView, update, list, search, caseloads, assign, close, reopen, addNote, notes, timeline }
+  async function addDocument(id: number, upload: { fileName: string; content: Buffer; description: string | null; kind: 'DOCUMENT' | 'PHOTO' }, context: RequestContext): Promise<void> {
+    if (upload.content.length === 0) throw new ServiceError('document.empty', 'file')
+    if (upload.content.length > MAX_UPLOAD_BYTES) throw new ServiceError('document.tooLarge', 'file')
+    // The type is what the bytes are, never what the name claims.
+    const type = detectFileType(upload.content)
+    if (!type) throw new ServiceError('document.typeNotAccepted', 'file')
+    if (upload.kind === 'PHOTO' && type.kind !== 'jpeg' && type.kind !== 'png') throw new ServiceError('document.photoType', 'file')
+    const { regionId } = await facts(id)
+    await sequelize.transaction(async (transaction) => {
+      const document = await BeneficiaryDocument.create(
+        { beneficiaryId: id, kind: upload.kind, fileName: safeFileName(upload.fileName), mediaType: type.mediaType, sizeBytes: upload.content.length, content: upload.content, description: upload.description, uploadedByUserId: context.actor!.id, uploadedAt: clock.now() },
+        { transaction },
+      )
+      await audit.record(context, { ...beneficiaryAudit(id, regionId), action: 'beneficiary.documentUpload', details: { documentId: document.id, kind: upload.kind, mediaType: type.mediaType, sizeBytes: upload.content.length } }, transaction)
+    })
+  }
+
+  async function documents(id: number): Promise<{ id: number; kind: string; fileName: string; mediaType: string; sizeBytes: number; description: string | null; uploadedAt: Date; uploadedByName: string }[]> {
+    const rows = await BeneficiaryDocument.findAll({
+      where: { beneficiaryId: id },
+      attributes: { exclude: ['content'] },
+      include: [{ model: User, as: 'uploadedBy', attributes: ['fullName'] }],
+      order: [['uploadedAt', 'DESC'], ['id', 'DESC']],
+    })
+    return rows.map((row) => ({ id: row.id, kind: row.kind, fileName: row.fileName, mediaType: row.mediaType, sizeBytes: row.sizeBytes, description: row.description, uploadedAt: row.uploadedAt, uploadedByName: row.uploadedBy?.fullName ?? '' }))
+  }
+
+  /** A document's bytes, read only through its own file (a document id from another file is not found). */
+  async function document(id: number, documentId: number | 'latestPhoto', context: RequestContext): Promise<{ fileName: string; mediaType: string; content: Buffer }> {
+    const row = await BeneficiaryDocument.findOne({
+      where: documentId === 'latestPhoto' ? { beneficiaryId: id, kind: 'PHOTO' } : { beneficiaryId: id, id: documentId },
+      order: [['uploadedAt', 'DESC'], ['id', 'DESC']],
+    })
+    if (!row) throw new NotFoundError()
+    if (row.kind === 'DOCUMENT') {
+      const { regionId } = await facts(id)
+      await audit.record(context, { ...beneficiaryAudit(id, regionId), action: 'beneficiary.documentDownload', details: { documentId: row.id } })
+    }
+    return { fileName: row.fileName, mediaType: row.mediaType, content: row.content }
+  }
+
+  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, search, caseloads, assign, close, reopen, addNote, notes, timeline }
 }
 
 export type BeneficiaryService = ReturnType<typeof beneficiaryService>

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type express from 'express'
-import { AuditEvent, Delegation } from '../../models'
+import { AuditEvent, BeneficiaryDocument, Delegation } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
@@ -35,6 +35,7 @@ interface Fixture {
   delegationId: number
   beneficiaryId: number
   closedBeneficiaryId: number
+  documentId: number
 }
 
 interface RouteCase {
@@ -108,6 +109,9 @@ const ROUTES: RouteCase[] = [
   file('GET', '/close', CHANGES_FILE),
   file('POST', '/close', CHANGES_FILE),
   file('POST', '/reopen', HEAD_POWERS, 'closed'),
+  file('POST', '/documents', CHANGES_FILE),
+  route('GET', '/beneficiaries/:beneficiaryId/documents/:documentId', ['serviceHead', ...REGION_STAFF], (f) => `/beneficiaries/${f.beneficiaryId}/documents/${f.documentId}`, true),
+  file('GET', '/photo', ['serviceHead', ...REGION_STAFF]),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]
@@ -181,7 +185,11 @@ describe('access: the role × route matrix', () => {
     expect(delegation.id).to.be.a('number')
     const beneficiary = await createBeneficiary(ownRegionId, people.get('specialist')!.id)
     const closed = await createBeneficiary(ownRegionId, people.get('specialist')!.id, { status: 'CLOSED', closedOn: '2031-01-10', closeReason: 'MEASURE_COMPLETED' })
-    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id }
+    const attach = (kind: 'DOCUMENT' | 'PHOTO', mediaType: string, content: Buffer) =>
+      BeneficiaryDocument.create({ beneficiaryId: beneficiary.id, kind, fileName: `${kind}.bin`, mediaType, sizeBytes: content.length, content, description: null, uploadedByUserId: people.get('specialist')!.id, uploadedAt: new Date() })
+    const document = await attach('DOCUMENT', 'application/pdf', Buffer.from('%PDF-1.4\n%%EOF\n'))
+    await attach('PHOTO', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id }
   })
 
   it('when the app is built, then every route has a policy guard and a line in this matrix', () => {

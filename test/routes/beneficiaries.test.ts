@@ -40,7 +40,7 @@ describe('beneficiary records', () => {
   })
 
   it('when an officer registers a card, then it gets the region\'s next file number, a generated Latin spelling, and the officer as responsible', async () => {
-    const response = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, publicServiceNumber: '1234567801' })
+    const response = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, birthDate: '01.01.1961', publicServiceNumber: '1234567801' })
     expect(response.status).to.equal(303)
     const created = await Beneficiary.findOne({ where: { publicServiceNumber: '1234567801' } })
     expect(created!.fileNumber).to.match(/^ԳՂ-2026-\d{4}$/)
