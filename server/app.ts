@@ -25,6 +25,7 @@ import { adminRegionRoutes } from '../routes/admin/regions'
 import { delegationRoutes } from '../routes/delegations'
 import { auditRoutes } from '../routes/audit'
 import { beneficiaryRoutes } from '../routes/beneficiaries'
+import { transferRoutes } from '../routes/beneficiaries/transfers'
 
 export interface AppOptions {
   config: Config
@@ -85,6 +86,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(delegationRoutes(services, authorize))
   app.use(auditRoutes(services, authorize))
   app.use(beneficiaryRoutes(services, authorize))
+  app.use(transferRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

@@ -5,6 +5,7 @@ import { beneficiaryService } from './beneficiaries'
 import { delegationService } from './delegations'
 import { regionService } from './regions'
 import { sessionRegistry } from './sessions'
+import { transferService } from './transfers'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -21,6 +22,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock }) {
     regions: regionService({ sequelize, audit }),
     delegations: delegationService({ sequelize, clock, audit }),
     beneficiaries: beneficiaryService({ sequelize, clock, audit }),
+    transfers: transferService({ sequelize, clock, audit }),
   }
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type express from 'express'
-import { AuditEvent, BeneficiaryDocument, Delegation } from '../../models'
+import { AuditEvent, BeneficiaryDocument, Delegation, Transfer } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
@@ -36,6 +36,7 @@ interface Fixture {
   beneficiaryId: number
   closedBeneficiaryId: number
   documentId: number
+  incomingTransferId: number
 }
 
 interface RouteCase {
@@ -112,6 +113,12 @@ const ROUTES: RouteCase[] = [
   file('POST', '/documents', CHANGES_FILE),
   route('GET', '/beneficiaries/:beneficiaryId/documents/:documentId', ['serviceHead', ...REGION_STAFF], (f) => `/beneficiaries/${f.beneficiaryId}/documents/${f.documentId}`, true),
   file('GET', '/photo', ['serviceHead', ...REGION_STAFF]),
+  file('GET', '/transfer', HEAD_POWERS),
+  file('POST', '/transfer', HEAD_POWERS),
+  route('GET', '/regions/:regionId/transfers', HEAD_POWERS, (f) => `/regions/${f.ownRegionId}/transfers`, true),
+  // Decided by the receiving region: the fixture's transfer comes from the other region into this one.
+  route('POST', '/transfers/:transferId/refuse', HEAD_POWERS, (f) => `/transfers/${f.incomingTransferId}/refuse`, true),
+  route('POST', '/transfers/:transferId/accept', HEAD_POWERS, (f) => `/transfers/${f.incomingTransferId}/accept`, true),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]
@@ -189,7 +196,9 @@ describe('access: the role × route matrix', () => {
       BeneficiaryDocument.create({ beneficiaryId: beneficiary.id, kind, fileName: `${kind}.bin`, mediaType, sizeBytes: content.length, content, description: null, uploadedByUserId: people.get('specialist')!.id, uploadedAt: new Date() })
     const document = await attach('DOCUMENT', 'application/pdf', Buffer.from('%PDF-1.4\n%%EOF\n'))
     await attach('PHOTO', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id }
+    const moving = await createBeneficiary(otherRegionId, people.get('otherRegionSpecialist')!.id)
+    const incoming = await Transfer.create({ beneficiaryId: moving.id, fromRegionId: otherRegionId, toRegionId: ownRegionId, reason: 'moved', requestedByUserId: people.get('otherRegionHead')!.id, requestedAt: new Date(), decidedByUserId: null, decidedAt: null, decisionReason: null })
+    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id }
   })
 
   it('when the app is built, then every route has a policy guard and a line in this matrix', () => {
