@@ -151,6 +151,15 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     res.render('pages/beneficiaries/print', { file, facts, notes: await beneficiaries.notes(file.id), catalogue })
   })
 
+  router.get('/beneficiaries/:beneficiaryId/export.pdf', authorize('beneficiary.exportFile', fileOf, { hideExistence: true }), async (req, res) => {
+    const beneficiaryId = beneficiaryIdOf(req)
+    const { fileName, pdf } = await services.subjectAccess.exportFile(beneficiaryId, res.locals.t, res.locals.lang, { ...requestContext(req), actorName: req.user!.fullName })
+    res.set('Content-Type', 'application/pdf')
+    res.set('Content-Disposition', contentDisposition(fileName, 'attachment'))
+    res.set('Cache-Control', 'private, no-store')
+    res.send(pdf)
+  })
+
   router.get('/beneficiaries/:beneficiaryId/edit', authorize('beneficiary.edit', fileOf, { hideExistence: true }), async (req, res) => {
     const file = await beneficiaries.get(beneficiaryIdOf(req))
     await renderCardForm(res, 'pages/beneficiaries/form', { file, region: null, values: formValuesOf(file, res.locals.can('beneficiary.viewHealth', file)) })

@@ -6,6 +6,7 @@ import { delegationService } from './delegations'
 import { regionService } from './regions'
 import { sessionRegistry } from './sessions'
 import { transferService } from './transfers'
+import { subjectAccessService } from './subjectAccess'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -13,6 +14,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock }) {
   const { sequelize, clock } = deps
   const audit = auditService(clock)
   const sessions = sessionRegistry(sequelize)
+  const beneficiaries = beneficiaryService({ sequelize, clock, audit })
+  const transfers = transferService({ sequelize, clock, audit })
   return {
     sequelize,
     clock,
@@ -21,8 +24,9 @@ export function services(deps: { sequelize: Sequelize; clock: Clock }) {
     users: userService({ sequelize, clock, audit, sessions }),
     regions: regionService({ sequelize, audit }),
     delegations: delegationService({ sequelize, clock, audit }),
-    beneficiaries: beneficiaryService({ sequelize, clock, audit }),
-    transfers: transferService({ sequelize, clock, audit }),
+    beneficiaries,
+    transfers,
+    subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
   }
 }
 

@@ -183,4 +183,21 @@ describe('beneficiary records', () => {
     const bad = await headBrowser.get(`/regions/${regionId}/beneficiaries?sort=nonsense&page=-4`)
     expect(bad.status, 'a bad query falls back to the defaults').to.equal(200)
   })
+
+  it('when a head exports the whole file, then a PDF with an embedded Armenian font comes back and the export is audited', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    await officerBrowser.post(`/beneficiaries/${file.id}/notes`, { body: 'Այցելել է գրասենյակ' })
+    const response = await headBrowser.get(`/beneficiaries/${file.id}/export.pdf`).buffer(true).parse((res, callback) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => callback(null, Buffer.concat(chunks)))
+    })
+    expect(response.status).to.equal(200)
+    expect(response.headers['content-type']).to.equal('application/pdf')
+    const pdf = (response.body as Buffer).toString('latin1')
+    expect(pdf.startsWith('%PDF-')).to.equal(true)
+    expect(pdf).to.match(/\/FontFile2/).and.match(/DejaVuSans/)
+    expect(await AuditEvent.count({ where: { action: 'beneficiary.export', targetId: String(file.id), actorUserId: head.id } })).to.equal(1)
+    expect((await officerBrowser.get(`/beneficiaries/${file.id}/export.pdf`)).status, 'officers do not export').to.equal(404)
+  })
 })
