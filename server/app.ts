@@ -26,6 +26,7 @@ import { delegationRoutes } from '../routes/delegations'
 import { auditRoutes } from '../routes/audit'
 import { beneficiaryRoutes } from '../routes/beneficiaries'
 import { transferRoutes } from '../routes/beneficiaries/transfers'
+import { retentionRoutes } from '../routes/beneficiaries/retention'
 
 export interface AppOptions {
   config: Config
@@ -87,6 +88,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(auditRoutes(services, authorize))
   app.use(beneficiaryRoutes(services, authorize))
   app.use(transferRoutes(services, authorize))
+  app.use(retentionRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

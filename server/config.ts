@@ -16,6 +16,8 @@ export interface Config {
   readonly seedDemoData: boolean
   readonly trustProxy: boolean
   readonly logLevel: string
+  /** Years after closing before the service head may anonymise a file. */
+  readonly closedFileRetentionYears: number
 }
 
 
@@ -39,6 +41,7 @@ const schema = Joi.object({
     otherwise: Joi.optional().default(true),
   }),
   TRUST_PROXY: Joi.boolean().default(false),
+  CLOSED_FILE_RETENTION_YEARS: Joi.number().integer().min(1).max(100).default(5),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 }).unknown(true)
 
@@ -62,5 +65,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     seedDemoData: value.SEED_DEMO_DATA,
     trustProxy: value.TRUST_PROXY,
     logLevel: value.LOG_LEVEL,
+    closedFileRetentionYears: value.CLOSED_FILE_RETENTION_YEARS,
   })
 }

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   if (config.seedDemoData) await seedDemoData()
 
   const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
-  const app = createApp(services({ sequelize, clock: systemClock }), { config, logger, sessionPool })
+  const app = createApp(services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears }), { config, logger, sessionPool })
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
     printWelcome(config.port, config.seedDemoData)

@@ -7,10 +7,11 @@ import { regionService } from './regions'
 import { sessionRegistry } from './sessions'
 import { transferService } from './transfers'
 import { subjectAccessService } from './subjectAccess'
+import { retentionService } from './retention'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
-export function services(deps: { sequelize: Sequelize; clock: Clock }) {
+export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYears?: number }) {
   const { sequelize, clock } = deps
   const audit = auditService(clock)
   const sessions = sessionRegistry(sequelize)
@@ -27,6 +28,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock }) {
     beneficiaries,
     transfers,
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
+    retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }
 

@@ -22,7 +22,7 @@ export function buildTestApp(settings: Record<string, string> = {}, databaseUrl?
   const { sequelize, url } = testDatabase()
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGN_IN_RATE_LIMIT: '100000', ...settings })
   const clock = new ManualClock(new Date())
-  const services = buildServices({ sequelize, clock })
+  const services = buildServices({ sequelize, clock, retentionYears: config.closedFileRetentionYears })
   const sessionPool = createSessionPool(databaseUrl ?? url, () => undefined)
   pools.push(sessionPool)
   const app = createApp(services, { config, logger: pino({ level: 'silent' }), sessionPool })

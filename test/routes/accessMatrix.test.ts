@@ -114,6 +114,8 @@ const ROUTES: RouteCase[] = [
   route('GET', '/beneficiaries/:beneficiaryId/documents/:documentId', ['serviceHead', ...REGION_STAFF], (f) => `/beneficiaries/${f.beneficiaryId}/documents/${f.documentId}`, true),
   file('GET', '/photo', ['serviceHead', ...REGION_STAFF]),
   file('GET', '/export.pdf', ['serviceHead', ...HEAD_POWERS]),
+  route('GET', '/retention', ['serviceHead']),
+  route('POST', '/retention/anonymise', ['serviceHead']),
   file('GET', '/transfer', HEAD_POWERS),
   file('POST', '/transfer', HEAD_POWERS),
   route('GET', '/regions/:regionId/transfers', HEAD_POWERS, (f) => `/regions/${f.ownRegionId}/transfers`, true),
