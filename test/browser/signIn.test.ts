@@ -1,63 +1,22 @@
-import fs from 'node:fs'
-import { once } from 'node:events'
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { expect } from 'chai'
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
-import { buildTestApp } from '../helpers/app'
+import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
 import { createPerson, TEST_PASSWORD } from '../helpers/people'
 
-/*
- * The real app in Debian's Chromium (the 'chromium' package; .ci/run installs it). No browser is ever
- * downloaded: without Chromium the journey is skipped on a workstation and fails on CI.
- */
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-/** Clicks what submits a form and waits until the page it leads to (after any redirects) has loaded. */
-async function submitWith(page: Page, control: Locator): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() })
-  await control.click()
-  await navigated
-  await page.waitForLoadState('load')
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
-}
-
 describe('signing in with a real browser', () => {
-  let browser: Browser | undefined
-  let server: Server | undefined
-  let baseUrl = ''
+  let session: BrowserApp | undefined
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      const message = `Chromium is not installed at ${CHROMIUM} (Debian package 'chromium'; .ci/run installs it)`
-      if (process.env.CI) throw new Error(`${message}: the browser tests cannot run on CI without it.`)
-      process.stderr.write(`  skipping the browser tests: ${message}.\n`)
-      this.skip()
-    }
-    const t = buildTestApp()
-    server = t.app.listen(0, '127.0.0.1')
-    await once(server, 'listening')
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+    session = await startBrowserApp(this)
   })
 
   after(async () => {
-    await browser?.close()
-    if (server) {
-      const closed = once(server, 'close')
-      server.closeAllConnections()
-      server.close()
-      await closed
-    }
+    await session?.close()
   })
 
   it('when the Ararat regional head signs in in Armenian, switches to English and signs out, then every page speaks the chosen language', async () => {
     const person = await createPerson('REGIONAL_HEAD', 'ARARAT')
-    const context = await browser!.newContext()
+    const context = await session!.browser.newContext()
+    const baseUrl = session!.baseUrl
     try {
       const page = await context.newPage()
       const html = page.locator('html')

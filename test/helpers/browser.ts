@@ -1,0 +1,66 @@
+import fs from 'node:fs'
+import { once } from 'node:events'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
+import { buildTestApp, type TestApp } from './app'
+
+/*
+ * The real app in Debian's Chromium (the 'chromium' package; .ci/run installs it). No browser is ever
+ * downloaded: without Chromium the journeys are skipped on a workstation and fail on CI.
+ */
+const CHROMIUM = '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+export interface BrowserApp {
+  browser: Browser
+  baseUrl: string
+  testApp: TestApp
+  close(): Promise<void>
+}
+
+/** Starts the app on a free port and Chromium; skips (or fails on CI) when Chromium is missing. */
+export async function startBrowserApp(context: Mocha.Context): Promise<BrowserApp> {
+  if (!fs.existsSync(CHROMIUM)) {
+    const message = `Chromium is not installed at ${CHROMIUM} (Debian package 'chromium'; .ci/run installs it)`
+    if (process.env.CI) throw new Error(`${message}: the browser tests cannot run on CI without it.`)
+    process.stderr.write(`  skipping the browser tests: ${message}.\n`)
+    context.skip()
+  }
+  const testApp = buildTestApp()
+  const server: Server = testApp.app.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  return {
+    browser,
+    testApp,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      await browser.close()
+      const closed = once(server, 'close')
+      server.closeAllConnections()
+      server.close()
+      await closed
+    },
+  }
+}
+
+/** Clicks what submits a form and waits until the page it leads to (after any redirects) has loaded. */
+export async function submitWith(page: Page, control: Locator): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() })
+  await control.click()
+  await navigated
+  await page.waitForLoadState('load')
+}
+
+export async function textOf(locator: Locator): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
+}
+
+/** Signs in through the form, in Armenian. */
+export async function signInThroughForm(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/sign-in`)
+  await page.getByLabel('Օգտանուն', { exact: true }).fill(username)
+  await page.getByLabel('Գաղտնաբառ', { exact: true }).fill(password)
+  await submitWith(page, page.getByRole('button', { name: 'Մուտք', exact: true }))
+}
