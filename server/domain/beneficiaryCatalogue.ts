@@ -38,10 +38,17 @@ export const PUBLIC_SERVICE_NUMBER = /^\d{10}$/
 /** Identity document numbers: letters and digits, as printed (e.g. AN0123456, 012345678). */
 export const DOCUMENT_NUMBER = /^[A-Z0-9]{5,20}$/
 
-/** Why a birth date cannot be right for a beneficiary on `today` (both ISO dates), or null. */
-export function birthDateProblem(birthDate: string, today: string): 'inFuture' | 'tooYoung' | null {
-  if (birthDate > today) return 'inFuture'
+/** Nobody under supervision is older than this: an earlier birth date is a typing mistake. */
+export const MAXIMUM_AGE_YEARS = 110
+
+function yearsBefore(today: string, years: number): string {
   const [year, month, day] = today.split('-')
-  const fourteenthBirthdayCutoff = `${Number(year) - MINIMUM_AGE_YEARS}-${month}-${day}`
-  return birthDate > fourteenthBirthdayCutoff ? 'tooYoung' : null
+  return `${String(Number(year) - years).padStart(4, '0')}-${month}-${day}`
+}
+
+/** Why a birth date cannot be right for a beneficiary on `today` (both ISO dates), or null. */
+export function birthDateProblem(birthDate: string, today: string): 'inFuture' | 'tooYoung' | 'tooOld' | null {
+  if (birthDate > today) return 'inFuture'
+  if (birthDate > yearsBefore(today, MINIMUM_AGE_YEARS)) return 'tooYoung'
+  return birthDate < yearsBefore(today, MAXIMUM_AGE_YEARS) ? 'tooOld' : null
 }

@@ -377,6 +377,8 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
       if (row.version !== expectedVersion) throw new StaleEditError(await get(id))
       if (!['ACTIVE', 'SUSPENDED'].includes(row.status)) throw new ServiceError('beneficiary.notOpen')
       if (closing.closedOn > serviceDateOf(clock.now())) throw new ServiceError('beneficiary.closedInFuture', 'closedOn')
+      // A file cannot close before it was opened.
+      if (closing.closedOn < serviceDateOf(row.createdAt)) throw new ServiceError('beneficiary.closedBeforeOpened', 'closedOn')
       const before = row.status
       Object.assign(row, { status: 'CLOSED', closedOn: closing.closedOn, closeReason: closing.reason, closeNote: closing.note })
       row.version += 1

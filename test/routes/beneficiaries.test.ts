@@ -166,9 +166,9 @@ describe('beneficiary records', () => {
 
   it('when a file is closed, then it is read-only for the officer, and the head can reopen it with a reason', async () => {
     const file = await createBeneficiary(regionId, officer.id)
-    expect((await officerBrowser.post(`/beneficiaries/${file.id}/close`, { reason: 'MEASURE_COMPLETED', closedOn: '20.11.2026', note: '', version: file.version })).status).to.equal(303)
+    expect((await officerBrowser.post(`/beneficiaries/${file.id}/close`, { reason: 'MEASURE_COMPLETED', closedOn: '23.11.2026', note: '', version: file.version })).status).to.equal(303)
     const closed = await Beneficiary.findByPk(file.id)
-    expect(closed).to.include({ status: 'CLOSED', closedOn: '2026-11-20', closeReason: 'MEASURE_COMPLETED' })
+    expect(closed).to.include({ status: 'CLOSED', closedOn: '2026-11-23', closeReason: 'MEASURE_COMPLETED' })
     expect((await officerBrowser.get(`/beneficiaries/${file.id}/edit`)).status).to.equal(404)
     expect((await officerBrowser.post(`/beneficiaries/${file.id}/notes`, { body: 'late note' })).status).to.equal(404)
     expect((await headBrowser.post(`/beneficiaries/${file.id}/reopen`, { reason: 'the court act was appealed', version: closed!.version })).status).to.equal(303)
