@@ -29,10 +29,11 @@ async function main(): Promise<void> {
   initModels(sequelize)
   const applied = await createMigrator(sequelize).up()
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied')
-  if (config.seedDemoData) await seedDemoData()
 
   const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
-  const app = createApp(services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears }), { config, logger, sessionPool })
+  const appServices = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears })
+  if (config.seedDemoData) await seedDemoData(appServices.beneficiaries)
+  const app = createApp(appServices, { config, logger, sessionPool })
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
     printWelcome(config.port, config.seedDemoData)

@@ -1,4 +1,6 @@
-import { Region, User } from '../../models'
+import { Beneficiary, Region, User } from '../../models'
+import type { BeneficiaryService, CardInput } from '../services/beneficiaries'
+import { romanise } from '../domain/transliteration'
 import type { Role } from '../domain/roles'
 import { hashPassword } from '../services/passwordHashing'
 
@@ -25,8 +27,43 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'shirak.officer2', fullName: 'Սոնա Մանուկյան', role: 'SPECIALIST', regionCode: 'SHIRAK' },
 ]
 
-/** Creates the demo accounts that do not exist yet; running it again changes nothing. */
-export async function seedDemoData(): Promise<void> {
+// A few people under supervision, so that the registers are not empty in a demonstration.
+const DEMO_PEOPLE: { region: string; officer: string; surname: string; givenName: string; patronymic: string; sex: 'MALE' | 'FEMALE'; birthDate: string; category: CardInput['category']; risk?: string }[] = [
+  { region: 'ARARAT', officer: 'ararat.officer1', surname: 'Պետրոսյան', givenName: 'Արմեն', patronymic: 'Սամվելի', sex: 'MALE', birthDate: '1988-03-14', category: 'PROBATION_PERIOD' },
+  { region: 'ARARAT', officer: 'ararat.officer1', surname: 'Հովհաննիսյան', givenName: 'Լիանա', patronymic: 'Գագիկի', sex: 'FEMALE', birthDate: '1995-11-02', category: 'NON_CUSTODIAL_PUNISHMENT' },
+  { region: 'ARARAT', officer: 'ararat.officer1', surname: 'Ղազարյան', givenName: 'Տիգրան', patronymic: 'Արամի', sex: 'MALE', birthDate: '1979-07-21', category: 'ALTERNATIVE_PREVENTIVE_MEASURE', risk: 'Threatened an officer during a home visit (2025).' },
+  { region: 'ARARAT', officer: 'ararat.officer2', surname: 'Մանուկյան', givenName: 'Դավիթ', patronymic: 'Հրաչյայի', sex: 'MALE', birthDate: '2001-01-30', category: 'NON_CUSTODIAL_PUNISHMENT' },
+  { region: 'ARARAT', officer: 'ararat.officer2', surname: 'Սարգսյան', givenName: 'Անի', patronymic: 'Վահանի', sex: 'FEMALE', birthDate: '1999-05-09', category: 'PROBATION_PERIOD' },
+  { region: 'ARARAT', officer: 'ararat.officer3', surname: 'Խաչատրյան', givenName: 'Գոռ', patronymic: 'Սերգեյի', sex: 'MALE', birthDate: '1984-09-17', category: 'SECURITY_MEASURE' },
+  { region: 'ARARAT', officer: 'ararat.officer3', surname: 'Ավետիսյան', givenName: 'Նարեկ', patronymic: 'Կարենի', sex: 'MALE', birthDate: '2007-02-11', category: 'MINOR_EDUCATIONAL_MEASURE' },
+  { region: 'SHIRAK', officer: 'shirak.officer1', surname: 'Գրիգորյան', givenName: 'Սուրեն', patronymic: 'Մհերի', sex: 'MALE', birthDate: '1990-12-05', category: 'PROBATION_PERIOD' },
+  { region: 'SHIRAK', officer: 'shirak.officer2', surname: 'Վարդանյան', givenName: 'Մարիամ', patronymic: 'Արթուրի', sex: 'FEMALE', birthDate: '1993-06-28', category: 'NON_CUSTODIAL_PUNISHMENT' },
+]
+
+function demoCard(person: (typeof DEMO_PEOPLE)[number]): CardInput {
+  const blank = Object.fromEntries(['birthPlace', 'citizenship', 'identityDocumentType', 'identityDocumentNumber', 'identityDocumentIssuer', 'identityDocumentIssuedOn', 'publicServiceNumber', 'registeredMarz', 'registeredCommunity', 'registeredStreet', 'actualMarz', 'actualCommunity', 'actualStreet', 'phones', 'email', 'education', 'employer', 'jobTitle', 'familyStatus', 'dependants', 'militaryStatus', 'healthNotes'].map((key) => [key, null]))
+  return {
+    ...(blank as unknown as CardInput),
+    surname: person.surname,
+    givenName: person.givenName,
+    patronymic: person.patronymic,
+    surnameLatin: romanise(person.surname),
+    givenNameLatin: romanise(person.givenName),
+    patronymicLatin: romanise(person.patronymic),
+    sex: person.sex,
+    birthDate: person.birthDate,
+    citizenship: 'ՀՀ',
+    registeredMarz: person.region,
+    actualMarz: person.region,
+    category: person.category,
+    status: 'ACTIVE',
+    riskToStaff: Boolean(person.risk),
+    riskToStaffReason: person.risk ?? null,
+  }
+}
+
+/** Creates the demo accounts and people that do not exist yet; running it again changes nothing. */
+export async function seedDemoData(beneficiaries: BeneficiaryService): Promise<void> {
   const regions = new Map((await Region.findAll()).map((region) => [region.code, region.id]))
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   for (const account of DEMO_ACCOUNTS) {
@@ -45,5 +82,12 @@ export async function seedDemoData(): Promise<void> {
         lastSignInAt: null,
       },
     })
+  }
+
+  if ((await Beneficiary.count()) > 0) return
+  for (const person of DEMO_PEOPLE) {
+    const officer = await User.findOne({ where: { username: person.officer } })
+    const context = { actor: { id: officer!.id, role: officer!.role, regionId: officer!.regionId ?? null, actingHeadRegionIds: [] }, actorUsername: officer!.username, sourceIp: null, requestId: 'demo-seed' }
+    await beneficiaries.create(regions.get(person.region)!, demoCard(person), { confirmDuplicate: true, responsibleOfficerId: officer!.id }, context)
   }
 }
