@@ -41,7 +41,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.disable('x-powered-by')
   app.set('view engine', 'ejs')
   app.set('views', viewsDir)
-  app.set('view cache', config.env === 'production')
+  app.set('view cache', config.viewCache)
 
   const authorize = authorizer(services.audit)
 

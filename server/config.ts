@@ -18,6 +18,8 @@ export interface Config {
   readonly logLevel: string
   /** Years after closing before the service head may anonymise a file. */
   readonly closedFileRetentionYears: number
+  /** Compiled templates are kept (everywhere but development, where edits should show at once). */
+  readonly viewCache: boolean
 }
 
 
@@ -41,6 +43,7 @@ const schema = Joi.object({
     otherwise: Joi.optional().default(true),
   }),
   TRUST_PROXY: Joi.boolean().default(false),
+  VIEW_CACHE: Joi.boolean().when('NODE_ENV', { is: 'development', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
   CLOSED_FILE_RETENTION_YEARS: Joi.number().integer().min(1).max(100).default(5),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 }).unknown(true)
@@ -66,5 +69,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     trustProxy: value.TRUST_PROXY,
     logLevel: value.LOG_LEVEL,
     closedFileRetentionYears: value.CLOSED_FILE_RETENTION_YEARS,
+    viewCache: value.VIEW_CACHE,
   })
 }

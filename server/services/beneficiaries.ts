@@ -141,6 +141,7 @@ const SORT_COLUMNS: Record<RegisterSort, string> = {
 
 // One typo in a name leaves about half its trigrams: matching at 0.4 finds it without flooding the list.
 const NAME_MATCH_THRESHOLD = 0.4
+const SEARCH_LIMIT = 50
 
 function keyOf(card: Pick<CardInput, 'surname' | 'givenName' | 'patronymic' | 'surnameLatin' | 'givenNameLatin' | 'patronymicLatin'>): string {
   return searchKey([card.surname, card.givenName, card.patronymic, card.surnameLatin, card.givenNameLatin, card.patronymicLatin].filter(Boolean).join(' '))
@@ -275,6 +276,11 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     })
   }
 
+  const REGISTER_COLUMNS = `b.id, b.file_number AS "fileNumber", b.surname, b.given_name AS "givenName", b.patronymic,
+    b.surname_latin AS "surnameLatin", b.given_name_latin AS "givenNameLatin", b.birth_date AS "birthDate",
+    b.category, b.status, b.risk_to_staff AS "riskToStaff", b.responsible_officer_id AS "responsibleOfficerId",
+    u.full_name AS "responsibleOfficerName", b.region_id AS "regionId"`
+
   async function list(filter: RegisterFilter): Promise<{ rows: RegisterRow[]; total: number }> {
     const where: string[] = ['b.region_id = :regionId', 'b.anonymised_at IS NULL']
     const replacements: Record<string, unknown> = { regionId: filter.regionId, limit: REGISTER_PAGE_SIZE, offset: (filter.page - 1) * REGISTER_PAGE_SIZE }
@@ -296,48 +302,49 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     }
     const direction = filter.direction === 'desc' ? 'DESC' : 'ASC'
     const order = SORT_COLUMNS[filter.sort].replace(/%s/g, direction)
-    const rows = await sequelize.query<RegisterRow & { total: number }>(
-      `SELECT b.id, b.file_number AS "fileNumber", b.surname, b.given_name AS "givenName", b.patronymic,
-              b.surname_latin AS "surnameLatin", b.given_name_latin AS "givenNameLatin", b.birth_date AS "birthDate",
-              b.category, b.status, b.risk_to_staff AS "riskToStaff", b.responsible_officer_id AS "responsibleOfficerId",
-              u.full_name AS "responsibleOfficerName", b.region_id AS "regionId", count(*) OVER ()::int AS total
-         FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
-        WHERE ${where.join(' AND ')}
-        ORDER BY ${order}
-        LIMIT :limit OFFSET :offset`,
-      { replacements, type: QueryTypes.SELECT },
-    )
-    return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
+    // The count and the page are separate queries: a window count would make every page read the whole region.
+    const [rows, [{ total }]] = await Promise.all([
+      sequelize.query<RegisterRow>(
+        `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
+          WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
+        { replacements, type: QueryTypes.SELECT },
+      ),
+      sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM beneficiaries b WHERE ${where.join(' AND ')}`, { replacements, type: QueryTypes.SELECT }),
+    ])
+    return { rows, total }
   }
 
   /**
    * Finds files by personal file number, public service number, identity document number, or a name
-   * typed in Armenian or Latin letters (spelling variants and one typo tolerated). Regions limits the
-   * search to the regions the user may read (null: all).
+   * typed in Armenian or Latin letters (spelling variants and one typo tolerated). Exact numbers come
+   * first, then the nearest names. `regionIds` limits the search to the regions the user may read (null: all).
    */
   async function search(query: string, regionIds: number[] | null): Promise<RegisterRow[]> {
     const trimmed = query.trim()
     if (!trimmed) return []
     const exact = trimmed.toUpperCase().replace(/\s+/g, '')
     const key = searchKey(trimmed)
+    const inRegions = regionIds ? 'AND b.region_id IN (:regionIds)' : ''
+    const replacements = { exact, key, regionIds: regionIds ?? [], limit: SEARCH_LIMIT }
     return sequelize.transaction(async (transaction) => {
-      await sequelize.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${NAME_MATCH_THRESHOLD}`, { transaction })
-      const rows = await sequelize.query<RegisterRow>(
-        `SELECT b.id, b.file_number AS "fileNumber", b.surname, b.given_name AS "givenName", b.patronymic,
-                b.surname_latin AS "surnameLatin", b.given_name_latin AS "givenNameLatin", b.birth_date AS "birthDate",
-                b.category, b.status, b.risk_to_staff AS "riskToStaff", b.responsible_officer_id AS "responsibleOfficerId",
-                u.full_name AS "responsibleOfficerName", b.region_id AS "regionId"
-           FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
-          WHERE b.anonymised_at IS NULL
-            ${regionIds ? 'AND b.region_id IN (:regionIds)' : ''}
-            AND (b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact
-                 OR (:key <> '' AND :key <% b.search_key))
-          ORDER BY COALESCE(b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact, false) DESC,
-                   word_similarity(:key, b.search_key) DESC, b.surname_latin, b.id
-          LIMIT 50`,
-        { replacements: { exact, key, regionIds: regionIds ?? [] }, type: QueryTypes.SELECT, transaction },
+      const exactMatches = await sequelize.query<RegisterRow>(
+        `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
+          WHERE b.anonymised_at IS NULL ${inRegions}
+            AND (b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact)
+          ORDER BY b.surname_latin, b.id LIMIT :limit`,
+        { replacements, type: QueryTypes.SELECT, transaction },
       )
-      return rows
+      if (!key) return exactMatches
+      await sequelize.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${NAME_MATCH_THRESHOLD}`, { transaction })
+      // Ordered by trigram distance, so the GiST index walks the nearest names instead of ranking every match.
+      const nameMatches = await sequelize.query<RegisterRow>(
+        `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
+          WHERE b.anonymised_at IS NULL ${inRegions} AND :key <% b.search_key
+          ORDER BY :key <<-> b.search_key, b.id LIMIT :limit`,
+        { replacements, type: QueryTypes.SELECT, transaction },
+      )
+      const seen = new Set(exactMatches.map((row) => row.id))
+      return [...exactMatches, ...nameMatches.filter((row) => !seen.has(row.id))].slice(0, SEARCH_LIMIT)
     })
   }
 
