@@ -1,0 +1,90 @@
+/*
+ * How far a measure has come: hours and pace of public works, the balance of a fine, the days left of a
+ * period. Pure functions over plain numbers and ISO dates; the service feeds them the recorded facts.
+ */
+
+/** Expected weekly hours of public works when the court sets none: a default, not from law (to confirm). */
+export const DEFAULT_PUBLIC_WORKS_HOURS_PER_WEEK = 12
+
+const DAY_MS = 86_400_000
+
+function toDay(iso: string): number {
+  const [year, month, day] = iso.split('-').map(Number)
+  return Date.UTC(year, month - 1, day) / DAY_MS
+}
+
+function fromDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10)
+}
+
+export function daysBetween(from: string, to: string): number {
+  return toDay(to) - toDay(from)
+}
+
+export function addDays(iso: string, days: number): string {
+  return fromDay(toDay(iso) + days)
+}
+
+/**
+ * When a period of whole months from `start` expires: the same date of the last month, or that month's
+ * last day when it has no such date (31.01 + 1 month → 28.02), as terms in months are counted in civil law.
+ */
+export function periodEnd(start: string, months: number): string {
+  const [year, month, day] = start.split('-').map(Number)
+  const targetMonth = month - 1 + months
+  const lastDayOfTarget = new Date(Date.UTC(year, targetMonth + 1, 0)).getUTCDate()
+  return fromDay(Date.UTC(year, targetMonth, Math.min(day, lastDayOfTarget)) / DAY_MS)
+}
+
+export interface PublicWorksProgress {
+  hoursOrdered: number
+  hoursDone: number
+  hoursLeft: number
+  /** Hours a week since the start, over the weeks elapsed (at least one). */
+  weeklyPace: number
+  expectedWeeklyHours: number
+  behindPace: boolean
+  /** When the hours left will be done at the current pace (or the expected pace before any work). */
+  forecastCompletion: string | null
+  /** The forecast falls after the term's end. */
+  cannotFinishInTerm: boolean
+}
+
+export function publicWorksProgress(input: { hoursOrdered: number; sessions: { hours: number }[]; startDate: string | null; termEnd: string | null; today: string; expectedWeeklyHours?: number }): PublicWorksProgress {
+  const expectedWeeklyHours = input.expectedWeeklyHours ?? DEFAULT_PUBLIC_WORKS_HOURS_PER_WEEK
+  // Tenths of an hour are counted as integers so that sums never drift.
+  const doneTenths = input.sessions.reduce((sum, session) => sum + Math.round(session.hours * 10), 0)
+  const hoursDone = doneTenths / 10
+  const hoursLeft = Math.max(0, (Math.round(input.hoursOrdered * 10) - doneTenths) / 10)
+  const weeks = input.startDate ? Math.max(1, daysBetween(input.startDate, input.today) / 7) : 1
+  const weeklyPace = input.startDate ? Math.round((hoursDone / weeks) * 10) / 10 : 0
+  const pace = weeklyPace > 0 ? weeklyPace : expectedWeeklyHours
+  const forecastCompletion = hoursLeft === 0 ? null : addDays(input.today, Math.ceil((hoursLeft / pace) * 7))
+  return {
+    hoursOrdered: input.hoursOrdered,
+    hoursDone,
+    hoursLeft,
+    weeklyPace,
+    expectedWeeklyHours,
+    behindPace: input.startDate !== null && hoursLeft > 0 && weeklyPace < expectedWeeklyHours,
+    forecastCompletion,
+    cannotFinishInTerm: forecastCompletion !== null && input.termEnd !== null && forecastCompletion > input.termEnd,
+  }
+}
+
+export interface FineProgress {
+  amountAmd: number
+  paidAmd: number
+  balanceAmd: number
+  overdue: boolean
+}
+
+export function fineProgress(input: { amountAmd: number; payments: { amountAmd: number }[]; paymentDue: string | null; today: string }): FineProgress {
+  const paidAmd = input.payments.reduce((sum, payment) => sum + payment.amountAmd, 0)
+  const balanceAmd = Math.max(0, input.amountAmd - paidAmd)
+  return { amountAmd: input.amountAmd, paidAmd, balanceAmd, overdue: balanceAmd > 0 && input.paymentDue !== null && input.today > input.paymentDue }
+}
+
+export function daysLeft(endDate: string | null, today: string): number | null {
+  return endDate === null ? null : Math.max(0, daysBetween(today, endDate))
+}
