@@ -8,6 +8,8 @@ import { sessionRegistry } from './sessions'
 import { transferService } from './transfers'
 import { subjectAccessService } from './subjectAccess'
 import { retentionService } from './retention'
+import { deadlineService } from './deadlines'
+import { measureService } from './measures'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -17,6 +19,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const sessions = sessionRegistry(sequelize)
   const beneficiaries = beneficiaryService({ sequelize, clock, audit })
   const transfers = transferService({ sequelize, clock, audit })
+  const deadlines = deadlineService({ sequelize, clock, audit })
   return {
     sequelize,
     clock,
@@ -28,6 +31,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     beneficiaries,
     transfers,
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
+    deadlines,
+    measures: measureService({ sequelize, clock, audit, deadlines }),
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }

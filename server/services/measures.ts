@@ -1,0 +1,371 @@
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
+import type { Clock } from '../domain/clock'
+import { serviceDateOf } from '../domain/dates'
+import { measureType, registrationDeadlineRuleIds, validateMeasureDetails, type DetailProblem, type MeasureCode } from '../domain/measureCatalogue'
+import { applyTransition, availableTransitions, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
+import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
+import type { AuditService } from './audit'
+import { NotFoundError, ServiceError, type RequestContext } from './context'
+import type { DeadlineService } from './deadlines'
+
+export const COURT_ACT_KINDS = ['VERDICT', 'DECISION', 'ORDER'] as const
+export const CHANGE_KINDS = ['APPEAL', 'REPLACEMENT', 'CONVERSION', 'EARLY_RELEASE', 'REVOCATION', 'OTHER'] as const
+
+/** How a changing act ends the measures it names. */
+const END_REASON_OF_CHANGE: Record<(typeof CHANGE_KINDS)[number], string> = {
+  APPEAL: 'other',
+  REPLACEMENT: 'replaced',
+  CONVERSION: 'converted',
+  EARLY_RELEASE: 'other',
+  REVOCATION: 'revoked',
+  OTHER: 'other',
+}
+
+export interface CourtActInput {
+  court: string
+  caseNumber: string
+  kind: (typeof COURT_ACT_KINDS)[number]
+  actDate: string
+  inForceDate: string | null
+  receivedDate: string
+  changesActId: number | null
+  changeKind: (typeof CHANGE_KINDS)[number] | null
+  /** Measures of the changed act that this act ends (replaced, converted, revoked...). */
+  endsMeasureIds: number[]
+}
+
+export interface MeasureInput {
+  typeCode: MeasureCode
+  details: Record<string, unknown>
+}
+
+/** Problems with a court act's measures, by measure position and field. */
+export class MeasureDetailsError extends Error {
+  constructor(readonly problems: { index: number; problems: DetailProblem[] }[]) {
+    super('measure details')
+  }
+}
+
+export interface MeasureView {
+  id: number
+  courtActId: number
+  typeCode: MeasureCode
+  details: Record<string, unknown>
+  state: LifecycleState
+  startDate: string | null
+  endDate: string | null
+  endedOn: string | null
+  endReason: string | null
+  progress: { publicWorks?: PublicWorksProgress; fine?: FineProgress; daysLeft?: number | null }
+  nextDeadline: { ruleId: string; dueDate: string; id: number } | null
+  transitions: Transition[]
+}
+
+export interface CourtActView {
+  id: number
+  court: string
+  caseNumber: string
+  kind: string
+  actDate: string
+  inForceDate: string | null
+  receivedDate: string
+  changesActId: number | null
+  changeKind: string | null
+}
+
+interface MeasureRow {
+  id: number
+  beneficiary_id: number
+  court_act_id: number
+  type_code: MeasureCode
+  details: Record<string, unknown>
+  state: LifecycleState
+  start_date: string | null
+  end_date: string | null
+  ended_on: string | null
+  end_reason: string | null
+  version: number
+}
+
+/** The term's end once execution has started: whole months from the start, or the date the court set. */
+function termEnd(typeCode: MeasureCode, details: Record<string, unknown>, startDate: string | null): string | null {
+  if (typeof details.termEndDate === 'string') return details.termEndDate
+  const months = (details.probationPeriodMonths ?? details.termMonths) as number | undefined
+  return startDate && typeof months === 'number' && measureType(typeCode).completion === 'endDateReached' ? periodEnd(startDate, months) : null
+}
+
+export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
+  const { sequelize, clock, audit, deadlines } = deps
+  const today = () => serviceDateOf(clock.now())
+
+  async function regionOf(beneficiaryId: number, transaction?: Transaction): Promise<number> {
+    const [row] = await sequelize.query<{ region_id: number }>('SELECT region_id FROM beneficiaries WHERE id = :id', { replacements: { id: beneficiaryId }, type: QueryTypes.SELECT, transaction })
+    if (!row) throw new NotFoundError()
+    return row.region_id
+  }
+
+  /**
+   * Records a court act and the measures it imposes, in one transaction: the registration deadlines open,
+   * and an act that changes an earlier one ends the measures it names.
+   */
+  async function registerCourtAct(beneficiaryId: number, act: CourtActInput, measures: MeasureInput[], context: RequestContext): Promise<number> {
+    const problems = measures.map((measure, index) => ({ index, problems: validateMeasureDetails(measure.typeCode, measure.details) })).filter((entry) => entry.problems.length > 0)
+    if (problems.length > 0) throw new MeasureDetailsError(problems)
+    if (act.receivedDate > today()) throw new ServiceError('courtAct.receivedInFuture', 'receivedDate')
+    if (act.receivedDate < act.actDate) throw new ServiceError('courtAct.receivedBeforeAct', 'receivedDate')
+    if (act.inForceDate && act.inForceDate < act.actDate) throw new ServiceError('courtAct.inForceBeforeAct', 'inForceDate')
+    if (measures.length === 0 && act.endsMeasureIds.length === 0) throw new ServiceError('courtAct.nothingOrdered', 'measures')
+    return sequelize.transaction(async (transaction) => {
+      const regionId = await regionOf(beneficiaryId, transaction)
+      if (act.changesActId !== null) {
+        const [changed] = await sequelize.query<{ beneficiary_id: number }>('SELECT beneficiary_id FROM court_acts WHERE id = :id', { replacements: { id: act.changesActId }, type: QueryTypes.SELECT, transaction })
+        if (!changed || changed.beneficiary_id !== beneficiaryId) throw new ServiceError('courtAct.unknownChangedAct', 'changesActId')
+      }
+      const [{ id: courtActId }] = await sequelize.query<{ id: number }>(
+        `INSERT INTO court_acts (beneficiary_id, court, case_number, kind, act_date, in_force_date, received_date, changes_act_id, change_kind, registered_by_user_id)
+         VALUES (:beneficiaryId, :court, :caseNumber, :kind, :actDate, :inForceDate, :receivedDate, :changesActId, :changeKind, :userId) RETURNING id`,
+        { replacements: { beneficiaryId, ...act, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
+      )
+      for (const measure of measures) {
+        const [{ id: measureId }] = await sequelize.query<{ id: number }>(
+          `INSERT INTO measures (beneficiary_id, court_act_id, type_code, details, state) VALUES (:beneficiaryId, :courtActId, :typeCode, :details, 'registered') RETURNING id`,
+          { replacements: { beneficiaryId, courtActId, typeCode: measure.typeCode, details: JSON.stringify(measure.details) }, type: QueryTypes.SELECT, transaction },
+        )
+        await recordEvent(measureId, 'register', 'received', 'registered', act.receivedDate, null, courtActId, context, transaction)
+        for (const ruleId of registrationDeadlineRuleIds(measure.typeCode, measure.details)) {
+          // A fine is paid counting from its entry into force; everything else runs from receipt.
+          const eventDate = ruleId === 'FINE_PAYMENT' ? (act.inForceDate ?? act.receivedDate) : act.receivedDate
+          if (ruleId === 'PERIOD_END_REPORT') continue // it runs back from the period's end, known once execution starts
+          await deadlines.open({ beneficiaryId, ruleId, subjectType: 'measure', subjectId: measureId, eventDate }, transaction)
+        }
+      }
+      for (const measureId of act.endsMeasureIds) {
+        const row = await lockMeasure(measureId, transaction)
+        if (row.beneficiary_id !== beneficiaryId) throw new ServiceError('courtAct.unknownMeasure', 'endsMeasureIds')
+        const result = applyTransition(row.state, 'end', { date: act.receivedDate, reason: act.changeKind ?? 'court act', endReason: END_REASON_OF_CHANGE[act.changeKind ?? 'OTHER'], courtActReference: String(courtActId) }, row.type_code, { today: today() })
+        if (!result.ok) throw new ServiceError(`lifecycle.${result.reason}`, 'endsMeasureIds')
+        await moveMeasure(row, result.to, { endedOn: act.receivedDate, endReason: END_REASON_OF_CHANGE[act.changeKind ?? 'OTHER'], endedByActId: courtActId }, transaction)
+        await recordEvent(measureId, 'end', row.state, result.to, act.receivedDate, act.changeKind, courtActId, context, transaction)
+        await cancelOpenDeadlines(measureId, transaction)
+      }
+      await audit.record(context, { action: 'courtAct.register', category: 'beneficiary', regionId, target: { type: 'beneficiary', id: beneficiaryId }, details: { courtActId, measures: measures.map((m) => m.typeCode), ends: act.endsMeasureIds } }, transaction)
+      return courtActId
+    })
+  }
+
+  // A measure that is over owes nothing more.
+  async function cancelOpenDeadlines(measureId: number, transaction: Transaction): Promise<void> {
+    await sequelize.query(`UPDATE deadlines SET status = 'CANCELLED', done_on = :today WHERE subject_type = 'measure' AND subject_id = :id AND status = 'OPEN'`, { replacements: { id: measureId, today: today() }, transaction })
+  }
+
+  async function lockMeasure(id: number, transaction: Transaction): Promise<MeasureRow> {
+    const [row] = await sequelize.query<MeasureRow>('SELECT * FROM measures WHERE id = :id FOR UPDATE', { replacements: { id }, type: QueryTypes.SELECT, transaction })
+    if (!row) throw new NotFoundError()
+    return row
+  }
+
+  async function moveMeasure(row: MeasureRow, to: LifecycleState, changes: { startDate?: string; endDate?: string | null; endedOn?: string; endReason?: string; endedByActId?: number }, transaction: Transaction): Promise<void> {
+    await sequelize.query(
+      `UPDATE measures SET state = :to, start_date = COALESCE(:startDate, start_date), end_date = CASE WHEN :setEnd THEN :endDate::date ELSE end_date END,
+              ended_on = COALESCE(:endedOn, ended_on), end_reason = COALESCE(:endReason, end_reason), ended_by_act_id = COALESCE(:endedByActId, ended_by_act_id),
+              version = version + 1, updated_at = now() WHERE id = :id`,
+      { replacements: { id: row.id, to, startDate: changes.startDate ?? null, setEnd: changes.endDate !== undefined, endDate: changes.endDate ?? null, endedOn: changes.endedOn ?? null, endReason: changes.endReason ?? null, endedByActId: changes.endedByActId ?? null }, transaction },
+    )
+  }
+
+  async function recordEvent(measureId: number, action: string, from: string | null, to: string, onDate: string, reason: string | null, courtActId: number | null, context: RequestContext, transaction: Transaction): Promise<void> {
+    await sequelize.query(
+      `INSERT INTO measure_events (measure_id, action, from_state, to_state, on_date, reason, court_act_id, user_id) VALUES (:measureId, :action, :from, :to, :onDate, :reason, :courtActId, :userId)`,
+      { replacements: { measureId, action, from, to, onDate, reason, courtActId, userId: context.actor!.id }, transaction },
+    )
+  }
+
+  async function factsOf(row: MeasureRow, transaction?: Transaction): Promise<LifecycleFacts & { hoursDone?: number; paidAmd?: number }> {
+    const facts: LifecycleFacts & { hoursDone?: number; paidAmd?: number } = { today: today(), endDate: row.end_date ?? termEnd(row.type_code, row.details, row.start_date) ?? undefined }
+    const kind = measureType(row.type_code).executionKind
+    if (kind === 'publicWorks') {
+      const [{ tenths }] = await sequelize.query<{ tenths: number }>('SELECT COALESCE(sum(round(hours * 10)), 0)::int AS tenths FROM work_sessions WHERE measure_id = :id', { replacements: { id: row.id }, type: QueryTypes.SELECT, transaction })
+      return { ...facts, hoursDone: tenths / 10, hoursOutstanding: Math.max(0, Number(row.details.hoursOrdered) * 10 - tenths) / 10 }
+    }
+    if (kind === 'fine') {
+      const [{ paid }] = await sequelize.query<{ paid: number }>('SELECT COALESCE(sum(amount_amd), 0)::bigint AS paid FROM fine_payments WHERE measure_id = :id', { replacements: { id: row.id }, type: QueryTypes.SELECT, transaction })
+      return { ...facts, paidAmd: Number(paid), fineBalanceAmd: Math.max(0, Number(row.details.amountAmd) - Number(paid)) }
+    }
+    return facts
+  }
+
+  async function find(measureId: number): Promise<{ id: number; beneficiaryId: number; regionId: number; typeCode: MeasureCode; state: LifecycleState }> {
+    const [row] = await sequelize.query<{ id: number; beneficiary_id: number; region_id: number; type_code: MeasureCode; state: LifecycleState }>(
+      'SELECT m.id, m.beneficiary_id, b.region_id, m.type_code, m.state FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id WHERE m.id = :id',
+      { replacements: { id: measureId }, type: QueryTypes.SELECT },
+    )
+    if (!row) throw new NotFoundError()
+    return { id: row.id, beneficiaryId: row.beneficiary_id, regionId: row.region_id, typeCode: row.type_code, state: row.state }
+  }
+
+  /** Takes a lifecycle step, if the lifecycle allows it for this measure now. */
+  async function transition(measureId: number, action: LifecycleAction, input: { date: string; reason: string | null; endReason: string | null; courtActReference: string | null }, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const row = await lockMeasure(measureId, transaction)
+      const facts = await factsOf(row, transaction)
+      const result = applyTransition(row.state, action, { date: input.date, reason: input.reason ?? undefined, endReason: input.endReason ?? undefined, courtActReference: input.courtActReference ?? undefined }, row.type_code, facts)
+      if (!result.ok) throw new ServiceError(`lifecycle.${result.reason}`, result.reason.startsWith('DATE') ? 'date' : result.reason.includes('REASON') ? 'reason' : 'action')
+      const changes: Parameters<typeof moveMeasure>[2] = {}
+      if (action === 'start') {
+        changes.startDate = input.date
+        changes.endDate = termEnd(row.type_code, row.details, input.date)
+      }
+      if (action === 'complete' || action === 'end') {
+        changes.endedOn = input.date
+        if (action === 'end') changes.endReason = input.endReason ?? undefined
+      }
+      await moveMeasure(row, result.to, changes, transaction)
+      await recordEvent(measureId, action, row.state, result.to, input.date, input.reason, null, context, transaction)
+      if (action === 'start') {
+        await deadlines.close('measure', measureId, ['ACT_REGISTER', 'FINE_ACT_REGISTER'], 'DONE', transaction)
+        if (registrationDeadlineRuleIds(row.type_code, row.details).includes('PERIOD_END_REPORT') && changes.endDate) {
+          await deadlines.open({ beneficiaryId: row.beneficiary_id, ruleId: 'PERIOD_END_REPORT', subjectType: 'measure', subjectId: measureId, eventDate: changes.endDate }, transaction)
+        }
+      }
+      if (action === 'complete' || action === 'end') await cancelOpenDeadlines(measureId, transaction)
+      const regionId = await regionOf(row.beneficiary_id, transaction)
+      await audit.record(context, { action: `measure.${action}`, category: 'beneficiary', regionId, target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, from: row.state, to: result.to, date: input.date, reason: input.reason } }, transaction)
+    })
+  }
+
+  async function addWorkSession(measureId: number, session: { workDate: string; hours: number; confirmedBy: string }, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const row = await lockMeasure(measureId, transaction)
+      if (measureType(row.type_code).executionKind !== 'publicWorks') throw new ServiceError('measure.notPublicWorks')
+      if (row.state !== 'in_execution') throw new ServiceError('measure.notInExecution', 'workDate')
+      if (session.workDate > today()) throw new ServiceError('measure.workInFuture', 'workDate')
+      if (row.start_date && session.workDate < row.start_date) throw new ServiceError('measure.workBeforeStart', 'workDate')
+      const facts = await factsOf(row, transaction)
+      if (session.hours > (facts.hoursOutstanding ?? 0)) throw new ServiceError('measure.moreHoursThanLeft', 'hours')
+      await sequelize.query(
+        'INSERT INTO work_sessions (measure_id, work_date, hours, confirmed_by, recorded_by_user_id) VALUES (:measureId, :workDate, :hours, :confirmedBy, :userId)',
+        { replacements: { measureId, ...session, userId: context.actor!.id }, transaction },
+      )
+      await audit.record(context, { action: 'measure.workSession', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...session } }, transaction)
+    })
+  }
+
+  async function addFinePayment(measureId: number, payment: { paidOn: string; amountAmd: number; receiptNumber: string }, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const row = await lockMeasure(measureId, transaction)
+      if (measureType(row.type_code).executionKind !== 'fine') throw new ServiceError('measure.notFine')
+      if (!['registered', 'in_execution', 'suspended'].includes(row.state)) throw new ServiceError('measure.notOpen', 'amountAmd')
+      if (payment.paidOn > today()) throw new ServiceError('measure.paymentInFuture', 'paidOn')
+      const facts = await factsOf(row, transaction)
+      if (payment.amountAmd > (facts.fineBalanceAmd ?? 0)) throw new ServiceError('measure.paymentOverBalance', 'amountAmd')
+      await sequelize.query(
+        'INSERT INTO fine_payments (measure_id, paid_on, amount_amd, receipt_number, recorded_by_user_id) VALUES (:measureId, :paidOn, :amountAmd, :receiptNumber, :userId)',
+        { replacements: { measureId, ...payment, userId: context.actor!.id }, transaction },
+      )
+      if (payment.amountAmd === facts.fineBalanceAmd) await deadlines.close('measure', measureId, ['FINE_PAYMENT'], 'DONE', transaction)
+      await audit.record(context, { action: 'measure.payment', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...payment } }, transaction)
+    })
+  }
+
+  async function courtActsOf(beneficiaryId: number): Promise<CourtActView[]> {
+    return sequelize.query(
+      `SELECT id, court, case_number AS "caseNumber", kind, act_date AS "actDate", in_force_date AS "inForceDate", received_date AS "receivedDate",
+              changes_act_id AS "changesActId", change_kind AS "changeKind" FROM court_acts WHERE beneficiary_id = :beneficiaryId ORDER BY received_date DESC, id DESC`,
+      { replacements: { beneficiaryId }, type: QueryTypes.SELECT },
+    )
+  }
+
+  async function measuresOf(beneficiaryId: number): Promise<MeasureView[]> {
+    const rows = await sequelize.query<MeasureRow>('SELECT * FROM measures WHERE beneficiary_id = :beneficiaryId ORDER BY id', { replacements: { beneficiaryId }, type: QueryTypes.SELECT })
+    const open = await deadlines.forBeneficiary(beneficiaryId, true)
+    return Promise.all(rows.map((row) => viewOf(row, open)))
+  }
+
+  async function viewOf(row: MeasureRow, openDeadlines: { id: number; ruleId: string; dueDate: string; subjectType: string; subjectId: number }[]): Promise<MeasureView> {
+    const facts = await factsOf(row)
+    const progress: MeasureView['progress'] = {}
+    const kind = measureType(row.type_code).executionKind
+    if (kind === 'publicWorks') {
+      const sessions = await sequelize.query<{ hours: string }>('SELECT hours FROM work_sessions WHERE measure_id = :id', { replacements: { id: row.id }, type: QueryTypes.SELECT })
+      progress.publicWorks = publicWorksProgress({ hoursOrdered: Number(row.details.hoursOrdered), sessions: sessions.map((s) => ({ hours: Number(s.hours) })), startDate: row.start_date, termEnd: row.end_date, today: today() })
+    }
+    if (kind === 'fine') {
+      const due = openDeadlines.find((d) => d.subjectId === row.id && d.ruleId === 'FINE_PAYMENT')?.dueDate ?? null
+      progress.fine = fineProgress({ amountAmd: Number(row.details.amountAmd), payments: [{ amountAmd: facts.paidAmd ?? 0 }], paymentDue: due, today: today() })
+    }
+    if (row.end_date) progress.daysLeft = daysLeft(row.end_date, today())
+    const next = openDeadlines.filter((d) => d.subjectType === 'measure' && d.subjectId === row.id).sort((a, b) => a.dueDate.localeCompare(b.dueDate))[0]
+    return {
+      id: row.id,
+      courtActId: row.court_act_id,
+      typeCode: row.type_code,
+      details: row.details,
+      state: row.state,
+      startDate: row.start_date,
+      endDate: row.end_date,
+      endedOn: row.ended_on,
+      endReason: row.end_reason,
+      progress,
+      nextDeadline: next ? { id: next.id, ruleId: next.ruleId, dueDate: next.dueDate } : null,
+      transitions: availableTransitions(row.state, row.type_code, facts),
+    }
+  }
+
+  async function workSessions(measureId: number): Promise<{ workDate: string; hours: number; confirmedBy: string }[]> {
+    const rows = await sequelize.query<{ workDate: string; hours: string; confirmedBy: string }>('SELECT work_date AS "workDate", hours, confirmed_by AS "confirmedBy" FROM work_sessions WHERE measure_id = :id ORDER BY work_date, id', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+    return rows.map((r) => ({ ...r, hours: Number(r.hours) }))
+  }
+
+  async function payments(measureId: number): Promise<{ paidOn: string; amountAmd: number; receiptNumber: string }[]> {
+    const rows = await sequelize.query<{ paidOn: string; amountAmd: string; receiptNumber: string }>('SELECT paid_on AS "paidOn", amount_amd AS "amountAmd", receipt_number AS "receiptNumber" FROM fine_payments WHERE measure_id = :id ORDER BY paid_on, id', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+    return rows.map((r) => ({ ...r, amountAmd: Number(r.amountAmd) }))
+  }
+
+  async function events(measureId: number): Promise<{ action: string; fromState: string | null; toState: string; onDate: string; reason: string | null }[]> {
+    return sequelize.query('SELECT action, from_state AS "fromState", to_state AS "toState", on_date AS "onDate", reason FROM measure_events WHERE measure_id = :id ORDER BY id', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+  }
+
+  async function measure(measureId: number): Promise<MeasureView & { beneficiaryId: number }> {
+    const [row] = await sequelize.query<MeasureRow>('SELECT * FROM measures WHERE id = :id', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+    if (!row) throw new NotFoundError()
+    return { ...(await viewOf(row, await deadlines.forBeneficiary(row.beneficiary_id, true))), beneficiaryId: row.beneficiary_id }
+  }
+
+  /** The region's measures, with what is due; `dueWithinDays` keeps those due by then (negative: overdue only). */
+  async function regionList(filter: { regionId: number; typeCode?: string; state?: string; officerId?: number; due?: 'overdue' | number; page: number }): Promise<{ rows: Record<string, unknown>[]; total: number }> {
+    const where = ['b.region_id = :regionId', 'b.anonymised_at IS NULL']
+    const replacements: Record<string, unknown> = { regionId: filter.regionId, today: today(), limit: 50, offset: (filter.page - 1) * 50 }
+    if (filter.typeCode) {
+      where.push('m.type_code = :typeCode')
+      replacements.typeCode = filter.typeCode
+    }
+    if (filter.state) {
+      where.push('m.state = :state')
+      replacements.state = filter.state
+    }
+    if (filter.officerId) {
+      where.push('b.responsible_officer_id = :officerId')
+      replacements.officerId = filter.officerId
+    }
+    if (filter.due === 'overdue') where.push('d.due_date < :today')
+    else if (typeof filter.due === 'number') {
+      where.push('d.due_date <= (:today::date + :days * interval \'1 day\')::date')
+      replacements.days = filter.due
+    }
+    const rows = await sequelize.query<Record<string, unknown> & { total: number }>(
+      `SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
+              b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff", u.full_name AS "officerName",
+              d.due_date AS "nextDueDate", d.rule_id AS "nextRuleId", count(*) OVER ()::int AS total
+         FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+         LEFT JOIN LATERAL (SELECT due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
+        WHERE ${where.join(' AND ')}
+        ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT :limit OFFSET :offset`,
+      { replacements, type: QueryTypes.SELECT },
+    )
+    return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
+  }
+
+  return { registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
+}
+
+export type MeasureService = ReturnType<typeof measureService>

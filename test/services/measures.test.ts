@@ -1,0 +1,119 @@
+import { expect } from 'chai'
+import { QueryTypes } from 'sequelize'
+import { ManualClock } from '../../server/domain/clock'
+import { services as buildServices, type Services } from '../../server/services'
+import { ServiceError } from '../../server/services/context'
+import { MeasureDetailsError, type CourtActInput } from '../../server/services/measures'
+import { createBeneficiary } from '../helpers/beneficiaries'
+import { testDatabase } from '../helpers/database'
+import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+
+const ACT: CourtActInput = {
+  court: 'Արարատի մարզի առաջին ատյանի դատարան',
+  caseNumber: 'ԱՐԴ/0123/01/26',
+  kind: 'VERDICT',
+  actDate: '2026-11-02',
+  inForceDate: '2026-11-13',
+  receivedDate: '2026-11-20',
+  changesActId: null,
+  changeKind: null,
+  endsMeasureIds: [],
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ServiceError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof ServiceError) return error
+    throw error
+  }
+  throw new Error('expected a refusal')
+}
+
+describe('court acts and measures (service, real database)', () => {
+  let s: Services
+  let clock: ManualClock
+  let officer: TestPerson
+  let beneficiaryId: number
+  const context = () => ({ actor: { id: officer.id, role: officer.role, regionId: officer.regionId, actingHeadRegionIds: [] }, actorUsername: officer.username, sourceIp: null, requestId: null })
+
+  beforeEach(async () => {
+    clock = new ManualClock('2026-11-23T10:00:00+04:00')
+    s = buildServices({ sequelize: testDatabase().sequelize, clock })
+    officer = await createPerson('SPECIALIST', 'ARARAT')
+    beneficiaryId = (await createBeneficiary(await regionIdOf('ARARAT'), officer.id)).id
+  })
+
+  it('when an act imposes public works and a fine, then both are registered with their deadlines counted in Armenian working days', async () => {
+    await s.measures.registerCourtAct(beneficiaryId, ACT, [{ typeCode: 'PUBLIC_WORKS', details: { hoursOrdered: 120 } }, { typeCode: 'FINE', details: { amountAmd: 300000 } }], context())
+    const measures = await s.measures.measuresOf(beneficiaryId)
+    expect(measures.map((m) => [m.typeCode, m.state])).to.deep.equal([['PUBLIC_WORKS', 'registered'], ['FINE', 'registered']])
+    const due = await s.deadlines.forBeneficiary(beneficiaryId, true)
+    // Received Friday 20.11.2026: 3 working days → Wednesday 25.11; 1 working day → Monday 23.11.
+    // In force Friday 13.11: 10 working days → Friday 27.11.
+    expect(due.map((d) => [d.ruleId, d.dueDate]).sort()).to.deep.equal([['ACT_REGISTER', '2026-11-25'], ['FINE_ACT_REGISTER', '2026-11-23'], ['FINE_PAYMENT', '2026-11-27']])
+    expect(due.find((d) => d.ruleId === 'ACT_REGISTER')!.explanation.basis).to.equal('default')
+  })
+
+  it('when public works sessions are logged, then completion is refused while hours remain, and more hours than left are refused', async () => {
+    await s.measures.registerCourtAct(beneficiaryId, ACT, [{ typeCode: 'PUBLIC_WORKS', details: { hoursOrdered: 8 } }], context())
+    const [measure] = await s.measures.measuresOf(beneficiaryId)
+    await s.measures.transition(measure.id, 'start', { date: '2026-11-21', reason: null, endReason: null, courtActReference: null }, context())
+    await s.measures.addWorkSession(measure.id, { workDate: '2026-11-21', hours: 4, confirmedBy: 'Artashat municipality' }, context())
+    expect((await refusal(s.measures.transition(measure.id, 'complete', { date: '2026-11-23', reason: null, endReason: null, courtActReference: null }, context()))).code).to.equal('lifecycle.HOURS_OUTSTANDING')
+    expect((await refusal(s.measures.addWorkSession(measure.id, { workDate: '2026-11-22', hours: 4.5, confirmedBy: 'x' }, context()))).code).to.equal('measure.moreHoursThanLeft')
+    await s.measures.addWorkSession(measure.id, { workDate: '2026-11-22', hours: 4, confirmedBy: 'x' }, context())
+    await s.measures.transition(measure.id, 'complete', { date: '2026-11-23', reason: null, endReason: null, courtActReference: null }, context())
+    const done = await s.measures.measure(measure.id)
+    expect(done.state).to.equal('completed')
+    expect(done.progress.publicWorks).to.include({ hoursDone: 8, hoursLeft: 0 })
+  })
+
+  it('when a payment is larger than the balance, then it is refused; paying the balance closes the payment deadline', async () => {
+    await s.measures.registerCourtAct(beneficiaryId, ACT, [{ typeCode: 'FINE', details: { amountAmd: 100000 } }], context())
+    const [fine] = await s.measures.measuresOf(beneficiaryId)
+    expect((await refusal(s.measures.addFinePayment(fine.id, { paidOn: '2026-11-21', amountAmd: 100001, receiptNumber: 'R-1' }, context()))).code).to.equal('measure.paymentOverBalance')
+    await s.measures.addFinePayment(fine.id, { paidOn: '2026-11-21', amountAmd: 60000, receiptNumber: 'R-1' }, context())
+    expect((await s.measures.measure(fine.id)).progress.fine).to.include({ paidAmd: 60000, balanceAmd: 40000 })
+    await s.measures.addFinePayment(fine.id, { paidOn: '2026-11-22', amountAmd: 40000, receiptNumber: 'R-2' }, context())
+    expect((await s.deadlines.forBeneficiary(beneficiaryId, true)).map((d) => d.ruleId)).to.not.include('FINE_PAYMENT')
+  })
+
+  it('when a later act replaces one of two measures, then that one ends as replaced and the other goes on', async () => {
+    const first = await s.measures.registerCourtAct(beneficiaryId, ACT, [{ typeCode: 'PUBLIC_WORKS', details: { hoursOrdered: 100 } }, { typeCode: 'FINE', details: { amountAmd: 50000 } }], context())
+    const [works, fine] = await s.measures.measuresOf(beneficiaryId)
+    await s.measures.registerCourtAct(beneficiaryId, { ...ACT, caseNumber: 'ԱՐԴ/0123/01/26-2', kind: 'DECISION', actDate: '2026-11-21', inForceDate: '2026-11-21', receivedDate: '2026-11-23', changesActId: first, changeKind: 'REPLACEMENT', endsMeasureIds: [works.id] }, [{ typeCode: 'RESTRICTION_OF_LIBERTY', details: { termMonths: 6, courtObligations: ['stay home 22:00–06:00'] } }], context())
+    const after = await s.measures.measuresOf(beneficiaryId)
+    expect(after.find((m) => m.id === works.id)).to.include({ state: 'ended', endReason: 'replaced' })
+    expect(after.find((m) => m.id === fine.id)!.state).to.equal('registered')
+    expect(after.map((m) => m.typeCode)).to.include('RESTRICTION_OF_LIBERTY')
+    const [{ n }] = await testDatabase().sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM deadlines WHERE subject_type = 'measure' AND subject_id = :id AND status = 'OPEN'`, { replacements: { id: works.id }, type: QueryTypes.SELECT })
+    expect(n, 'the replaced measure has no open deadline').to.equal(0)
+  })
+
+  it('when a measure\'s details are wrong or unknown, then nothing of the act is saved', async () => {
+    const count = async () => (await s.measures.courtActsOf(beneficiaryId)).length
+    let error: unknown
+    try {
+      await s.measures.registerCourtAct(beneficiaryId, ACT, [{ typeCode: 'PUBLIC_WORKS', details: { hoursOrdered: -5 } }, { typeCode: 'FINE', details: {} }], context())
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).to.be.instanceOf(MeasureDetailsError)
+    expect((error as MeasureDetailsError).problems.map((p) => p.index)).to.deep.equal([0, 1])
+    expect(await count()).to.equal(0)
+    expect((await refusal(s.measures.registerCourtAct(beneficiaryId, { ...ACT, receivedDate: '2026-10-01' }, [{ typeCode: 'FINE', details: { amountAmd: 1 } }], context()))).field).to.equal('receivedDate')
+  })
+
+  it('when a probation period starts, then its end follows from the months and the closing report is due 5 working days before', async () => {
+    await s.measures.registerCourtAct(beneficiaryId, ACT, [{ typeCode: 'CONDITIONAL_NON_APPLICATION', details: { probationPeriodMonths: 12 } }], context())
+    const [period] = await s.measures.measuresOf(beneficiaryId)
+    await s.measures.transition(period.id, 'start', { date: '2026-11-20', reason: null, endReason: null, courtActReference: null }, context())
+    const started = await s.measures.measure(period.id)
+    expect(started.endDate).to.equal('2027-11-20')
+    expect(started.progress.daysLeft).to.equal(362)
+    const report = (await s.deadlines.forBeneficiary(beneficiaryId, true)).find((d) => d.ruleId === 'PERIOD_END_REPORT')
+    // 20.11.2027 is a Saturday: five working days before it is Monday 15.11.2027.
+    expect(report!.dueDate).to.equal('2027-11-15')
+  })
+})
