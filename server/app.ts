@@ -27,6 +27,8 @@ import { auditRoutes } from '../routes/audit'
 import { beneficiaryRoutes } from '../routes/beneficiaries'
 import { transferRoutes } from '../routes/beneficiaries/transfers'
 import { retentionRoutes } from '../routes/beneficiaries/retention'
+import { measureRoutes } from '../routes/measures'
+import { referenceRoutes } from '../routes/admin/reference'
 
 export interface AppOptions {
   config: Config
@@ -89,6 +91,8 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(beneficiaryRoutes(services, authorize))
   app.use(transferRoutes(services, authorize))
   app.use(retentionRoutes(services, authorize))
+  app.use(measureRoutes(services, authorize))
+  app.use(referenceRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

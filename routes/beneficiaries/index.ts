@@ -5,20 +5,15 @@ import { requestContext } from '../../server/middleware/requestContext'
 import * as catalogue from '../../server/domain/beneficiaryCatalogue'
 import { romanise } from '../../server/domain/transliteration'
 import { formatDate } from '../../server/domain/dates'
-import { needsAccessReason, type Actor } from '../../server/policy'
+import type { Actor } from '../../server/policy'
+import { mustGiveReason, rememberAccessReason } from './accessReason'
 import type { Services } from '../../server/services'
 import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
 import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
 import { contentDisposition } from '../../server/domain/fileTypes'
+import { MEASURE_CODES, measureType } from '../../server/domain/measureCatalogue'
 import { accessReasonSchema, assignSchema, documentSchema, cardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
-
-declare module 'express-session' {
-  interface SessionData {
-    // Files a staff member gave a reason to open, for the rest of the session.
-    fileAccessReasons: Record<string, true>
-  }
-}
 
 const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() }).unknown(true)
 const documentIdParam = Joi.object({ beneficiaryId: id.required(), documentId: id.required() })
@@ -109,11 +104,6 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     }
   })
 
-  /** Staff opening a file that is not on their caseload give a reason first. */
-  function mustGiveReason(req: Request, res: Response, file: { id: number; regionId: number; responsibleOfficerId: number | null }): boolean {
-    return needsAccessReason(res.locals.actor, file) && !req.session.fileAccessReasons?.[String(file.id)]
-  }
-
   router.get('/beneficiaries/:beneficiaryId', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
     const facts = await fileOf(req)
     if (mustGiveReason(req, res, facts)) return res.render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: {}, values: {} })
@@ -125,13 +115,19 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   async function renderFile(res: Response, beneficiaryId: number, forms: { noteErrors?: Record<string, string>; noteValues?: Record<string, string>; documentErrors?: Record<string, string>; documentValues?: Record<string, string> } = {}, status = 200) {
     const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(beneficiaryId))
     const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
-    const [notes, documents, timeline, views] = await Promise.all([
+    const [notes, documents, timeline, views, courtActs, measures, deadlines] = await Promise.all([
       beneficiaries.notes(file.id),
       beneficiaries.documents(file.id),
       beneficiaries.timeline(file.id, 'changes'),
       canSeeAccessLog ? beneficiaries.timeline(file.id, 'views') : Promise.resolve([]),
+      services.measures.courtActsOf(file.id),
+      services.measures.measuresOf(file.id),
+      services.deadlines.forBeneficiary(file.id, true),
     ])
-    res.status(status).render('pages/beneficiaries/file', { file, facts: file, notes, documents, timeline, views, catalogue, noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms })
+    res.status(status).render('pages/beneficiaries/file', {
+      file, facts: file, notes, documents, timeline, views, courtActs, measures, deadlines, measureTypes: MEASURE_TYPES_BY_CODE, catalogue,
+      noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms,
+    })
   }
 
   router.post('/beneficiaries/:beneficiaryId/access-reason', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
@@ -139,7 +135,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const form = validate(accessReasonSchema, req.body)
     if (!form.ok) return res.status(400).render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: translateErrors(form.errors, res.locals.t), values: form.values })
     await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.accessReason', requestContext(req), form.value.reason)
-    req.session.fileAccessReasons = { ...req.session.fileAccessReasons, [String(facts.id)]: true }
+    rememberAccessReason(req, facts.id)
     res.redirect(303, `/beneficiaries/${facts.id}`)
   })
 
@@ -304,6 +300,8 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
 function withoutHealthUnlessAllowed(res: Response, file: PersonalFile): PersonalFile {
   return res.locals.can('beneficiary.viewHealth', file) ? file : { ...file, healthNotes: null }
 }
+
+const MEASURE_TYPES_BY_CODE = Object.fromEntries(MEASURE_CODES.map((code) => [code, measureType(code)]))
 
 const DATE_FIELDS = new Set(['birthDate', 'identityDocumentIssuedOn'])
 

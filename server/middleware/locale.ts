@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express'
 import { formatDate, formatDateTime } from '../domain/dates'
 import { DEFAULT_LANGUAGE, isLanguage, translator, type Language } from '../i18n'
+import { DEADLINE_RULES, type DeadlineRuleId } from '../domain/deadlineRules'
 
 export const LANGUAGE_COOKIE = 'lang'
 
@@ -35,6 +36,8 @@ export const locale: RequestHandler = (req, res, next) => {
   res.locals.t = translator(language)
   res.locals.formatDate = formatDate
   res.locals.formatDateTime = formatDateTime
+  // A deadline is named by its rule's duty, in the rules' own data.
+  res.locals.ruleName = (id: string) => DEADLINE_RULES[id as DeadlineRuleId]?.duty[language] ?? id
   // After a failed form post the page's address is the post's: the language switch returns to the referring page instead.
   res.locals.currentPath = req.method === 'GET' ? req.originalUrl : refererPath(req)
   res.locals.userRegionName = req.user ? (language === 'hy' ? req.user.regionNameHy : req.user.regionNameEn) : null

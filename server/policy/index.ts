@@ -118,6 +118,16 @@ const RULES = {
   'transfer.decide': headPowers,
   'transfer.list': headPowers,
   'beneficiary.anonymise': (actor) => isServiceHead(actor),
+
+  // Court acts and measures hang off the personal file: the file's rules apply.
+  'measure.register': changesFile,
+  'measure.view': readsRegionFiles,
+  'measure.change': changesFile,
+  'measure.list': readsRegionFiles,
+  'deadline.view': readsRegionFiles,
+  'rules.view': signedIn,
+  'rules.edit': administrator,
+  'calendar.edit': administrator,
 } satisfies Record<string, Rule>
 
 export type Action = keyof typeof RULES

@@ -37,6 +37,8 @@ interface Fixture {
   closedBeneficiaryId: number
   documentId: number
   incomingTransferId: number
+  measureId: number
+  deadlineId: number
 }
 
 interface RouteCase {
@@ -114,6 +116,19 @@ const ROUTES: RouteCase[] = [
   route('GET', '/beneficiaries/:beneficiaryId/documents/:documentId', ['serviceHead', ...REGION_STAFF], (f) => `/beneficiaries/${f.beneficiaryId}/documents/${f.documentId}`, true),
   file('GET', '/photo', ['serviceHead', ...REGION_STAFF]),
   file('GET', '/export.pdf', ['serviceHead', ...HEAD_POWERS]),
+  file('GET', '/court-acts/new', CHANGES_FILE),
+  file('POST', '/court-acts/new', CHANGES_FILE),
+  route('GET', '/measures/:measureId', ['serviceHead', ...REGION_STAFF], (f) => `/measures/${f.measureId}`, true),
+  route('POST', '/measures/:measureId/transition', CHANGES_FILE, (f) => `/measures/${f.measureId}/transition`, true),
+  route('POST', '/measures/:measureId/sessions', CHANGES_FILE, (f) => `/measures/${f.measureId}/sessions`, true),
+  route('POST', '/measures/:measureId/payments', CHANGES_FILE, (f) => `/measures/${f.measureId}/payments`, true),
+  route('GET', '/regions/:regionId/measures', ['serviceHead', ...REGION_STAFF], (f) => `/regions/${f.ownRegionId}/measures`, true),
+  route('GET', '/deadlines/:deadlineId', ['serviceHead', ...REGION_STAFF], (f) => `/deadlines/${f.deadlineId}`, true),
+  route('GET', '/admin/calendar', ['administrator']),
+  route('POST', '/admin/calendar', ['administrator']),
+  route('POST', '/admin/calendar/remove', ['administrator']),
+  route('GET', '/rules', SIGNED_IN),
+  route('POST', '/rules/:ruleId', ['administrator'], () => '/rules/ACT_REGISTER'),
   route('GET', '/retention', ['serviceHead']),
   route('POST', '/retention/anonymise', ['serviceHead']),
   file('GET', '/transfer', HEAD_POWERS),
@@ -201,7 +216,12 @@ describe('access: the role × route matrix', () => {
     await attach('PHOTO', 'image/png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
     const moving = await createBeneficiary(otherRegionId, people.get('otherRegionSpecialist')!.id)
     const incoming = await Transfer.create({ beneficiaryId: moving.id, fromRegionId: otherRegionId, toRegionId: ownRegionId, reason: 'moved', requestedByUserId: people.get('otherRegionHead')!.id, requestedAt: new Date(), decidedByUserId: null, decidedAt: null, decisionReason: null })
-    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id }
+    const specialist = people.get('specialist')!
+    const officerContext = { actor: { id: specialist.id, role: specialist.role, regionId: specialist.regionId, actingHeadRegionIds: [] }, actorUsername: specialist.username, sourceIp: null, requestId: null }
+    await t.services.measures.registerCourtAct(beneficiary.id, { court: 'Court', caseNumber: 'C-1', kind: 'VERDICT', actDate: '2031-03-01', inForceDate: '2031-03-05', receivedDate: '2031-03-10', changesActId: null, changeKind: null, endsMeasureIds: [] }, [{ typeCode: 'FINE', details: { amountAmd: 100000 } }], officerContext)
+    const [measure] = await t.services.measures.measuresOf(beneficiary.id)
+    const [deadline] = await t.services.deadlines.forBeneficiary(beneficiary.id, true)
+    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id }
   })
 
   it('when the app is built, then every route has a policy guard and a line in this matrix', () => {

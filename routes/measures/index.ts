@@ -1,0 +1,174 @@
+import { Router, type Request, type Response } from 'express'
+import Joi from 'joi'
+import type { Authorize } from '../../server/middleware/authorize'
+import { requestContext } from '../../server/middleware/requestContext'
+import { isMeasureCode, MEASURE_CODES, measureType, type MeasureCode, type MeasureField } from '../../server/domain/measureCatalogue'
+import { END_REASON_CODES, LIFECYCLE_ACTIONS, LIFECYCLE_STATES } from '../../server/domain/measureLifecycle'
+import { explainDueDateLines } from '../../server/domain/deadlineRules'
+import { parseDate } from '../../server/domain/dates'
+import type { Services } from '../../server/services'
+import { NotFoundError, ServiceError } from '../../server/services/context'
+import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
+import { id, isoDate, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { mustGiveReason } from '../beneficiaries/accessReason'
+
+const MAX_MEASURES_PER_ACT = 4
+
+const actSchema = Joi.object({
+  court: text(200).required(),
+  caseNumber: text(60).required(),
+  kind: Joi.string().valid(...COURT_ACT_KINDS).required(),
+  actDate: isoDate.required(),
+  inForceDate: isoDate.allow('').empty('').default(null),
+  receivedDate: isoDate.required(),
+  changesActId: id.allow('').empty('').default(null),
+  changeKind: Joi.string().valid(...CHANGE_KINDS).allow('').empty('').default(null),
+  endsMeasureIds: Joi.array().items(id).single().default([]),
+  types: Joi.array().items(Joi.string().valid(...MEASURE_CODES)).single().max(MAX_MEASURES_PER_ACT).default([]),
+}).unknown(true)
+const typesQuery = Joi.object({ types: Joi.array().items(Joi.string().valid(...MEASURE_CODES)).single().max(MAX_MEASURES_PER_ACT).default([]) })
+const transitionSchema = Joi.object({
+  action: Joi.string().valid(...LIFECYCLE_ACTIONS).required(),
+  date: isoDate.required(),
+  reason: text(500).allow('').empty('').default(null),
+  endReason: Joi.string().valid(...END_REASON_CODES).allow('').empty('').default(null),
+  courtActReference: text(100).allow('').empty('').default(null),
+})
+const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: Joi.number().precision(1).min(0.5).max(12).required(), confirmedBy: text(200).required() })
+const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: text(60).required() })
+const listSchema = Joi.object({
+  type: Joi.string().valid(...MEASURE_CODES),
+  state: Joi.string().valid(...LIFECYCLE_STATES),
+  officerId: id,
+  due: Joi.alternatives(Joi.string().valid('overdue'), Joi.number().integer().min(0).max(365)),
+  page: Joi.number().integer().min(1).max(10_000).default(1),
+})
+const beneficiaryParam = Joi.object({ beneficiaryId: id.required() }).unknown(true)
+const measureParam = Joi.object({ measureId: id.required() }).unknown(true)
+const regionParam = Joi.object({ regionId: id.required() }).unknown(true)
+const deadlineParam = Joi.object({ deadlineId: id.required() }).unknown(true)
+
+function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
+  const { value, error } = schema.validate(req.params)
+  if (error) throw new NotFoundError()
+  return value[name]
+}
+
+/** A measure's details from the form: fields are named `m<index>_<field>`; a text list is one item per line. */
+function detailsFrom(body: Record<string, unknown>, index: number, fields: readonly MeasureField[]): Record<string, unknown> {
+  const details: Record<string, unknown> = {}
+  for (const field of fields) {
+    const raw = body[`m${index}_${field.name}`]
+    if (raw === undefined || raw === '') continue
+    const value = String(raw).trim()
+    if (field.type === 'integer' || field.type === 'money') details[field.name] = /^-?\d+$/.test(value) ? Number(value) : value
+    else if (field.type === 'boolean') details[field.name] = value === '1'
+    else if (field.type === 'date') details[field.name] = parseDate(value) ?? value
+    else if (field.type === 'textList') details[field.name] = value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean)
+    else details[field.name] = value
+  }
+  return details
+}
+
+export function measureRoutes(services: Services, authorize: Authorize): Router {
+  const router = Router()
+  const fileOf = (req: Request) => services.beneficiaries.facts(param(beneficiaryParam, req, 'beneficiaryId'))
+  const measureFile = async (req: Request) => services.beneficiaries.facts((await services.measures.find(param(measureParam, req, 'measureId'))).beneficiaryId)
+  const deadlineFile = async (req: Request) => services.beneficiaries.facts((await services.deadlines.get(param(deadlineParam, req, 'deadlineId'))).beneficiaryId)
+  const regionOf = async (req: Request) => {
+    const regionId = param(regionParam, req, 'regionId')
+    await services.regions.get(regionId)
+    return { regionId }
+  }
+
+  async function renderActForm(res: Response, beneficiaryId: number, types: MeasureCode[], data: Record<string, unknown> = {}, status = 200) {
+    const [file, acts, measures] = await Promise.all([services.beneficiaries.get(beneficiaryId), services.measures.courtActsOf(beneficiaryId), services.measures.measuresOf(beneficiaryId)])
+    res.status(status).render('pages/measures/court-act', {
+      file, acts, openMeasures: measures.filter((m) => !['completed', 'ended'].includes(m.state)), types: types.map((code) => measureType(code)), codes: MEASURE_CODES.map((code) => measureType(code)),
+      kinds: COURT_ACT_KINDS, changeKinds: CHANGE_KINDS, errors: {}, values: {}, ...data,
+    })
+  }
+
+  router.get('/beneficiaries/:beneficiaryId/court-acts/new', authorize('measure.register', fileOf, { hideExistence: true }), async (req, res) => {
+    const query = validate(typesQuery, req.query)
+    await renderActForm(res, param(beneficiaryParam, req, 'beneficiaryId'), query.ok ? (query.value.types as MeasureCode[]) : [])
+  })
+
+  router.post('/beneficiaries/:beneficiaryId/court-acts/new', authorize('measure.register', fileOf, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const beneficiaryId = param(beneficiaryParam, req, 'beneficiaryId')
+    const form = validate(actSchema, req.body)
+    const body = (req.body ?? {}) as Record<string, unknown>
+    const types = (form.ok ? form.value.types : [body.types].flat().filter(isMeasureCode)) as MeasureCode[]
+    const typed = Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== '_csrf' && typeof value === 'string')) as Record<string, string>
+    if (!form.ok) return renderActForm(res, beneficiaryId, types, { errors: translateErrors(form.errors, t), values: typed }, 400)
+    const measures: MeasureInput[] = types.map((typeCode, index) => ({ typeCode, details: detailsFrom(body, index, measureType(typeCode).fields) }))
+    try {
+      await services.measures.registerCourtAct(beneficiaryId, { ...form.value, endsMeasureIds: form.value.endsMeasureIds }, measures, requestContext(req))
+    } catch (error) {
+      if (error instanceof MeasureDetailsError) {
+        const errors: Record<string, string> = {}
+        for (const { index, problems } of error.problems) {
+          for (const problem of problems) errors[`m${index}_${problem.field}`] = t(`measureDetail.${problem.problem}`, { limit: problem.limit ?? '' })
+        }
+        return renderActForm(res, beneficiaryId, types, { errors, values: typed }, 400)
+      }
+      if (error instanceof ServiceError) return renderActForm(res, beneficiaryId, types, { errors: { [error.field ?? 'court']: t(error.code) }, values: typed }, 400)
+      throw error
+    }
+    res.redirect(303, `/beneficiaries/${beneficiaryId}#measures`)
+  })
+
+  async function renderMeasure(res: Response, measureId: number, data: Record<string, unknown> = {}, status = 200) {
+    const measure = await services.measures.measure(measureId)
+    const [file, sessions, payments, events] = await Promise.all([services.beneficiaries.get(measure.beneficiaryId), services.measures.workSessions(measureId), services.measures.payments(measureId), services.measures.events(measureId)])
+    res.status(status).render('pages/measures/measure', { measure, type: measureType(measure.typeCode), file, sessions, payments, events, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
+  }
+
+  router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
+    const file = await measureFile(req)
+    if (mustGiveReason(req, res, file)) return res.redirect(303, `/beneficiaries/${file.id}`)
+    await renderMeasure(res, param(measureParam, req, 'measureId'))
+  })
+
+  for (const [path, schema, act] of [
+    ['transition', transitionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.transition(measureId, value.action, value, requestContext(req))],
+    ['sessions', sessionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addWorkSession(measureId, value, requestContext(req))],
+    ['payments', paymentSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, value, requestContext(req))],
+  ] as const) {
+    router.post(`/measures/:measureId/${path}`, authorize('measure.change', measureFile, { hideExistence: true }), async (req, res) => {
+      const t = res.locals.t
+      const measureId = param(measureParam, req, 'measureId')
+      const form = validate(schema as Joi.ObjectSchema, req.body)
+      const values = { [path]: typedValues(schema as Joi.ObjectSchema, req.body) }
+      if (!form.ok) return renderMeasure(res, measureId, { errors: { [path]: translateErrors(form.errors, t) }, values }, 400)
+      try {
+        await act(measureId, form.value, req)
+      } catch (error) {
+        if (error instanceof ServiceError) return renderMeasure(res, measureId, { errors: { [path]: { [error.field ?? 'action']: t(error.code) } }, values }, 400)
+        throw error
+      }
+      res.redirect(303, `/measures/${measureId}`)
+    })
+  }
+
+  router.get('/regions/:regionId/measures', authorize('measure.list', regionOf, { hideExistence: true }), async (req, res) => {
+    const regionId = param(regionParam, req, 'regionId')
+    const query = validate(listSchema, req.query)
+    const filter = query.ok ? query.value : { page: 1 }
+    const [region, { rows, total }, officers] = await Promise.all([
+      services.regions.get(regionId),
+      services.measures.regionList({ regionId, typeCode: filter.type, state: filter.state, officerId: filter.officerId, due: filter.due, page: filter.page }),
+      services.beneficiaries.caseloads(regionId),
+    ])
+    res.render('pages/measures/region', { region, rows, total, filter, officers, codes: MEASURE_CODES.map((code) => measureType(code)), states: LIFECYCLE_STATES, pages: Math.max(1, Math.ceil(total / 50)) })
+  })
+
+  router.get('/deadlines/:deadlineId', authorize('deadline.view', deadlineFile, { hideExistence: true }), async (req, res) => {
+    const deadline = await services.deadlines.get(param(deadlineParam, req, 'deadlineId'))
+    if (mustGiveReason(req, res, await deadlineFile(req))) return res.redirect(303, `/beneficiaries/${deadline.beneficiaryId}`)
+    res.render('pages/measures/deadline', { deadline, lines: explainDueDateLines(deadline.explanation, res.locals.lang) })
+  })
+
+  return router
+}

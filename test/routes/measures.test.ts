@@ -1,0 +1,101 @@
+import { expect } from 'chai'
+import { buildTestApp, type TestApp } from '../helpers/app'
+import { signIn, type Browser } from '../helpers/agent'
+import { createBeneficiary } from '../helpers/beneficiaries'
+import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+import { AuditEvent } from '../../models'
+
+const ACT_FIELDS = { court: 'Արարատի մարզի առաջին ատյանի դատարան', caseNumber: 'ԱՐԴ/0456/01/26', kind: 'VERDICT', actDate: '02.11.2026', inForceDate: '13.11.2026', receivedDate: '20.11.2026' }
+
+describe('court acts and measures through the app', () => {
+  let t: TestApp
+  let officer: TestPerson
+  let browser: Browser
+  let beneficiaryId: number
+
+  beforeEach(async () => {
+    t = buildTestApp()
+    t.clock.set('2026-11-23T10:00:00+04:00')
+    officer = await createPerson('SPECIALIST', 'ARMAVIR')
+    browser = await signIn(t.app, officer.username)
+    beneficiaryId = (await createBeneficiary(await regionIdOf('ARMAVIR'), officer.id)).id
+  })
+
+  it('when the officer chooses measures, then the form asks for each one\'s court-set details', async () => {
+    const page = await browser.get(`/beneficiaries/${beneficiaryId}/court-acts/new?types=PUBLIC_WORKS&types=FINE`)
+    expect(page.status).to.equal(200)
+    expect(page.text).to.contain('name="m0_hoursOrdered"').and.contain('name="m1_amountAmd"')
+  })
+
+  it('when a court act with public works is recorded, sessions logged and execution started, then the file shows hours and the due dates explain themselves', async () => {
+    const recorded = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'PUBLIC_WORKS', m0_hoursOrdered: '40' })
+    expect(recorded.status).to.equal(303)
+    const file = await browser.get(`/beneficiaries/${beneficiaryId}`)
+    expect(file.text).to.contain('data-testid="file-measures"').and.contain('հանրային աշխատանքներ')
+    const measureId = Number(/\/measures\/(\d+)/.exec(file.text)![1])
+    const deadlineId = Number(/\/deadlines\/(\d+)/.exec(file.text)![1])
+    const explanation = await browser.get(`/deadlines/${deadlineId}`)
+    expect(explanation.text).to.contain('data-testid="explanation"').and.contain('25.11.2026')
+    expect(explanation.text).to.contain('լռելյայն')
+
+    expect((await browser.post(`/measures/${measureId}/transition`, { action: 'start', date: '21.11.2026' })).status).to.equal(303)
+    expect((await browser.post(`/measures/${measureId}/sessions`, { workDate: '21.11.2026', hours: '4', confirmedBy: 'Armavir municipality' })).status).to.equal(303)
+    expect((await browser.post(`/measures/${measureId}/sessions`, { workDate: '22.11.2026', hours: '3.5', confirmedBy: 'Armavir municipality' })).status).to.equal(303)
+    const page = await browser.get(`/measures/${measureId}`)
+    expect(page.text).to.contain('Կատարված է 7.5 ժամ 40-ից, մնացել է 32.5')
+    const completion = await browser.post(`/measures/${measureId}/transition`, { action: 'complete', date: '23.11.2026' })
+    expect(completion.status).to.equal(400)
+    expect(completion.text).to.contain('Դեռ կան չկատարված ժամեր')
+    expect(await AuditEvent.count({ where: { action: 'courtAct.register', targetId: String(beneficiaryId) } })).to.equal(1)
+  })
+
+  it('when a fine payment exceeds the balance or the hours are negative, then the officer is told and nothing is saved', async () => {
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '200000' })
+    const file = await browser.get(`/beneficiaries/${beneficiaryId}`)
+    const measureId = Number(/\/measures\/(\d+)/.exec(file.text)![1])
+    const over = await browser.post(`/measures/${measureId}/payments`, { paidOn: '21.11.2026', amountAmd: '250000', receiptNumber: 'Q-77' })
+    expect(over.status).to.equal(400)
+    expect(over.text).to.contain('Վճարումը մեծ է մնացորդից').and.contain('value="Q-77"')
+    const negative = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, caseNumber: 'X-2', types: 'PUBLIC_WORKS', m0_hoursOrdered: '-3' })
+    expect(negative.status).to.equal(400)
+    expect(negative.text).to.contain('id="m0_hoursOrdered-error"').and.contain('Առնվազն 1')
+    const backwards = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, caseNumber: 'X-3', receivedDate: '01.11.2026', types: 'FINE', m0_amountAmd: '1000' })
+    expect(backwards.text).to.contain('Ակտը չի կարող ստացվել իր ամսաթվից առաջ')
+    const unknown = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, caseNumber: 'X-4', types: 'EXILE' })
+    expect(unknown.status).to.equal(400)
+    const acts = await t.services.measures.courtActsOf(beneficiaryId)
+    expect(acts.map((a) => a.caseNumber)).to.deep.equal(['ԱՐԴ/0456/01/26'])
+  })
+
+  it('when the region\'s measures are filtered by due date, then overdue ones are listed', async () => {
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '5000', receivedDate: '20.11.2026' })
+    t.clock.set('2026-12-20T10:00:00+04:00')
+    const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'ARMAVIR')).username)
+    const overdue = await head.get(`/regions/${await regionIdOf('ARMAVIR')}/measures?due=overdue`)
+    expect(overdue.status).to.equal(200)
+    expect(overdue.text).to.contain('data-testid="measures"').and.contain('տուգանք')
+  })
+
+  it('when the administrator changes a rule, then the change is audited and new due dates use it while old ones stay', async () => {
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'PUBLIC_WORKS', m0_hoursOrdered: '10' })
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const rules = await admin.get('/rules')
+    const version = /action="\/rules\/ACT_REGISTER"[\s\S]*?name="version" value="(\d+)"/.exec(rules.text)![1]
+    expect((await admin.post('/rules/ACT_REGISTER', { amount: '5', version })).status).to.equal(303)
+    expect(await AuditEvent.count({ where: { action: 'rule.change', targetId: 'ACT_REGISTER' } })).to.be.greaterThan(0)
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, caseNumber: 'N-2', types: 'PUBLIC_WORKS', m0_hoursOrdered: '10' })
+    const due = (await t.services.deadlines.forBeneficiary(beneficiaryId, true)).filter((d) => d.ruleId === 'ACT_REGISTER').map((d) => d.dueDate)
+    expect(due).to.deep.equal(['2026-11-25', '2026-11-27'])
+    await admin.post('/rules/ACT_REGISTER', { amount: '3', version: String(Number(version) + 1) })
+  })
+
+  it('when the administrator makes a Monday a holiday, then a later due date moves past it', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    expect((await admin.post('/admin/calendar', { date: '24.11.2026', working: '0', reason: 'Government decision (test)' })).status).to.equal(303)
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'PUBLIC_WORKS', m0_hoursOrdered: '10' })
+    const [due] = (await t.services.deadlines.forBeneficiary(beneficiaryId, true)).filter((d) => d.ruleId === 'ACT_REGISTER')
+    expect(due.dueDate).to.equal('2026-11-26')
+    expect(due.explanation.skipped.map((s) => s.date)).to.include('2026-11-24')
+    await admin.post('/admin/calendar/remove', { date: '2026-11-24' })
+  })
+})
