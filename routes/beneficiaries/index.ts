@@ -64,7 +64,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const [region, { rows, total }, officers] = await Promise.all([
       services.regions.get(regionId),
       beneficiaries.list({ regionId, status: filter.status, category: filter.category, officerId: filter.officerId, riskToStaff: filter.risk === '1' ? true : undefined, sort: filter.sort, direction: filter.direction, page: filter.page }),
-      beneficiaries.caseloads(regionId),
+      beneficiaries.officers(regionId),
     ])
     res.render('pages/beneficiaries/register', { region, rows, total, filter, officers, catalogue, pages: Math.max(1, Math.ceil(total / REGISTER_PAGE_SIZE)), title: null })
   })

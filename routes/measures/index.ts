@@ -159,7 +159,7 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     const [region, { rows, total }, officers] = await Promise.all([
       services.regions.get(regionId),
       services.measures.regionList({ regionId, typeCode: filter.type, state: filter.state, officerId: filter.officerId, due: filter.due, page: filter.page }),
-      services.beneficiaries.caseloads(regionId),
+      services.beneficiaries.officers(regionId),
     ])
     res.render('pages/measures/region', { region, rows, total, filter, officers, codes: MEASURE_CODES.map((code) => measureType(code)), states: LIFECYCLE_STATES, pages: Math.max(1, Math.ceil(total / 50)) })
   })

@@ -15,6 +15,8 @@ declare global {
   }
 }
 
+const LAST_SEEN_PRECISION_MS = 60_000
+
 export interface SignInFailure {
   reason: 'invalid' | 'locked'
   lockedUntil?: Date
@@ -86,7 +88,8 @@ export function currentUser(services: Services, config: Config): RequestHandler 
       await signOut(req)
       return res.redirect(303, '/sign-in?notice=expired')
     }
-    req.session.lastSeenAt = now
+    // Writing the session on every request would cost a database write per page; a minute's precision is enough.
+    if (now - lastSeenAt >= LAST_SEEN_PRECISION_MS) req.session.lastSeenAt = now
     const acting = req.user.role === 'SENIOR_SPECIALIST' ? await services.delegations.actingHeadRegions(req.user.id) : []
     const actor: Actor = { id: req.user.id, role: req.user.role, regionId: req.user.regionId, actingHeadRegionIds: acting.map((a) => a.regionId) }
     res.locals.actor = actor

@@ -23,12 +23,14 @@ export function sessionMiddleware(config: Config, pool: pg.Pool): RequestHandler
     store: new PgStore({ pool, tableName: 'user_sessions', createTableIfMissing: false, pruneSessionInterval: 15 * 60, ttl: config.sessionAbsoluteHours * 3600 }),
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    // Idle and absolute limits are enforced on the server (middleware/authentication.ts); the cookie lives
+    // as long as the absolute limit, so that an unchanged session costs no write.
+    rolling: false,
     cookie: {
       httpOnly: true,
       sameSite: 'lax',
       secure: config.env === 'production',
-      maxAge: config.sessionIdleMinutes * 60_000,
+      maxAge: config.sessionAbsoluteHours * 3_600_000,
     },
   })
 }

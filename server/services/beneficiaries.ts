@@ -348,6 +348,14 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     })
   }
 
+  /** Active staff of the region who can be responsible for a file (for filters). */
+  async function officers(regionId: number): Promise<{ id: number; fullName: string }[]> {
+    return sequelize.query(
+      `SELECT id, full_name AS "fullName" FROM users WHERE region_id = :regionId AND active AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY full_name`,
+      { replacements: { regionId }, type: QueryTypes.SELECT },
+    )
+  }
+
   /** Active staff of the region with their open caseload, for the head choosing a responsible officer. */
   async function caseloads(regionId: number): Promise<{ id: number; fullName: string; role: string; caseload: number }[]> {
     return sequelize.query(
@@ -472,7 +480,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     return { fileName: row.fileName, mediaType: row.mediaType, content: row.content }
   }
 
-  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, search, caseloads, assign, close, reopen, addNote, notes, timeline }
+  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, search, officers, caseloads, assign, close, reopen, addNote, notes, timeline }
 }
 
 export type BeneficiaryService = ReturnType<typeof beneficiaryService>
