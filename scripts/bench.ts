@@ -1,5 +1,5 @@
 /*
- * npm run bench [-- --connections 20 --duration 15 --warmup 3 --skip-build --mode development|production --out bench/REPORT.md]
+ * npm run bench [-- --connections 20 --duration 15 --warmup 3 --skip-build --mode production|development --out bench/REPORT.md] (production by default: what users get)
  *
  * Builds the app, starts it as a child process (node dist/server/index.js) on the same database as the app would
  * use (DATABASE_URL or the embedded cluster: run `npm run seed:scale` first), signs in, loads the busiest pages with
@@ -39,7 +39,7 @@ function options() {
       warmup: { type: 'string', default: '3' },
       sequential: { type: 'string', default: '30' },
       'skip-build': { type: 'boolean', default: false },
-      mode: { type: 'string', default: 'development' },
+      mode: { type: 'string', default: 'production' },
       out: { type: 'string', default: path.join('bench', 'REPORT.md') },
       help: { type: 'boolean', default: false },
     },

@@ -336,11 +336,14 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
       )
       if (!key) return exactMatches
       await sequelize.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${NAME_MATCH_THRESHOLD}`, { transaction })
-      // Ordered by trigram distance, so the GiST index walks the nearest names instead of ranking every match.
+      // The nearest names by trigram distance alone (the GiST index walks them in order and stops at the limit);
+      // a tie-break inside would make PostgreSQL read every equally near name first.
       const nameMatches = await sequelize.query<RegisterRow>(
-        `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
-          WHERE b.anonymised_at IS NULL ${inRegions} AND :key <% b.search_key
-          ORDER BY :key <<-> b.search_key, b.id LIMIT :limit`,
+        `SELECT ${REGISTER_COLUMNS} FROM (
+           SELECT * FROM beneficiaries b WHERE b.anonymised_at IS NULL ${inRegions} AND :key <% b.search_key
+            ORDER BY :key <<-> b.search_key LIMIT :limit
+         ) b LEFT JOIN users u ON u.id = b.responsible_officer_id
+         ORDER BY :key <<-> b.search_key, b.surname_latin, b.id`,
         { replacements, type: QueryTypes.SELECT, transaction },
       )
       const seen = new Set(exactMatches.map((row) => row.id))
@@ -358,12 +361,13 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
 
   /** Active staff of the region with their open caseload, for the head choosing a responsible officer. */
   async function caseloads(regionId: number): Promise<{ id: number; fullName: string; role: string; caseload: number }[]> {
+    // A count per officer uses the officer index; a join and group would read the whole region.
     return sequelize.query(
       `SELECT u.id, u.full_name AS "fullName", u.role,
-              count(b.id) FILTER (WHERE b.status IN ('ACTIVE', 'SUSPENDED'))::int AS caseload
-         FROM users u LEFT JOIN beneficiaries b ON b.responsible_officer_id = u.id
+              (SELECT count(*) FROM beneficiaries b WHERE b.responsible_officer_id = u.id AND b.status IN ('ACTIVE', 'SUSPENDED'))::int AS caseload
+         FROM users u
         WHERE u.region_id = :regionId AND u.active AND u.role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD')
-        GROUP BY u.id ORDER BY u.full_name`,
+        ORDER BY u.full_name`,
       { replacements: { regionId }, type: QueryTypes.SELECT },
     )
   }
@@ -433,8 +437,11 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     const viewActions = ['beneficiary.view', 'beneficiary.accessReason', 'beneficiary.print', 'beneficiary.export', 'beneficiary.documentDownload']
     const rows = await AuditEvent.findAll({
       where: { targetType: 'beneficiary', targetId: String(id), action: kind === 'views' ? { [Op.in]: viewActions } : { [Op.notIn]: viewActions } },
+      attributes: ['occurredAt', 'actorUsername', 'action', 'details'],
       order: [['occurredAt', 'DESC'], ['id', 'DESC']],
-      limit: 200,
+      // The page shows the latest; the whole history is in the audit log.
+      limit: kind === 'views' ? 50 : 200,
+      raw: true,
     })
     return rows.map((row) => ({ occurredAt: row.occurredAt, actorUsername: row.actorUsername, action: row.action, details: row.details }))
   }
