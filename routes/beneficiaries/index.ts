@@ -8,7 +8,7 @@ import { formatDate } from '../../server/domain/dates'
 import type { Actor } from '../../server/policy'
 import { mustGiveReason, rememberAccessReason } from './accessReason'
 import type { Services } from '../../server/services'
-import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
+import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type FileFacts, type PersonalFile } from '../../server/services/beneficiaries'
 import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
 import { contentDisposition } from '../../server/domain/fileTypes'
@@ -105,7 +105,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   })
 
   router.get('/beneficiaries/:beneficiaryId', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
-    const facts = await fileOf(req)
+    const facts = res.locals.policyResource as FileFacts
     if (mustGiveReason(req, res, facts)) return res.render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: {}, values: {} })
     await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.view', requestContext(req))
     await renderFile(res, facts.id)

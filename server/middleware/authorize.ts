@@ -21,7 +21,11 @@ export function authorizer(audit: AuditService) {
     const guard: RequestHandler = async (req, res, next) => {
       const actor = res.locals.actor ?? null
       const resource = resolveResource ? await resolveResource(req) : {}
-      if (can(actor, action, resource)) return next()
+      if (can(actor, action, resource)) {
+        // The handler may reuse what the guard resolved instead of loading it again.
+        res.locals.policyResource = resource
+        return next()
+      }
       if (!actor) {
         const returnTo = req.method === 'GET' ? `?returnTo=${encodeURIComponent(req.originalUrl)}` : ''
         return res.redirect(303, `/sign-in${returnTo}`)

@@ -34,8 +34,9 @@ export const AUDIT_PAGE_SIZE = 50
 
 export function auditService(clock: Clock) {
   async function record(context: RequestContext, entry: AuditEntry, transaction?: Transaction): Promise<void> {
-    await AuditEvent.create(
-      {
+    // A plain insert: one runs on every page that shows a personal file.
+    await AuditEvent.bulkCreate(
+      [{
         occurredAt: clock.now(),
         actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (context.actor?.id ?? null),
         actorUsername: entry.actorUsername !== undefined ? entry.actorUsername : context.actorUsername,
@@ -48,8 +49,8 @@ export function auditService(clock: Clock) {
         details: entry.details ?? {},
         sourceIp: context.sourceIp,
         requestId: context.requestId,
-      },
-      { transaction },
+      }],
+      { transaction, returning: false, validate: false, hooks: false },
     )
   }
 

@@ -238,11 +238,14 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
   }
 
   async function get(id: number): Promise<PersonalFile> {
+    // Plain rows: the file page is the most opened page, and model instances cost more than the query.
     const row = await Beneficiary.findByPk(id, {
       include: [
         { model: Region, as: 'region', attributes: ['nameHy', 'nameEn'] },
         { model: User, as: 'responsibleOfficer', attributes: ['fullName'] },
       ],
+      raw: true,
+      nest: true,
     })
     if (!row) throw new NotFoundError()
     return toFile(row)

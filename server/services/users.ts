@@ -109,7 +109,13 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
 
   /** The signed-in user for a request, or null when the account no longer exists or was deactivated. */
   async function findActiveSessionUser(id: number): Promise<SessionUser | null> {
-    const user = await User.findByPk(id, { include: [{ model: Region, as: 'region' }] })
+    // Read on every request: plain rows, only the columns the session needs.
+    const user = await User.findByPk(id, {
+      attributes: ['id', 'username', 'fullName', 'role', 'regionId', 'mustChangePassword', 'active'],
+      include: [{ model: Region, as: 'region', attributes: ['nameHy', 'nameEn'] }],
+      raw: true,
+      nest: true,
+    })
     return user && user.active ? toSessionUser(user) : null
   }
 
