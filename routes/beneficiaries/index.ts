@@ -115,14 +115,14 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   async function renderFile(res: Response, beneficiaryId: number, forms: { noteErrors?: Record<string, string>; noteValues?: Record<string, string>; documentErrors?: Record<string, string>; documentValues?: Record<string, string> } = {}, status = 200) {
     const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(beneficiaryId))
     const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
-    const [notes, documents, timeline, views, courtActs, measures, deadlines] = await Promise.all([
+    const deadlines = await services.deadlines.forBeneficiary(file.id, true)
+    const [notes, documents, timeline, views, courtActs, measures] = await Promise.all([
       beneficiaries.notes(file.id),
       beneficiaries.documents(file.id),
       beneficiaries.timeline(file.id, 'changes'),
       canSeeAccessLog ? beneficiaries.timeline(file.id, 'views') : Promise.resolve([]),
       services.measures.courtActsOf(file.id),
-      services.measures.measuresOf(file.id),
-      services.deadlines.forBeneficiary(file.id, true),
+      services.measures.measuresOf(file.id, deadlines),
     ])
     res.status(status).render('pages/beneficiaries/file', {
       file, facts: file, notes, documents, timeline, views, courtActs, measures, deadlines, measureTypes: MEASURE_TYPES_BY_CODE, catalogue,

@@ -139,8 +139,6 @@ const SORT_COLUMNS: Record<RegisterSort, string> = {
   updated: 'b.updated_at %s, b.id %s',
 }
 
-// One typo in a name leaves about half its trigrams: matching at 0.4 finds it without flooding the list.
-const NAME_MATCH_THRESHOLD = 0.4
 const SEARCH_LIMIT = 50
 
 function keyOf(card: Pick<CardInput, 'surname' | 'givenName' | 'patronymic' | 'surnameLatin' | 'givenNameLatin' | 'patronymicLatin'>): string {
@@ -329,29 +327,30 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     const key = searchKey(trimmed)
     const inRegions = regionIds ? 'AND b.region_id IN (:regionIds)' : ''
     const replacements = { exact, key, regionIds: regionIds ?? [], limit: SEARCH_LIMIT }
-    return sequelize.transaction(async (transaction) => {
-      const exactMatches = await sequelize.query<RegisterRow>(
+    const [exactMatches, nameMatches] = await Promise.all([
+      sequelize.query<RegisterRow>(
         `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
           WHERE b.anonymised_at IS NULL ${inRegions}
             AND (b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact)
           ORDER BY b.surname_latin, b.id LIMIT :limit`,
-        { replacements, type: QueryTypes.SELECT, transaction },
-      )
-      if (!key) return exactMatches
-      await sequelize.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${NAME_MATCH_THRESHOLD}`, { transaction })
+        { replacements, type: QueryTypes.SELECT },
+      ),
       // The nearest names by trigram distance alone (the GiST index walks them in order and stops at the limit);
-      // a tie-break inside would make PostgreSQL read every equally near name first.
-      const nameMatches = await sequelize.query<RegisterRow>(
-        `SELECT ${REGISTER_COLUMNS} FROM (
-           SELECT * FROM beneficiaries b WHERE b.anonymised_at IS NULL ${inRegions} AND :key <% b.search_key
-            ORDER BY :key <<-> b.search_key LIMIT :limit
-         ) b LEFT JOIN users u ON u.id = b.responsible_officer_id
-         ORDER BY :key <<-> b.search_key, b.surname_latin, b.id`,
-        { replacements, type: QueryTypes.SELECT, transaction },
-      )
-      const seen = new Set(exactMatches.map((row) => row.id))
-      return [...exactMatches, ...nameMatches.filter((row) => !seen.has(row.id))].slice(0, SEARCH_LIMIT)
-    })
+      // a tie-break inside would make PostgreSQL read every equally near name first. The match threshold is
+      // set on the connection (server/db/database.ts).
+      key
+        ? sequelize.query<RegisterRow>(
+            `SELECT ${REGISTER_COLUMNS} FROM (
+               SELECT * FROM beneficiaries b WHERE b.anonymised_at IS NULL ${inRegions} AND :key <% b.search_key
+                ORDER BY :key <<-> b.search_key LIMIT :limit
+             ) b LEFT JOIN users u ON u.id = b.responsible_officer_id
+             ORDER BY :key <<-> b.search_key, b.surname_latin, b.id`,
+            { replacements, type: QueryTypes.SELECT },
+          )
+        : Promise.resolve([]),
+    ])
+    const seen = new Set(exactMatches.map((row) => row.id))
+    return [...exactMatches, ...nameMatches.filter((row) => !seen.has(row.id))].slice(0, SEARCH_LIMIT)
   }
 
   /** Active staff of the region who can be responsible for a file (for filters). */
@@ -431,7 +430,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
   }
 
   async function notes(id: number): Promise<{ id: number; body: string; authorName: string; createdAt: Date }[]> {
-    const rows = await BeneficiaryNote.findAll({ where: { beneficiaryId: id }, include: [{ model: User, as: 'author', attributes: ['fullName'] }], order: [['createdAt', 'DESC'], ['id', 'DESC']] })
+    const rows = await BeneficiaryNote.findAll({ where: { beneficiaryId: id }, include: [{ model: User, as: 'author', attributes: ['fullName'] }], order: [['createdAt', 'DESC'], ['id', 'DESC']], raw: true, nest: true })
     return rows.map((row) => ({ id: row.id, body: row.body, authorName: row.author?.fullName ?? '', createdAt: row.createdAt }))
   }
 
@@ -472,6 +471,8 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
       attributes: { exclude: ['content'] },
       include: [{ model: User, as: 'uploadedBy', attributes: ['fullName'] }],
       order: [['uploadedAt', 'DESC'], ['id', 'DESC']],
+      raw: true,
+      nest: true,
     })
     return rows.map((row) => ({ id: row.id, kind: row.kind, fileName: row.fileName, mediaType: row.mediaType, sizeBytes: row.sizeBytes, description: row.description, uploadedAt: row.uploadedAt, uploadedByName: row.uploadedBy?.fullName ?? '' }))
   }

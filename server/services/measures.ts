@@ -6,7 +6,7 @@ import { applyTransition, availableTransitions, type LifecycleAction, type Lifec
 import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
-import type { DeadlineService } from './deadlines'
+import type { DeadlineService, DeadlineView } from './deadlines'
 
 export const COURT_ACT_KINDS = ['VERDICT', 'DECISION', 'ORDER'] as const
 export const CHANGE_KINDS = ['APPEAL', 'REPLACEMENT', 'CONVERSION', 'EARLY_RELEASE', 'REVOCATION', 'OTHER'] as const
@@ -275,9 +275,11 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     )
   }
 
-  async function measuresOf(beneficiaryId: number): Promise<MeasureView[]> {
+  /** The person's measures; the caller may pass the open deadlines it already read. */
+  async function measuresOf(beneficiaryId: number, openDeadlines?: DeadlineView[]): Promise<MeasureView[]> {
     const rows = await sequelize.query<MeasureRow>('SELECT * FROM measures WHERE beneficiary_id = :beneficiaryId ORDER BY id', { replacements: { beneficiaryId }, type: QueryTypes.SELECT })
-    const open = await deadlines.forBeneficiary(beneficiaryId, true)
+    if (rows.length === 0) return []
+    const open = openDeadlines ?? (await deadlines.forBeneficiary(beneficiaryId, true))
     return Promise.all(rows.map((row) => viewOf(row, open)))
   }
 
