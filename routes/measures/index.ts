@@ -5,6 +5,7 @@ import { requestContext } from '../../server/middleware/requestContext'
 import { isMeasureCode, MEASURE_CODES, measureType, type MeasureCode, type MeasureField } from '../../server/domain/measureCatalogue'
 import { END_REASON_CODES, LIFECYCLE_ACTIONS, LIFECYCLE_STATES } from '../../server/domain/measureLifecycle'
 import { explainDueDateLines } from '../../server/domain/deadlineRules'
+import { VIOLATION_KINDS, VIOLATION_OUTCOMES } from '../../server/domain/violations'
 import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { NotFoundError, ServiceError } from '../../server/services/context'
@@ -36,6 +37,9 @@ const transitionSchema = Joi.object({
 })
 const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: Joi.number().precision(1).min(0.5).max(12).required(), confirmedBy: text(200).required() })
 const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: text(60).required() })
+const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required() })
+const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
+const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
 const listSchema = Joi.object({
   type: Joi.string().valid(...MEASURE_CODES),
   state: Joi.string().valid(...LIFECYCLE_STATES),
@@ -122,7 +126,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
   async function renderMeasure(res: Response, measureId: number, data: Record<string, unknown> = {}, status = 200) {
     const measure = await services.measures.measure(measureId)
     const [file, sessions, payments, events] = await Promise.all([services.beneficiaries.get(measure.beneficiaryId), services.measures.workSessions(measureId), services.measures.payments(measureId), services.measures.events(measureId)])
-    res.status(status).render('pages/measures/measure', { measure, type: measureType(measure.typeCode), file, sessions, payments, events, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
+    const violations = await services.measures.violationsOf(measureId)
+    res.status(status).render('pages/measures/measure', { measure, type: measureType(measure.typeCode), file, sessions, payments, events, violations, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
   }
 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
@@ -135,8 +140,9 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     ['transition', transitionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.transition(measureId, value.action, value, requestContext(req))],
     ['sessions', sessionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addWorkSession(measureId, value, requestContext(req))],
     ['payments', paymentSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, value, requestContext(req))],
+    ['violations', violationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordViolation(measureId, value, requestContext(req))],
   ] as const) {
-    router.post(`/measures/:measureId/${path}`, authorize('measure.change', measureFile, { hideExistence: true }), async (req, res) => {
+    router.post(`/measures/:measureId/${path}`, authorize(path === 'violations' ? 'violation.record' : 'measure.change', measureFile, { hideExistence: true }), async (req, res) => {
       const t = res.locals.t
       const measureId = param(measureParam, req, 'measureId')
       const form = validate(schema as Joi.ObjectSchema, req.body)
@@ -162,6 +168,35 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
       services.beneficiaries.officers(regionId),
     ])
     res.render('pages/measures/region', { region, rows, total, filter, officers, codes: MEASURE_CODES.map((code) => measureType(code)), states: LIFECYCLE_STATES, pages: Math.max(1, Math.ceil(total / 50)) })
+  })
+
+  const violationFile = async (req: Request) => services.beneficiaries.facts((await services.measures.findViolation(param(violationParam, req, 'violationId'))).beneficiaryId)
+
+  async function renderViolations(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {
+    const [region, violations] = await Promise.all([services.regions.get(regionId), services.measures.violationsAwaitingDecision(regionId)])
+    res.status(status).render('pages/measures/violations', { region, violations, outcomes: VIOLATION_OUTCOMES, codes: Object.fromEntries(MEASURE_CODES.map((code) => [code, measureType(code)])), errors: {}, values: {}, ...data })
+  }
+
+  router.get('/regions/:regionId/violations', authorize('violation.list', regionOf, { hideExistence: true }), async (req, res) => {
+    await renderViolations(res, param(regionParam, req, 'regionId'))
+  })
+
+  router.post('/violations/:violationId/decide', authorize('violation.decide', violationFile, { hideExistence: true }), async (req, res) => {
+    const t = res.locals.t
+    const violation = await services.measures.findViolation(param(violationParam, req, 'violationId'))
+    const { regionId } = await services.beneficiaries.facts(violation.beneficiaryId)
+    const prefix = `v${violation.id}_`
+    const form = validate(decisionSchema, req.body)
+    const values = Object.fromEntries(Object.entries(typedValues(decisionSchema, req.body)).map(([key, value]) => [prefix + key, value]))
+    const prefixed = (errors: Record<string, string>) => Object.fromEntries(Object.entries(errors).map(([key, value]) => [prefix + key, value]))
+    if (!form.ok) return renderViolations(res, regionId, { errors: prefixed(translateErrors(form.errors, t)), values }, 400)
+    try {
+      await services.measures.decideViolation(violation.id, form.value, requestContext(req))
+    } catch (error) {
+      if (error instanceof ServiceError) return renderViolations(res, regionId, { errors: prefixed({ [error.field ?? 'outcome']: t(error.code) }), values }, 400)
+      throw error
+    }
+    res.redirect(303, `/regions/${regionId}/violations`)
   })
 
   router.get('/deadlines/:deadlineId', authorize('deadline.view', deadlineFile, { hideExistence: true }), async (req, res) => {

@@ -7,6 +7,7 @@ import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgre
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService, DeadlineView } from './deadlines'
+import { actionDue, type ViolationKind, type ViolationOutcome } from '../domain/violations'
 
 export const COURT_ACT_KINDS = ['VERDICT', 'DECISION', 'ORDER'] as const
 export const CHANGE_KINDS = ['APPEAL', 'REPLACEMENT', 'CONVERSION', 'EARLY_RELEASE', 'REVOCATION', 'OTHER'] as const
@@ -367,7 +368,66 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
   }
 
-  return { registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
+  async function recordViolation(measureId: number, violation: { kind: ViolationKind; occurredOn: string; description: string }, context: RequestContext): Promise<void> {
+    if (violation.occurredOn > today()) throw new ServiceError('violation.inFuture', 'occurredOn')
+    await sequelize.transaction(async (transaction) => {
+      const row = await lockMeasure(measureId, transaction)
+      if (!['in_execution', 'suspended', 'registered'].includes(row.state)) throw new ServiceError('measure.notOpen', 'kind')
+      const [{ earlier }] = await sequelize.query<{ earlier: number }>('SELECT count(*)::int AS earlier FROM violations WHERE measure_id = :id', { replacements: { id: measureId }, type: QueryTypes.SELECT, transaction })
+      const action = actionDue(violation.kind, earlier)
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        `INSERT INTO violations (measure_id, kind, occurred_on, description, action_due, recorded_by_user_id) VALUES (:measureId, :kind, :occurredOn, :description, :action, :userId) RETURNING id`,
+        { replacements: { measureId, ...violation, action, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
+      )
+      await deadlines.open({ beneficiaryId: row.beneficiary_id, ruleId: 'VIOLATION_ACTION', subjectType: 'violation', subjectId: id, eventDate: today() }, transaction)
+      await audit.record(context, { action: 'violation.record', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, violationId: id, kind: violation.kind, actionDue: action } }, transaction)
+    })
+  }
+
+  async function findViolation(violationId: number): Promise<{ id: number; beneficiaryId: number; measureId: number; decidedOn: string | null }> {
+    const [row] = await sequelize.query<{ id: number; beneficiary_id: number; measure_id: number; decided_on: string | null }>(
+      'SELECT v.id, m.beneficiary_id, v.measure_id, v.decided_on FROM violations v JOIN measures m ON m.id = v.measure_id WHERE v.id = :id',
+      { replacements: { id: violationId }, type: QueryTypes.SELECT },
+    )
+    if (!row) throw new NotFoundError()
+    return { id: row.id, beneficiaryId: row.beneficiary_id, measureId: row.measure_id, decidedOn: row.decided_on }
+  }
+
+  /** The regional head's decision on a violation; the decision deadline closes. */
+  async function decideViolation(violationId: number, decision: { outcome: ViolationOutcome; decidedOn: string }, context: RequestContext): Promise<void> {
+    if (decision.decidedOn > today()) throw new ServiceError('violation.inFuture', 'decidedOn')
+    await sequelize.transaction(async (transaction) => {
+      const [violation] = await sequelize.query<{ measure_id: number; decided_on: string | null; occurred_on: string }>('SELECT measure_id, decided_on, occurred_on FROM violations WHERE id = :id FOR UPDATE', { replacements: { id: violationId }, type: QueryTypes.SELECT, transaction })
+      if (!violation) throw new NotFoundError()
+      if (violation.decided_on) throw new ServiceError('violation.alreadyDecided', 'outcome')
+      if (decision.decidedOn < violation.occurred_on) throw new ServiceError('violation.decidedBeforeIt', 'decidedOn')
+      await sequelize.query('UPDATE violations SET outcome = :outcome, decided_on = :decidedOn, decided_by_user_id = :userId WHERE id = :id', { replacements: { id: violationId, ...decision, userId: context.actor!.id }, transaction })
+      await deadlines.close('violation', violationId, ['VIOLATION_ACTION'], 'DONE', transaction)
+      const row = await lockMeasure(violation.measure_id, transaction)
+      await audit.record(context, { action: 'violation.decide', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { violationId, ...decision } }, transaction)
+    })
+  }
+
+  async function violationsOf(measureId: number): Promise<{ id: number; kind: string; occurredOn: string; description: string; actionDue: string; decidedOn: string | null; outcome: string | null }[]> {
+    return sequelize.query(
+      'SELECT id, kind, occurred_on AS "occurredOn", description, action_due AS "actionDue", decided_on AS "decidedOn", outcome FROM violations WHERE measure_id = :id ORDER BY occurred_on, id',
+      { replacements: { id: measureId }, type: QueryTypes.SELECT },
+    )
+  }
+
+  /** Violations of the region still awaiting the head's decision, oldest deadline first. */
+  async function violationsAwaitingDecision(regionId: number): Promise<Record<string, unknown>[]> {
+    return sequelize.query(
+      `SELECT v.id, v.kind, v.occurred_on AS "occurredOn", v.action_due AS "actionDue", v.description, m.id AS "measureId", m.type_code AS "typeCode",
+              b.id AS "beneficiaryId", b.file_number AS "fileNumber", b.surname, b.given_name AS "givenName", d.id AS "deadlineId", d.due_date AS "dueDate"
+         FROM violations v JOIN measures m ON m.id = v.measure_id JOIN beneficiaries b ON b.id = m.beneficiary_id
+         LEFT JOIN deadlines d ON d.subject_type = 'violation' AND d.subject_id = v.id AND d.status = 'OPEN'
+        WHERE b.region_id = :regionId AND v.decided_on IS NULL ORDER BY d.due_date NULLS LAST, v.id`,
+      { replacements: { regionId }, type: QueryTypes.SELECT },
+    )
+  }
+
+  return { recordViolation, findViolation, decideViolation, violationsOf, violationsAwaitingDecision, registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
 }
 
 export type MeasureService = ReturnType<typeof measureService>

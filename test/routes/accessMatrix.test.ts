@@ -39,6 +39,7 @@ interface Fixture {
   incomingTransferId: number
   measureId: number
   deadlineId: number
+  violationId: number
 }
 
 interface RouteCase {
@@ -124,6 +125,9 @@ const ROUTES: RouteCase[] = [
   route('POST', '/measures/:measureId/payments', CHANGES_FILE, (f) => `/measures/${f.measureId}/payments`, true),
   route('GET', '/regions/:regionId/measures', ['serviceHead', ...REGION_STAFF], (f) => `/regions/${f.ownRegionId}/measures`, true),
   route('GET', '/deadlines/:deadlineId', ['serviceHead', ...REGION_STAFF], (f) => `/deadlines/${f.deadlineId}`, true),
+  route('POST', '/measures/:measureId/violations', CHANGES_FILE, (f) => `/measures/${f.measureId}/violations`, true),
+  route('GET', '/regions/:regionId/violations', HEAD_POWERS, (f) => `/regions/${f.ownRegionId}/violations`, true),
+  route('POST', '/violations/:violationId/decide', HEAD_POWERS, (f) => `/violations/${f.violationId}/decide`, true),
   route('GET', '/admin/calendar', ['administrator']),
   route('POST', '/admin/calendar', ['administrator']),
   route('POST', '/admin/calendar/remove', ['administrator']),
@@ -221,7 +225,9 @@ describe('access: the role × route matrix', () => {
     await t.services.measures.registerCourtAct(beneficiary.id, { court: 'Court', caseNumber: 'C-1', kind: 'VERDICT', actDate: '2031-03-01', inForceDate: '2031-03-05', receivedDate: '2031-03-10', changesActId: null, changeKind: null, endsMeasureIds: [] }, [{ typeCode: 'FINE', details: { amountAmd: 100000 } }], officerContext)
     const [measure] = await t.services.measures.measuresOf(beneficiary.id)
     const [deadline] = await t.services.deadlines.forBeneficiary(beneficiary.id, true)
-    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id }
+    await t.services.measures.recordViolation(measure.id, { kind: 'MISSED_REPORT', occurredOn: '2031-03-12', description: 'did not come' }, officerContext)
+    const [violation] = await t.services.measures.violationsOf(measure.id)
+    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id }
   })
 
   it('when the app is built, then every route has a policy guard and a line in this matrix', () => {
