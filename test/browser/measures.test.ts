@@ -47,7 +47,7 @@ describe('public works in a real browser', () => {
         await page.getByLabel('Աշխատանքի ամսաթիվ').fill(date)
         await page.getByLabel('Ժամեր', { exact: true }).fill(hours)
         await page.getByLabel('Հաստատել է').fill('Վանաձորի համայնքապետարան')
-        await submitWith(page, page.getByRole('button', { name: 'Գրանցել', exact: true }))
+        await submitWith(page, page.getByRole('button', { name: 'Գրանցել ժամերը' }))
       }
       expect(await textOf(page.getByTestId('progress'))).to.contain('Կատարված է 8 ժամ 60-ից, մնացել է 52')
       expect(await page.getByTestId('sessions').locator('tbody tr').count()).to.equal(2)
