@@ -38,6 +38,8 @@ const transitionSchema = Joi.object({
 const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: Joi.number().precision(1).min(0.5).max(12).required(), confirmedBy: text(200).required() })
 const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: text(60).required() })
 const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required() })
+const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
+const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
 const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
 const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
 const listSchema = Joi.object({
@@ -126,8 +128,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
   async function renderMeasure(res: Response, measureId: number, data: Record<string, unknown> = {}, status = 200) {
     const measure = await services.measures.measure(measureId)
     const [file, sessions, payments, events] = await Promise.all([services.beneficiaries.get(measure.beneficiaryId), services.measures.workSessions(measureId), services.measures.payments(measureId), services.measures.events(measureId)])
-    const violations = await services.measures.violationsOf(measureId)
-    res.status(status).render('pages/measures/measure', { measure, type: measureType(measure.typeCode), file, sessions, payments, events, violations, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
+    const [violations, obligations, reports] = await Promise.all([services.measures.violationsOf(measureId), services.measures.obligationsOf(measureId, measure.details), services.measures.reportsOf(measureId)])
+    res.status(status).render('pages/measures/measure', { measure, type: measureType(measure.typeCode), file, sessions, payments, events, violations, obligations, reports, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
   }
 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
@@ -141,6 +143,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     ['sessions', sessionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addWorkSession(measureId, value, requestContext(req))],
     ['payments', paymentSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, value, requestContext(req))],
     ['violations', violationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordViolation(measureId, value, requestContext(req))],
+    ['obligations', obligationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.checkObligation(measureId, { ...value, complied: value.complied === '1' }, requestContext(req))],
+    ['reports', reportSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordReport(measureId, { ...value, reported: value.reported === '1' }, requestContext(req))],
   ] as const) {
     router.post(`/measures/:measureId/${path}`, authorize(path === 'violations' ? 'violation.record' : 'measure.change', measureFile, { hideExistence: true }), async (req, res) => {
       const t = res.locals.t

@@ -427,7 +427,56 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     )
   }
 
-  return { recordViolation, findViolation, decideViolation, violationsOf, violationsAwaitingDecision, registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
+  async function checkObligation(measureId: number, check: { obligationIndex: number; checkedOn: string; complied: boolean; note: string | null }, context: RequestContext): Promise<void> {
+    if (check.checkedOn > today()) throw new ServiceError('measure.checkInFuture', 'checkedOn')
+    await sequelize.transaction(async (transaction) => {
+      const row = await lockMeasure(measureId, transaction)
+      const obligations = Array.isArray(row.details.courtObligations) ? row.details.courtObligations : []
+      if (check.obligationIndex >= obligations.length) throw new ServiceError('measure.unknownObligation', 'obligationIndex')
+      if (!['in_execution', 'suspended'].includes(row.state)) throw new ServiceError('measure.notInExecution', 'checkedOn')
+      await sequelize.query(
+        'INSERT INTO obligation_checks (measure_id, obligation_index, checked_on, complied, note, checked_by_user_id) VALUES (:measureId, :obligationIndex, :checkedOn, :complied, :note, :userId)',
+        { replacements: { measureId, ...check, userId: context.actor!.id }, transaction },
+      )
+      await audit.record(context, { action: 'measure.obligationCheck', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...check } }, transaction)
+    })
+  }
+
+  /** The court's obligations with their checks, newest first. */
+  async function obligationsOf(measureId: number, details: Record<string, unknown>): Promise<{ index: number; text: string; checks: { checkedOn: string; complied: boolean; note: string | null }[] }[]> {
+    const obligations = Array.isArray(details.courtObligations) ? (details.courtObligations as string[]) : []
+    if (obligations.length === 0) return []
+    const checks = await sequelize.query<{ obligationIndex: number; checkedOn: string; complied: boolean; note: string | null }>(
+      'SELECT obligation_index AS "obligationIndex", checked_on AS "checkedOn", complied, note FROM obligation_checks WHERE measure_id = :id ORDER BY checked_on DESC, id DESC',
+      { replacements: { id: measureId }, type: QueryTypes.SELECT },
+    )
+    return obligations.map((text, index) => ({ index, text, checks: checks.filter((c) => c.obligationIndex === index).map(({ obligationIndex: _index, ...check }) => check) }))
+  }
+
+  async function recordReport(measureId: number, report: { expectedOn: string; reported: boolean; note: string | null }, context: RequestContext): Promise<void> {
+    if (report.expectedOn > today()) throw new ServiceError('measure.checkInFuture', 'expectedOn')
+    try {
+      await sequelize.transaction(async (transaction) => {
+        const row = await lockMeasure(measureId, transaction)
+        if (typeof row.details.reportingPerWeek !== 'number') throw new ServiceError('measure.noReporting', 'expectedOn')
+        if (!['in_execution', 'suspended'].includes(row.state)) throw new ServiceError('measure.notInExecution', 'expectedOn')
+        await sequelize.query(
+          'INSERT INTO reporting_checkins (measure_id, expected_on, reported, note, recorded_by_user_id) VALUES (:measureId, :expectedOn, :reported, :note, :userId)',
+          { replacements: { measureId, ...report, userId: context.actor!.id }, transaction },
+        )
+        await audit.record(context, { action: report.reported ? 'measure.reported' : 'measure.absent', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...report } }, transaction)
+      })
+    } catch (error) {
+      if ((error as { name?: string }).name === 'SequelizeUniqueConstraintError') throw new ServiceError('measure.reportAlreadyRecorded', 'expectedOn')
+      throw error
+    }
+  }
+
+  async function reportsOf(measureId: number): Promise<{ expectedOn: string; reported: boolean; note: string | null }[]> {
+    return sequelize.query('SELECT expected_on AS "expectedOn", reported, note FROM reporting_checkins WHERE measure_id = :id ORDER BY expected_on DESC', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+  }
+
+  return { checkObligation, obligationsOf, recordReport, reportsOf, recordViolation, findViolation, decideViolation, violationsOf, violationsAwaitingDecision, registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
 }
 
 export type MeasureService = ReturnType<typeof measureService>

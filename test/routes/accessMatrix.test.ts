@@ -126,6 +126,8 @@ const ROUTES: RouteCase[] = [
   route('GET', '/regions/:regionId/measures', ['serviceHead', ...REGION_STAFF], (f) => `/regions/${f.ownRegionId}/measures`, true),
   route('GET', '/deadlines/:deadlineId', ['serviceHead', ...REGION_STAFF], (f) => `/deadlines/${f.deadlineId}`, true),
   route('POST', '/measures/:measureId/violations', CHANGES_FILE, (f) => `/measures/${f.measureId}/violations`, true),
+  route('POST', '/measures/:measureId/obligations', CHANGES_FILE, (f) => `/measures/${f.measureId}/obligations`, true),
+  route('POST', '/measures/:measureId/reports', CHANGES_FILE, (f) => `/measures/${f.measureId}/reports`, true),
   route('GET', '/regions/:regionId/violations', HEAD_POWERS, (f) => `/regions/${f.ownRegionId}/violations`, true),
   route('POST', '/violations/:violationId/decide', HEAD_POWERS, (f) => `/violations/${f.violationId}/decide`, true),
   route('GET', '/admin/calendar', ['administrator']),
