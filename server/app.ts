@@ -28,6 +28,7 @@ import { beneficiaryRoutes } from '../routes/beneficiaries'
 import { transferRoutes } from '../routes/beneficiaries/transfers'
 import { retentionRoutes } from '../routes/beneficiaries/retention'
 import { measureRoutes } from '../routes/measures'
+import { monitoringRoutes } from '../routes/measures/monitoring'
 import { referenceRoutes } from '../routes/admin/reference'
 
 export interface AppOptions {
@@ -92,6 +93,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(transferRoutes(services, authorize))
   app.use(retentionRoutes(services, authorize))
   app.use(measureRoutes(services, authorize))
+  app.use(monitoringRoutes(services, authorize))
   app.use(referenceRoutes(services, authorize))
 
   app.use(notFound)

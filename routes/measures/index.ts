@@ -6,6 +6,7 @@ import { isMeasureCode, MEASURE_CODES, measureType, type MeasureCode, type Measu
 import { END_REASON_CODES, LIFECYCLE_ACTIONS, LIFECYCLE_STATES } from '../../server/domain/measureLifecycle'
 import { explainDueDateLines } from '../../server/domain/deadlineRules'
 import { VIOLATION_KINDS, VIOLATION_OUTCOMES } from '../../server/domain/violations'
+import { ALERT_KINDS } from '../../server/services/monitoring'
 import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { NotFoundError, ServiceError } from '../../server/services/context'
@@ -40,6 +41,9 @@ const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.nu
 const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required() })
 const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
 const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
+const deviceAssignSchema = Joi.object({ deviceId: id.required(), orderedOn: isoDate.required() })
+const deviceStepSchema = Joi.object({ assignmentId: id.required(), step: Joi.string().valid('install', 'remove').required(), on: isoDate.required() })
+const alertSchema = Joi.object({ assignmentId: id.required(), occurredOn: isoDate.required(), occurredTime: Joi.string().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time').required(), kind: Joi.string().valid(...ALERT_KINDS).required(), response: text(1000).required() })
 const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
 const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
 const listSchema = Joi.object({
@@ -128,8 +132,15 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
   async function renderMeasure(res: Response, measureId: number, data: Record<string, unknown> = {}, status = 200) {
     const measure = await services.measures.measure(measureId)
     const [file, sessions, payments, events] = await Promise.all([services.beneficiaries.get(measure.beneficiaryId), services.measures.workSessions(measureId), services.measures.payments(measureId), services.measures.events(measureId)])
-    const [violations, obligations, reports] = await Promise.all([services.measures.violationsOf(measureId), services.measures.obligationsOf(measureId, measure.details), services.measures.reportsOf(measureId)])
-    res.status(status).render('pages/measures/measure', { measure, type: measureType(measure.typeCode), file, sessions, payments, events, violations, obligations, reports, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
+    const type = measureType(measure.typeCode)
+    const [violations, obligations, reports, assignments, availableDevices] = await Promise.all([
+      services.measures.violationsOf(measureId),
+      services.measures.obligationsOf(measureId, measure.details),
+      services.measures.reportsOf(measureId),
+      services.monitoring.assignmentsOf(measureId),
+      services.monitoring.availableDevices(file.regionId, type.electronicMonitoring.devices),
+    ])
+    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
   }
 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
@@ -144,9 +155,13 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     ['payments', paymentSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, value, requestContext(req))],
     ['violations', violationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordViolation(measureId, value, requestContext(req))],
     ['obligations', obligationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.checkObligation(measureId, { ...value, complied: value.complied === '1' }, requestContext(req))],
+    ['devices', deviceAssignSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.assign(measureId, value, requestContext(req))],
+    ['device-steps', deviceStepSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.mark(measureId, value.assignmentId, value.step, value.on, requestContext(req))],
+    // Alerts are entered in Yerevan time.
+    ['alerts', alertSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.recordAlert(measureId, value.assignmentId, { occurredAt: new Date(`${value.occurredOn}T${value.occurredTime}:00+04:00`), kind: value.kind, response: value.response }, requestContext(req))],
     ['reports', reportSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordReport(measureId, { ...value, reported: value.reported === '1' }, requestContext(req))],
   ] as const) {
-    router.post(`/measures/:measureId/${path}`, authorize(path === 'violations' ? 'violation.record' : 'measure.change', measureFile, { hideExistence: true }), async (req, res) => {
+    router.post(`/measures/:measureId/${path}`, authorize(path === 'violations' ? 'violation.record' : ['devices', 'device-steps', 'alerts'].includes(path) ? 'monitoring.change' : 'measure.change', measureFile, { hideExistence: true }), async (req, res) => {
       const t = res.locals.t
       const measureId = param(measureParam, req, 'measureId')
       const form = validate(schema as Joi.ObjectSchema, req.body)

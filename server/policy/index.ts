@@ -126,6 +126,10 @@ const RULES = {
   'measure.list': readsRegionFiles,
   'deadline.view': readsRegionFiles,
   'violation.record': changesFile,
+  // The device register is the region's equipment: its head (or acting head) keeps it.
+  'device.list': headPowers,
+  'device.add': headPowers,
+  'monitoring.change': changesFile,
   'violation.decide': headPowers,
   'violation.list': headPowers,
   'rules.view': signedIn,

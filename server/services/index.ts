@@ -10,6 +10,7 @@ import { subjectAccessService } from './subjectAccess'
 import { retentionService } from './retention'
 import { deadlineService } from './deadlines'
 import { measureService } from './measures'
+import { monitoringService } from './monitoring'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -33,6 +34,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
     deadlines,
     measures: measureService({ sequelize, clock, audit, deadlines }),
+    monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }

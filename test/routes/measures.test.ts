@@ -137,4 +137,32 @@ describe('court acts and measures through the app', () => {
     expect(page.text).to.contain('data-testid="obligations"').and.contain('smelled of alcohol').and.contain('Չի կատարվում')
     expect(page.text).to.contain('data-testid="reports"').and.contain('Չի ներկայացել')
   })
+
+  it('when house arrest is ordered, then an RF device of the region is assigned, its installation closes the deadline, alerts are logged and the cost counts the days', async () => {
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'HOUSE_ARREST', m0_houseArrestAddress: 'Արմավիր, Աբովյան 3', m0_termEndDate: '20.02.2027' })
+    const file = await browser.get(`/beneficiaries/${beneficiaryId}`)
+    const measureId = Number(/\/measures\/(\d+)/.exec(file.text)![1])
+    expect((await t.services.deadlines.forBeneficiary(beneficiaryId, true)).map((d) => d.ruleId)).to.include('EM_INSTALLATION')
+    const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'ARMAVIR')).username)
+    const armavir = await regionIdOf('ARMAVIR')
+    const serial = `RF-${Date.now()}`
+    expect((await head.post(`/regions/${armavir}/devices`, { serial, kind: 'RF' })).status).to.equal(303)
+    expect((await head.post(`/regions/${armavir}/devices`, { serial, kind: 'RF' })).text).to.contain('Այս սերիական համարով սարք արդեն կա')
+    await head.post(`/regions/${armavir}/devices`, { serial: `GPS-${Date.now()}`, kind: 'GPS' })
+    const devices = await t.services.monitoring.devices(armavir)
+    const rf = devices.find((d) => d.serial === serial)!
+    const gps = devices.find((d) => d.kind === 'GPS' && d.status === 'AVAILABLE')!
+    const wrongKind = await browser.post(`/measures/${measureId}/devices`, { deviceId: String(gps.id), orderedOn: '20.11.2026' })
+    expect(wrongKind.status).to.equal(400)
+    expect(wrongKind.text).to.contain('թույլատրելի է այս միջոցի համար')
+    expect((await browser.post(`/measures/${measureId}/devices`, { deviceId: String(rf.id), orderedOn: '20.11.2026' })).status).to.equal(303)
+    const [assignment] = await t.services.monitoring.assignmentsOf(measureId)
+    expect((await browser.post(`/measures/${measureId}/device-steps`, { assignmentId: String(assignment.id), step: 'install', on: '21.11.2026' })).status).to.equal(303)
+    expect((await t.services.deadlines.forBeneficiary(beneficiaryId, true)).map((d) => d.ruleId)).to.not.include('EM_INSTALLATION')
+    expect((await browser.post(`/measures/${measureId}/alerts`, { assignmentId: String(assignment.id), occurredOn: '22.11.2026', occurredTime: '23:40', kind: 'ZONE_LEFT', response: 'called; back home at 23:55' })).status).to.equal(303)
+    const [installed] = await t.services.monitoring.assignmentsOf(measureId)
+    // Installed 21.11, today 23.11: three days at the RF fee of 1,331 AMD.
+    expect(installed.costAmd).to.equal(3 * 1331)
+    expect(installed.alerts.map((a) => a.kind)).to.deep.equal(['ZONE_LEFT'])
+  })
 })

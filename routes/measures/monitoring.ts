@@ -1,0 +1,51 @@
+import { Router, type Request, type Response } from 'express'
+import Joi from 'joi'
+import type { Authorize } from '../../server/middleware/authorize'
+import { requestContext } from '../../server/middleware/requestContext'
+import type { Services } from '../../server/services'
+import { NotFoundError, ServiceError } from '../../server/services/context'
+import { id, translateErrors, typedValues, validate } from '../../server/validation'
+
+const deviceSchema = Joi.object({ serial: Joi.string().trim().uppercase().pattern(/^[A-Z0-9-]{4,40}$/, 'serial').required(), kind: Joi.string().valid('RF', 'GPS').required() })
+const regionParam = Joi.object({ regionId: id.required() }).unknown(true)
+
+function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
+  const { value, error } = schema.validate(req.params)
+  if (error) throw new NotFoundError()
+  return value[name]
+}
+
+/** The region's register of electronic monitoring devices. */
+export function monitoringRoutes(services: Services, authorize: Authorize): Router {
+  const router = Router()
+  const regionOf = async (req: Request) => {
+    const regionId = param(regionParam, req, 'regionId')
+    await services.regions.get(regionId)
+    return { regionId }
+  }
+
+  async function renderDevices(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {
+    const [region, devices] = await Promise.all([services.regions.get(regionId), services.monitoring.devices(regionId)])
+    res.status(status).render('pages/measures/devices', { region, devices, errors: {}, values: {}, ...data })
+  }
+
+  router.get('/regions/:regionId/devices', authorize('device.list', regionOf, { hideExistence: true }), async (req, res) => {
+    await renderDevices(res, param(regionParam, req, 'regionId'))
+  })
+
+  router.post('/regions/:regionId/devices', authorize('device.add', regionOf, { hideExistence: true }), async (req, res) => {
+    const regionId = param(regionParam, req, 'regionId')
+    const t = res.locals.t
+    const form = validate(deviceSchema, req.body)
+    if (!form.ok) return renderDevices(res, regionId, { errors: translateErrors(form.errors, t), values: form.values }, 400)
+    try {
+      await services.monitoring.addDevice(regionId, form.value, requestContext(req))
+    } catch (error) {
+      if (error instanceof ServiceError) return renderDevices(res, regionId, { errors: { [error.field ?? 'serial']: t(error.code) }, values: typedValues(deviceSchema, req.body) }, 400)
+      throw error
+    }
+    res.redirect(303, `/regions/${regionId}/devices`)
+  })
+
+  return router
+}
