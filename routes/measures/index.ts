@@ -218,10 +218,20 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     res.redirect(303, `/regions/${regionId}/violations`)
   })
 
+  router.post('/deadlines/:deadlineId/recompute', authorize('deadline.recompute', deadlineFile, { hideExistence: true }), async (req, res) => {
+    const deadlineId = param(deadlineParam, req, 'deadlineId')
+    try {
+      await services.deadlines.recompute(deadlineId, requestContext(req))
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error
+    }
+    res.redirect(303, `/deadlines/${deadlineId}`)
+  })
+
   router.get('/deadlines/:deadlineId', authorize('deadline.view', deadlineFile, { hideExistence: true }), async (req, res) => {
     const deadline = await services.deadlines.get(param(deadlineParam, req, 'deadlineId'))
     if (mustGiveReason(req, res, await deadlineFile(req))) return res.redirect(303, `/beneficiaries/${deadline.beneficiaryId}`)
-    res.render('pages/measures/deadline', { deadline, lines: explainDueDateLines(deadline.explanation, res.locals.lang) })
+    res.render('pages/measures/deadline', { deadline, file: res.locals.policyResource, lines: explainDueDateLines(deadline.explanation, res.locals.lang) })
   })
 
   return router

@@ -125,6 +125,7 @@ const RULES = {
   'measure.change': changesFile,
   'measure.list': readsRegionFiles,
   'deadline.view': readsRegionFiles,
+  'deadline.recompute': headPowers,
   'violation.record': changesFile,
   // The device register is the region's equipment: its head (or acting head) keeps it.
   'device.list': headPowers,

@@ -130,7 +130,23 @@ export function deadlineService(deps: { sequelize: Sequelize; clock: Clock; audi
     return row
   }
 
-  return { calendar, overrides, setOverride, removeOverride, ruleSettings, ruleInForce, setRuleAmount, open, close, forBeneficiary, get }
+  /** Recomputes an open due date with the rule and calendar in force now; the change is audited. */
+  async function recompute(id: number, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const [row] = await sequelize.query<{ rule_id: DeadlineRuleId; event_date: string; due_date: string; status: string; beneficiary_id: number; region_id: number }>(
+        'SELECT d.rule_id, d.event_date, d.due_date, d.status, d.beneficiary_id, b.region_id FROM deadlines d JOIN beneficiaries b ON b.id = d.beneficiary_id WHERE d.id = :id FOR UPDATE OF d',
+        { replacements: { id }, type: QueryTypes.SELECT, transaction },
+      )
+      if (!row) throw new NotFoundError()
+      if (row.status !== 'OPEN') throw new ServiceError('deadline.notOpen')
+      const [rule, workingCalendar] = await Promise.all([ruleInForce(row.rule_id, transaction), calendar(transaction)])
+      const { dueDate, explanation } = computeDueDate(rule, row.event_date, workingCalendar)
+      await sequelize.query('UPDATE deadlines SET due_date = :dueDate, explanation = :explanation WHERE id = :id', { replacements: { id, dueDate, explanation: JSON.stringify(explanation) }, transaction })
+      await audit.record(context, { action: 'deadline.recompute', category: 'beneficiary', regionId: row.region_id, target: { type: 'beneficiary', id: row.beneficiary_id }, details: { deadlineId: id, before: { dueDate: row.due_date }, after: { dueDate } } }, transaction)
+    })
+  }
+
+  return { recompute, calendar, overrides, setOverride, removeOverride, ruleSettings, ruleInForce, setRuleAmount, open, close, forBeneficiary, get }
 }
 
 export type DeadlineService = ReturnType<typeof deadlineService>

@@ -124,6 +124,7 @@ const ROUTES: RouteCase[] = [
   route('POST', '/measures/:measureId/sessions', CHANGES_FILE, (f) => `/measures/${f.measureId}/sessions`, true),
   route('POST', '/measures/:measureId/payments', CHANGES_FILE, (f) => `/measures/${f.measureId}/payments`, true),
   route('GET', '/regions/:regionId/measures', ['serviceHead', ...REGION_STAFF], (f) => `/regions/${f.ownRegionId}/measures`, true),
+  route('POST', '/deadlines/:deadlineId/recompute', HEAD_POWERS, (f) => `/deadlines/${f.deadlineId}/recompute`, true),
   route('GET', '/deadlines/:deadlineId', ['serviceHead', ...REGION_STAFF], (f) => `/deadlines/${f.deadlineId}`, true),
   route('POST', '/measures/:measureId/violations', CHANGES_FILE, (f) => `/measures/${f.measureId}/violations`, true),
   route('POST', '/measures/:measureId/obligations', CHANGES_FILE, (f) => `/measures/${f.measureId}/obligations`, true),

@@ -86,6 +86,11 @@ describe('court acts and measures through the app', () => {
     await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, caseNumber: 'N-2', types: 'PUBLIC_WORKS', m0_hoursOrdered: '10' })
     const due = (await t.services.deadlines.forBeneficiary(beneficiaryId, true)).filter((d) => d.ruleId === 'ACT_REGISTER').map((d) => d.dueDate)
     expect(due).to.deep.equal(['2026-11-25', '2026-11-27'])
+    const [first] = (await t.services.deadlines.forBeneficiary(beneficiaryId, true)).filter((d) => d.ruleId === 'ACT_REGISTER')
+    expect((await browser.post(`/deadlines/${first.id}/recompute`)).status, 'officers do not recompute').to.equal(404)
+    const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'ARMAVIR')).username)
+    expect((await head.post(`/deadlines/${first.id}/recompute`)).status).to.equal(303)
+    expect((await t.services.deadlines.get(first.id)).dueDate, 'recomputed on request with the new value').to.equal('2026-11-27')
     await admin.post('/rules/ACT_REGISTER', { amount: '3', version: String(Number(version) + 1) })
   })
 
