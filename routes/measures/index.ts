@@ -44,6 +44,8 @@ const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.
 const deviceAssignSchema = Joi.object({ deviceId: id.required(), orderedOn: isoDate.required() })
 const deviceStepSchema = Joi.object({ assignmentId: id.required(), step: Joi.string().valid('install', 'remove').required(), on: isoDate.required() })
 const alertSchema = Joi.object({ assignmentId: id.required(), occurredOn: isoDate.required(), occurredTime: Joi.string().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time').required(), kind: Joi.string().valid(...ALERT_KINDS).required(), response: text(1000).required() })
+const placementSchema = Joi.object({ organisation: text(200).required(), address: text(300).required(), supervisor: text(200).required(), fromDate: isoDate.required() })
+const noticeSchema = Joi.object({ addresseeKind: Joi.string().valid('EMPLOYER', 'LICENSING_BODY', 'OTHER').required(), addressee: text(300).required(), sentOn: isoDate.required(), letterReference: text(60).required() })
 const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
 const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
 const listSchema = Joi.object({
@@ -133,14 +135,16 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     const measure = await services.measures.measure(measureId)
     const [file, sessions, payments, events] = await Promise.all([services.beneficiaries.get(measure.beneficiaryId), services.measures.workSessions(measureId), services.measures.payments(measureId), services.measures.events(measureId)])
     const type = measureType(measure.typeCode)
-    const [violations, obligations, reports, assignments, availableDevices] = await Promise.all([
+    const [placements, notices, violations, obligations, reports, assignments, availableDevices] = await Promise.all([
+      services.measures.placementsOf(measureId),
+      services.measures.rightNoticesOf(measureId),
       services.measures.violationsOf(measureId),
       services.measures.obligationsOf(measureId, measure.details),
       services.measures.reportsOf(measureId),
       services.monitoring.assignmentsOf(measureId),
       services.monitoring.availableDevices(file.regionId, type.electronicMonitoring.devices),
     ])
-    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
+    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, placements, notices, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
   }
 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
@@ -159,6 +163,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     ['device-steps', deviceStepSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.mark(measureId, value.assignmentId, value.step, value.on, requestContext(req))],
     // Alerts are entered in Yerevan time.
     ['alerts', alertSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.recordAlert(measureId, value.assignmentId, { occurredAt: new Date(`${value.occurredOn}T${value.occurredTime}:00+04:00`), kind: value.kind, response: value.response }, requestContext(req))],
+    ['placements', placementSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addPlacement(measureId, value, requestContext(req))],
+    ['notices', noticeSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addRightNotice(measureId, value, requestContext(req))],
     ['reports', reportSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordReport(measureId, { ...value, reported: value.reported === '1' }, requestContext(req))],
   ] as const) {
     router.post(`/measures/:measureId/${path}`, authorize(path === 'violations' ? 'violation.record' : ['devices', 'device-steps', 'alerts'].includes(path) ? 'monitoring.change' : 'measure.change', measureFile, { hideExistence: true }), async (req, res) => {

@@ -476,7 +476,40 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     return sequelize.query('SELECT expected_on AS "expectedOn", reported, note FROM reporting_checkins WHERE measure_id = :id ORDER BY expected_on DESC', { replacements: { id: measureId }, type: QueryTypes.SELECT })
   }
 
-  return { checkObligation, obligationsOf, recordReport, reportsOf, recordViolation, findViolation, decideViolation, violationsOf, violationsAwaitingDecision, registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
+  async function executionKindOf(measureId: number, transaction: Transaction): Promise<{ row: MeasureRow; kind: string }> {
+    const row = await lockMeasure(measureId, transaction)
+    return { row, kind: measureType(row.type_code).executionKind }
+  }
+
+  async function addPlacement(measureId: number, placement: { organisation: string; address: string; supervisor: string; fromDate: string }, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      const { row, kind } = await executionKindOf(measureId, transaction)
+      if (kind !== 'publicWorks') throw new ServiceError('measure.notPublicWorks', 'organisation')
+      if (['completed', 'ended'].includes(row.state)) throw new ServiceError('measure.notOpen', 'organisation')
+      await sequelize.query('INSERT INTO work_placements (measure_id, organisation, address, supervisor, from_date, recorded_by_user_id) VALUES (:measureId, :organisation, :address, :supervisor, :fromDate, :userId)', { replacements: { measureId, ...placement, userId: context.actor!.id }, transaction })
+      await audit.record(context, { action: 'measure.placement', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...placement } }, transaction)
+    })
+  }
+
+  async function addRightNotice(measureId: number, notice: { addresseeKind: string; addressee: string; sentOn: string; letterReference: string }, context: RequestContext): Promise<void> {
+    if (notice.sentOn > today()) throw new ServiceError('measure.checkInFuture', 'sentOn')
+    await sequelize.transaction(async (transaction) => {
+      const { row, kind } = await executionKindOf(measureId, transaction)
+      if (kind !== 'deprivation') throw new ServiceError('measure.notDeprivation', 'addressee')
+      await sequelize.query('INSERT INTO right_notices (measure_id, addressee_kind, addressee, sent_on, letter_reference, recorded_by_user_id) VALUES (:measureId, :addresseeKind, :addressee, :sentOn, :letterReference, :userId)', { replacements: { measureId, ...notice, userId: context.actor!.id }, transaction })
+      await audit.record(context, { action: 'measure.rightNotice', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...notice } }, transaction)
+    })
+  }
+
+  async function placementsOf(measureId: number): Promise<{ organisation: string; address: string; supervisor: string; fromDate: string }[]> {
+    return sequelize.query('SELECT organisation, address, supervisor, from_date AS "fromDate" FROM work_placements WHERE measure_id = :id ORDER BY from_date DESC, id DESC', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+  }
+
+  async function rightNoticesOf(measureId: number): Promise<{ addresseeKind: string; addressee: string; sentOn: string; letterReference: string }[]> {
+    return sequelize.query('SELECT addressee_kind AS "addresseeKind", addressee, sent_on AS "sentOn", letter_reference AS "letterReference" FROM right_notices WHERE measure_id = :id ORDER BY sent_on, id', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+  }
+
+  return { addPlacement, addRightNotice, placementsOf, rightNoticesOf, checkObligation, obligationsOf, recordReport, reportsOf, recordViolation, findViolation, decideViolation, violationsOf, violationsAwaitingDecision, registerCourtAct, find, transition, addWorkSession, addFinePayment, courtActsOf, measuresOf, measure, workSessions, payments, events, regionList }
 }
 
 export type MeasureService = ReturnType<typeof measureService>

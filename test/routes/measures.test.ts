@@ -170,4 +170,17 @@ describe('court acts and measures through the app', () => {
     expect(installed.costAmd).to.equal(3 * 1331)
     expect(installed.alerts.map((a) => a.kind)).to.deep.equal(['ZONE_LEFT'])
   })
+
+  it('when public works get a placement and a deprivation of a right its notices, then both are listed on the measure and wrong kinds are refused', async () => {
+    await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: ['PUBLIC_WORKS', 'DEPRIVATION_OF_RIGHT'] as unknown as string, m0_hoursOrdered: '30', m1_prohibitedPostOrActivity: 'driving public transport', m1_termMonths: '12' })
+    const [works, deprivation] = await t.services.measures.measuresOf(beneficiaryId)
+    expect((await browser.post(`/measures/${works.id}/placements`, { organisation: 'Արմավիրի համայնքապետարան', address: 'Արմավիր, Հանրապետության 1', supervisor: 'Ա. Մելքոնյան', fromDate: '23.11.2026' })).status).to.equal(303)
+    expect((await browser.post(`/measures/${deprivation.id}/placements`, { organisation: 'x', address: 'y', supervisor: 'z', fromDate: '23.11.2026' })).text).to.contain('Այս միջոցը հանրային աշխատանք չէ')
+    expect((await browser.post(`/measures/${deprivation.id}/notices`, { addresseeKind: 'EMPLOYER', addressee: 'Armavir Bus LLC', sentOn: '23.11.2026', letterReference: '01/1234' })).status).to.equal(303)
+    const empty = await browser.post(`/measures/${deprivation.id}/notices`, { addresseeKind: 'EMPLOYER', addressee: '', sentOn: '', letterReference: 'kept-ref' })
+    expect(empty.status).to.equal(400)
+    expect(empty.text).to.contain('id="addressee-error"').and.contain('value="kept-ref"')
+    expect((await browser.get(`/measures/${works.id}`)).text).to.contain('Արմավիրի համայնքապետարան')
+    expect((await browser.get(`/measures/${deprivation.id}`)).text).to.contain('Armavir Bus LLC').and.contain('01/1234')
+  })
 })
