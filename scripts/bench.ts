@@ -398,10 +398,10 @@ interface ServiceTiming {
   plans: { sql: string; plan: string; executionMs: number | null }[]
 }
 
-async function timeServices(databaseUrl: string, retentionYears: number, ids: { ararat: number; yerevan: number | null; fileId: number }): Promise<ServiceTiming[]> {
+async function timeServices(databaseUrl: string, retentionYears: number, ids: { ararat: number; yerevan: number | null; fileId: number; measureId: number | null }): Promise<ServiceTiming[]> {
   const sequelize = createSequelize({ url: databaseUrl, poolMax: 2 })
   initModels(sequelize)
-  const { beneficiaries } = buildServices({ sequelize, clock: systemClock, retentionYears })
+  const { beneficiaries, measures } = buildServices({ sequelize, clock: systemClock, retentionYears })
   const cases: { name: string; call: () => Promise<unknown> }[] = [
     { name: `list: region ${ids.ararat} (Ararat), default sort`, call: () => beneficiaries.list({ regionId: ids.ararat, sort: 'name', direction: 'asc', page: 1 }) },
     { name: 'list: Ararat, ACTIVE, birth date desc, page 3', call: () => beneficiaries.list({ regionId: ids.ararat, status: 'ACTIVE', sort: 'birthDate', direction: 'desc', page: 3 }) },
@@ -410,6 +410,9 @@ async function timeServices(databaseUrl: string, retentionYears: number, ids: { 
     { name: 'search "Petrosian" in Ararat', call: () => beneficiaries.search('Petrosian', [ids.ararat]) },
     { name: 'search "Petrosian" nationally', call: () => beneficiaries.search('Petrosian', null) },
     { name: `get file ${ids.fileId}`, call: () => beneficiaries.get(ids.fileId) },
+    { name: 'measures.regionList: Ararat, page 1', call: () => measures.regionList({ regionId: ids.ararat, page: 1 }) },
+    { name: 'measures.regionList: Ararat, due=overdue', call: () => measures.regionList({ regionId: ids.ararat, due: 'overdue', page: 1 }) },
+    ...(ids.measureId ? [{ name: `measures.measure ${ids.measureId}`, call: () => measures.measure(ids.measureId!) }] : []),
   ]
   const explain = new pg.Client({ connectionString: databaseUrl })
   await explain.connect()
@@ -683,6 +686,7 @@ async function main(): Promise<void> {
     let ararat: { id: number } | undefined
     let yerevan: { id: number } | undefined
     let fileIds: number[]
+    let measureIds: number[] = []
     try {
       postgres = (await one<{ version: string }>('SELECT version()')).version
       ararat = await one<{ id: number }>(`SELECT id FROM regions WHERE code = 'ARARAT'`)
@@ -719,6 +723,20 @@ async function main(): Promise<void> {
       // Files of Ararat the head opens without a reason prompt: open files, assigned to an officer, spread over the table.
       fileIds = (await db.query(`SELECT id FROM beneficiaries WHERE region_id = $1 AND status = 'ACTIVE' AND anonymised_at IS NULL ORDER BY md5(id::text) LIMIT 200`, [ararat.id])).rows.map((row: { id: number }) => row.id)
       if (fileIds.length === 0) throw new Error('no ACTIVE file in Ararat to open')
+      // Measures in execution of Ararat's open files (the head opens them without a reason prompt), spread over the table.
+      measureIds = (await db.query(
+        `SELECT m.id FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id
+          WHERE b.region_id = $1 AND b.status = 'ACTIVE' AND b.anonymised_at IS NULL AND m.state = 'in_execution' ORDER BY md5(m.id::text) LIMIT 200`, [ararat.id])).rows.map((row: { id: number }) => row.id)
+      const measureCounts = await one<Record<string, number>>(`
+        SELECT (SELECT count(*) FROM measures)::int AS measures,
+               (SELECT count(*) FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id WHERE b.region_id = $1)::int AS ararat,
+               (SELECT count(*) FROM deadlines WHERE status = 'OPEN')::int AS open,
+               (SELECT count(*) FROM deadlines WHERE status = 'OPEN' AND due_date < current_date)::int AS overdue`, [ararat.id])
+      dataset.splice(dataset.length - 1, 0,
+        { label: 'measures', value: n(measureCounts.measures) },
+        { label: '— of files in Ararat (the measured list)', value: n(measureCounts.ararat) },
+        { label: 'open deadlines / overdue', value: `${n(measureCounts.open)} / ${n(measureCounts.overdue)}` })
+      if (measureIds.length === 0) notes.push('No measure in execution in Ararat: the measure pages were skipped (run `npm run seed:scale` first).')
     } finally {
       await db.end()
     }
@@ -748,6 +766,14 @@ async function main(): Promise<void> {
       { name: 'Search "Petrosian", Ararat head', core: true, account: araratHead, paths: ['/beneficiaries/search?q=Petrosian'], problem: searchResults },
       { name: 'Personal file, Ararat head', core: true, account: araratHead, paths: fileIds.map((id) => `/beneficiaries/${id}`), problem: filePage },
     ]
+    const measureList = (html: string) => notSignIn(html) ?? (/href="\/measures\/\d+"/.test(html) ? null : 'no measure in the list')
+    if (measureIds.length > 0) {
+      pages.push(
+        { name: 'Measures, Ararat', core: true, account: araratHead, paths: [`/regions/${ararat.id}/measures`], problem: measureList },
+        { name: 'Measures, Ararat, due=overdue', core: true, account: araratHead, paths: [`/regions/${ararat.id}/measures?due=overdue`], problem: measureList },
+        { name: 'Measure page, Ararat head', core: true, account: araratHead, paths: measureIds.map((id) => `/measures/${id}`), problem: filePage },
+      )
+    }
     if (yerevan && yerevanHead) pages.push({ name: 'Register, Yerevan', core: false, account: yerevanHead, paths: [`/regions/${yerevan.id}/beneficiaries`], problem: register })
     if (serviceHead) pages.push({ name: 'Search "Petrosian", service head (national)', core: false, account: serviceHead, paths: ['/beneficiaries/search?q=Petrosian'], problem: searchResults })
 
@@ -765,7 +791,7 @@ async function main(): Promise<void> {
     process.stderr.write('Timing the service calls in-process and collecting EXPLAIN ANALYZE…\n')
     let timings: ServiceTiming[] = []
     try {
-      timings = await timeServices(databaseUrl, config.closedFileRetentionYears, { ararat: ararat.id, yerevan: yerevan?.id ?? null, fileId: fileIds[0] })
+      timings = await timeServices(databaseUrl, config.closedFileRetentionYears, { ararat: ararat.id, yerevan: yerevan?.id ?? null, fileId: fileIds[0], measureId: measureIds[0] ?? null })
     } catch (error) {
       notes.push(`In-process timings failed: ${(error as Error).message}`)
     }

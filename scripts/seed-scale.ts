@@ -5,8 +5,10 @@
  * specialists and specialists (scale.<region>.<n>, password SCALE_PASSWORD), and N beneficiaries spread over
  * the regions by population. Same database as the app (DATABASE_URL, or the embedded cluster started exactly as
  * server/index.ts starts it); migrates and creates the demo accounts first. Deterministic for a given --seed on
- * the same starting database. Refuses when N scale rows already exist, unless --append (adds N more). Ends with
- * VACUUM (ANALYZE).
+ * the same starting database. Refuses when N scale rows already exist, unless --append (adds N more). Then about 80%
+ * of the scale files get a court act with one or two measures, their work sessions, payments, events and OPEN
+ * deadlines (scripts/scale/measures.ts); skipped when scale files have measures already, unless --append (this
+ * run's files only). Ends with VACUUM (ANALYZE).
  */
 import { parseArgs } from 'node:util'
 import { QueryTypes, type Sequelize } from 'sequelize'
@@ -24,6 +26,7 @@ import { services } from '../server/services'
 import { hashPassword } from '../server/services/passwordHashing'
 import { initModels } from '../models'
 import { formatDuration, mulberry32, ProgressBar, Random, Weighted } from './scale/common'
+import { seedMeasures, type MeasureTarget } from './scale/measures'
 import {
   COMMUNITIES, DEFAULT_REGION_WEIGHT, EMPLOYERS, FEMALE_NAMES, FOREIGN_CITIZENSHIPS, HEALTH_NOTES, JOB_TITLES, MALE_NAMES, MOBILE_PREFIXES,
   REGION_WEIGHTS, RISK_REASONS, SCALE_PASSWORD, SCALE_USERNAME_PREFIX, scaleUsername, STREETS, SURNAMES, YEREVAN_DISTRICTS,
@@ -382,6 +385,15 @@ async function countScaleRows(sequelize: Sequelize): Promise<number> {
   return count
 }
 
+async function countScaleMeasures(sequelize: Sequelize): Promise<number> {
+  const [{ count }] = await sequelize.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id
+      WHERE b.created_by_user_id IN (SELECT id FROM users WHERE username LIKE :prefix)`,
+    { replacements: { prefix: `${SCALE_USERNAME_PREFIX}%` }, type: QueryTypes.SELECT },
+  )
+  return count
+}
+
 // ----------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -415,15 +427,22 @@ async function main(): Promise<void> {
     const prepared = Date.now()
 
     const existing = await countScaleRows(sequelize)
+    const existingMeasures = await countScaleMeasures(sequelize)
+    let toInsert = opts.append ? opts.beneficiaries : opts.beneficiaries - existing
     if (!opts.append && existing >= opts.beneficiaries) {
-      console.error(
-        `Refusing: the database already holds ${existing.toLocaleString('en-US')} scale beneficiaries (>= ${opts.beneficiaries.toLocaleString('en-US')}). ` +
-          'Pass --append to add that many more, or start from a fresh data folder.',
-      )
-      process.exitCode = 1
-      return
+      if (existingMeasures > 0) {
+        console.error(
+          `Refusing: the database already holds ${existing.toLocaleString('en-US')} scale beneficiaries (>= ${opts.beneficiaries.toLocaleString('en-US')}) and their measures. ` +
+            'Pass --append to add that many more, or start from a fresh data folder.',
+        )
+        process.exitCode = 1
+        return
+      }
+      // Beneficiaries of an earlier seed:scale, without measures: only the measures are added.
+      console.log(`${existing.toLocaleString('en-US')} scale beneficiaries exist already, without measures: adding the measures only.`)
+      toInsert = 0
     }
-    const toInsert = opts.append ? opts.beneficiaries : opts.beneficiaries - existing
+    const [{ maxId }] = await sequelize.query<{ maxId: number }>('SELECT coalesce(max(id), 0)::int AS "maxId" FROM beneficiaries', { type: QueryTypes.SELECT })
     if (existing > 0) console.log(`${existing.toLocaleString('en-US')} scale beneficiaries exist already: adding ${toInsert.toLocaleString('en-US')}.`)
 
     const regionRows = await sequelize.query<RegionRow>(
@@ -468,6 +487,31 @@ async function main(): Promise<void> {
     const insertMs = Date.now() - insertStartedAt
     if (stopRequested) console.log(`Interrupted after ${inserted.toLocaleString('en-US')} rows (complete batches only).`)
 
+    // Court acts and measures: for every scale file when none has any yet, else (--append) for this run's files only.
+    const measuresStartedAt = Date.now()
+    let measureSummary = 'measures skipped'
+    if (existingMeasures > 0 && !opts.append) {
+      console.log(`${existingMeasures.toLocaleString('en-US')} measures of scale files exist already: no measures added (pass --append).`)
+    } else if (!stopRequested) {
+      const targets = await sequelize.query<MeasureTarget>(
+        `SELECT b.id, r.code AS "regionCode", b.status, b.closed_on::text AS "closedOn", (b.created_at AT TIME ZONE 'Asia/Yerevan')::date::text AS "createdOn",
+                b.responsible_officer_id AS "officerId", b.created_by_user_id AS "createdBy"
+           FROM beneficiaries b JOIN regions r ON r.id = b.region_id
+          WHERE b.created_by_user_id IN (SELECT id FROM users WHERE username LIKE :prefix) AND b.id > :after
+            AND NOT EXISTS (SELECT 1 FROM court_acts a WHERE a.beneficiary_id = b.id)
+          ORDER BY b.id`,
+        { replacements: { prefix: `${SCALE_USERNAME_PREFIX}%`, after: existingMeasures > 0 ? maxId : 0 }, type: QueryTypes.SELECT },
+      )
+      const measureRandom = new Random(mulberry32((opts.seed * 0x85ebca6b + existingMeasures + 0x3ea5) >>> 0))
+      const seeded = await seedMeasures(sequelize, targets, measureRandom, serviceDateOf(new Date()), opts.batch, () => stopRequested)
+      const n = (value: number) => value.toLocaleString('en-US')
+      measureSummary = `${n(seeded.courtActs)} court acts, ${n(seeded.measures)} measures, ${n(seeded.events)} events, ${n(seeded.workSessions)} work sessions, ` +
+        `${n(seeded.finePayments)} fine payments, ${n(seeded.openDeadlines)} open deadlines (${n(seeded.overdueDeadlines)} overdue, ` +
+        `${((100 * seeded.overdueDeadlines) / Math.max(1, seeded.openDeadlines)).toFixed(0)}%) in ${formatDuration(Date.now() - measuresStartedAt)}`
+      console.log(`Measures: ${measureSummary}.`)
+    }
+    const measuresMs = Date.now() - measuresStartedAt
+
     // Counters to the highest number in use per region and year: new cards continue each sequence without a gap.
     await sequelize.query(
       `INSERT INTO file_number_counters (region_id, year, last_number)
@@ -491,7 +535,7 @@ async function main(): Promise<void> {
     const rate = inserted / Math.max(insertMs / 1000, 0.001)
     console.log(
       `\nInserted ${inserted.toLocaleString('en-US')} beneficiaries in ${formatDuration(insertMs)} (${Math.round(rate).toLocaleString('en-US')} rows/s); ` +
-        `start-up and migrations ${formatDuration(prepared - startedAt)}, VACUUM (ANALYZE) ${formatDuration(analyseMs)}, total ${formatDuration(Date.now() - startedAt)}.`,
+        `start-up and migrations ${formatDuration(prepared - startedAt)}, measures ${formatDuration(measuresMs)}, VACUUM (ANALYZE) ${formatDuration(analyseMs)}, total ${formatDuration(Date.now() - startedAt)}.`,
     )
   } finally {
     process.off('SIGINT', onSignal)
