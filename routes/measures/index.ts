@@ -23,6 +23,7 @@ const actSchema = Joi.object({
   actDate: isoDate.required(),
   inForceDate: isoDate.allow('').empty('').default(null),
   receivedDate: isoDate.required(),
+  documentId: id.allow('').empty('').default(null),
   changesActId: id.allow('').empty('').default(null),
   changeKind: Joi.string().valid(...CHANGE_KINDS).allow('').empty('').default(null),
   endsMeasureIds: Joi.array().items(id).single().default([]),
@@ -94,9 +95,9 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
   }
 
   async function renderActForm(res: Response, beneficiaryId: number, types: MeasureCode[], data: Record<string, unknown> = {}, status = 200) {
-    const [file, acts, measures] = await Promise.all([services.beneficiaries.get(beneficiaryId), services.measures.courtActsOf(beneficiaryId), services.measures.measuresOf(beneficiaryId)])
+    const [file, acts, measures, documents] = await Promise.all([services.beneficiaries.get(beneficiaryId), services.measures.courtActsOf(beneficiaryId), services.measures.measuresOf(beneficiaryId), services.beneficiaries.documents(beneficiaryId)])
     res.status(status).render('pages/measures/court-act', {
-      file, acts, openMeasures: measures.filter((m) => !['completed', 'ended'].includes(m.state)), types: types.map((code) => measureType(code)), codes: MEASURE_CODES.map((code) => measureType(code)),
+      file, acts, documents: documents.filter((d) => d.kind === 'DOCUMENT'), openMeasures: measures.filter((m) => !['completed', 'ended'].includes(m.state)), types: types.map((code) => measureType(code)), codes: MEASURE_CODES.map((code) => measureType(code)),
       kinds: COURT_ACT_KINDS, changeKinds: CHANGE_KINDS, errors: {}, values: {}, ...data,
     })
   }

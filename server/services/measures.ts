@@ -31,6 +31,8 @@ export interface CourtActInput {
   receivedDate: string
   changesActId: number | null
   changeKind: (typeof CHANGE_KINDS)[number] | null
+  /** The scanned act, one of the file's documents. */
+  documentId: number | null
   /** Measures of the changed act that this act ends (replaced, converted, revoked...). */
   endsMeasureIds: number[]
 }
@@ -72,6 +74,7 @@ export interface CourtActView {
   receivedDate: string
   changesActId: number | null
   changeKind: string | null
+  documentId: number | null
 }
 
 interface MeasureRow {
@@ -118,13 +121,17 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     if (measures.length === 0 && act.endsMeasureIds.length === 0) throw new ServiceError('courtAct.nothingOrdered', 'measures')
     return sequelize.transaction(async (transaction) => {
       const regionId = await regionOf(beneficiaryId, transaction)
+      if (act.documentId !== null) {
+        const [document] = await sequelize.query<{ beneficiary_id: number }>('SELECT beneficiary_id FROM beneficiary_documents WHERE id = :id', { replacements: { id: act.documentId }, type: QueryTypes.SELECT, transaction })
+        if (!document || document.beneficiary_id !== beneficiaryId) throw new ServiceError('courtAct.unknownDocument', 'documentId')
+      }
       if (act.changesActId !== null) {
         const [changed] = await sequelize.query<{ beneficiary_id: number }>('SELECT beneficiary_id FROM court_acts WHERE id = :id', { replacements: { id: act.changesActId }, type: QueryTypes.SELECT, transaction })
         if (!changed || changed.beneficiary_id !== beneficiaryId) throw new ServiceError('courtAct.unknownChangedAct', 'changesActId')
       }
       const [{ id: courtActId }] = await sequelize.query<{ id: number }>(
-        `INSERT INTO court_acts (beneficiary_id, court, case_number, kind, act_date, in_force_date, received_date, changes_act_id, change_kind, registered_by_user_id)
-         VALUES (:beneficiaryId, :court, :caseNumber, :kind, :actDate, :inForceDate, :receivedDate, :changesActId, :changeKind, :userId) RETURNING id`,
+        `INSERT INTO court_acts (beneficiary_id, court, case_number, kind, act_date, in_force_date, received_date, document_id, changes_act_id, change_kind, registered_by_user_id)
+         VALUES (:beneficiaryId, :court, :caseNumber, :kind, :actDate, :inForceDate, :receivedDate, :documentId, :changesActId, :changeKind, :userId) RETURNING id`,
         { replacements: { beneficiaryId, ...act, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
       )
       for (const measure of measures) {
@@ -271,7 +278,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
   async function courtActsOf(beneficiaryId: number): Promise<CourtActView[]> {
     return sequelize.query(
       `SELECT id, court, case_number AS "caseNumber", kind, act_date AS "actDate", in_force_date AS "inForceDate", received_date AS "receivedDate",
-              changes_act_id AS "changesActId", change_kind AS "changeKind" FROM court_acts WHERE beneficiary_id = :beneficiaryId ORDER BY received_date DESC, id DESC`,
+              changes_act_id AS "changesActId", change_kind AS "changeKind", document_id AS "documentId" FROM court_acts WHERE beneficiary_id = :beneficiaryId ORDER BY received_date DESC, id DESC`,
       { replacements: { beneficiaryId }, type: QueryTypes.SELECT },
     )
   }
@@ -355,26 +362,17 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
       where.push('d.due_date <= (:today::date + :days * interval \'1 day\')::date')
       replacements.days = filter.due
     }
-    // The region's open deadlines are read once (not looked up per measure), and the count is its own query,
-    // so that a page does not build every row (bench: 60 ms of database time per page before).
-    const nextDue = `SELECT DISTINCT ON (dl.subject_id) dl.subject_id, dl.due_date, dl.rule_id
-                       FROM deadlines dl JOIN beneficiaries bb ON bb.id = dl.beneficiary_id
-                      WHERE dl.subject_type = 'measure' AND dl.status = 'OPEN' AND bb.region_id = :regionId
-                      ORDER BY dl.subject_id, dl.due_date`
-    const from = `FROM beneficiaries b JOIN measures m ON m.beneficiary_id = b.id LEFT JOIN users u ON u.id = b.responsible_officer_id
-                  LEFT JOIN (${nextDue}) d ON d.subject_id = m.id WHERE ${where.join(' AND ')}`
-    const [rows, [{ total }]] = await Promise.all([
-      sequelize.query<Record<string, unknown>>(
-        `SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
-                b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff", u.full_name AS "officerName",
-                d.due_date AS "nextDueDate", d.rule_id AS "nextRuleId"
-           ${from}
-          ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT :limit OFFSET :offset`,
-        { replacements, type: QueryTypes.SELECT },
-      ),
-      sequelize.query<{ total: number }>(`SELECT count(*)::int AS total ${from}`, { replacements, type: QueryTypes.SELECT }),
-    ])
-    return { rows, total }
+    const rows = await sequelize.query<Record<string, unknown> & { total: number }>(
+      `SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
+              b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff", u.full_name AS "officerName",
+              d.due_date AS "nextDueDate", d.rule_id AS "nextRuleId", count(*) OVER ()::int AS total
+         FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+         LEFT JOIN LATERAL (SELECT due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
+        WHERE ${where.join(' AND ')}
+        ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT :limit OFFSET :offset`,
+      { replacements, type: QueryTypes.SELECT },
+    )
+    return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
   }
 
   async function recordViolation(measureId: number, violation: { kind: ViolationKind; occurredOn: string; description: string }, context: RequestContext): Promise<void> {

@@ -232,7 +232,7 @@ describe('access: the role × route matrix', () => {
     const incoming = await Transfer.create({ beneficiaryId: moving.id, fromRegionId: otherRegionId, toRegionId: ownRegionId, reason: 'moved', requestedByUserId: people.get('otherRegionHead')!.id, requestedAt: new Date(), decidedByUserId: null, decidedAt: null, decisionReason: null })
     const specialist = people.get('specialist')!
     const officerContext = { actor: { id: specialist.id, role: specialist.role, regionId: specialist.regionId, actingHeadRegionIds: [] }, actorUsername: specialist.username, sourceIp: null, requestId: null }
-    await t.services.measures.registerCourtAct(beneficiary.id, { court: 'Court', caseNumber: 'C-1', kind: 'VERDICT', actDate: '2031-03-01', inForceDate: '2031-03-05', receivedDate: '2031-03-10', changesActId: null, changeKind: null, endsMeasureIds: [] }, [{ typeCode: 'FINE', details: { amountAmd: 100000 } }], officerContext)
+    await t.services.measures.registerCourtAct(beneficiary.id, { court: 'Court', caseNumber: 'C-1', kind: 'VERDICT', actDate: '2031-03-01', inForceDate: '2031-03-05', receivedDate: '2031-03-10', documentId: null, changesActId: null, changeKind: null, endsMeasureIds: [] }, [{ typeCode: 'FINE', details: { amountAmd: 100000 } }], officerContext)
     const [measure] = await t.services.measures.measuresOf(beneficiary.id)
     const [deadline] = await t.services.deadlines.forBeneficiary(beneficiary.id, true)
     await t.services.measures.recordViolation(measure.id, { kind: 'MISSED_REPORT', occurredOn: '2031-03-12', description: 'did not come' }, officerContext)

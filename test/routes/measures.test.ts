@@ -3,7 +3,7 @@ import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn, type Browser } from '../helpers/agent'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
-import { AuditEvent } from '../../models'
+import { AuditEvent, BeneficiaryDocument } from '../../models'
 
 const ACT_FIELDS = { court: 'Արարատի մարզի առաջին ատյանի դատարան', caseNumber: 'ԱՐԴ/0456/01/26', kind: 'VERDICT', actDate: '02.11.2026', inForceDate: '13.11.2026', receivedDate: '20.11.2026' }
 
@@ -182,5 +182,16 @@ describe('court acts and measures through the app', () => {
     expect(empty.text).to.contain('id="addressee-error"').and.contain('value="kept-ref"')
     expect((await browser.get(`/measures/${works.id}`)).text).to.contain('Արմավիրի համայնքապետարան')
     expect((await browser.get(`/measures/${deprivation.id}`)).text).to.contain('Armavir Bus LLC').and.contain('01/1234')
+  })
+
+  it('when the scanned act is one of the file\'s documents, then the act links to it; another file\'s document is refused', async () => {
+    const scan = await BeneficiaryDocument.create({ beneficiaryId, kind: 'DOCUMENT', fileName: 'verdict.pdf', mediaType: 'application/pdf', sizeBytes: 5, content: Buffer.from('%PDF-'), description: null, uploadedByUserId: officer.id, uploadedAt: new Date() })
+    const other = await createBeneficiary(await regionIdOf('ARMAVIR'), officer.id)
+    const foreign = await BeneficiaryDocument.create({ beneficiaryId: other.id, kind: 'DOCUMENT', fileName: 'other.pdf', mediaType: 'application/pdf', sizeBytes: 5, content: Buffer.from('%PDF-'), description: null, uploadedByUserId: officer.id, uploadedAt: new Date() })
+    const refused = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '1000', documentId: String(foreign.id) })
+    expect(refused.status).to.equal(400)
+    expect(refused.text).to.contain('Ընտրեք այս գործի փաստաթղթերից մեկը')
+    expect((await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '1000', documentId: String(scan.id) })).status).to.equal(303)
+    expect((await browser.get(`/beneficiaries/${beneficiaryId}`)).text).to.contain(`/beneficiaries/${beneficiaryId}/documents/${scan.id}`)
   })
 })

@@ -15,6 +15,7 @@ const ACT: CourtActInput = {
   actDate: '2026-11-02',
   inForceDate: '2026-11-13',
   receivedDate: '2026-11-20',
+  documentId: null,
   changesActId: null,
   changeKind: null,
   endsMeasureIds: [],
