@@ -365,9 +365,9 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     const rows = await sequelize.query<Record<string, unknown> & { total: number }>(
       `SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
               b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff", u.full_name AS "officerName",
-              d.due_date AS "nextDueDate", d.rule_id AS "nextRuleId", count(*) OVER ()::int AS total
+              d.id AS "nextDeadlineId", d.due_date AS "nextDueDate", d.rule_id AS "nextRuleId", count(*) OVER ()::int AS total
          FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-         LEFT JOIN LATERAL (SELECT due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
+         LEFT JOIN LATERAL (SELECT id, due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
         WHERE ${where.join(' AND ')}
         ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT :limit OFFSET :offset`,
       { replacements, type: QueryTypes.SELECT },

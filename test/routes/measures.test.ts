@@ -73,7 +73,7 @@ describe('court acts and measures through the app', () => {
     const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'ARMAVIR')).username)
     const overdue = await head.get(`/regions/${await regionIdOf('ARMAVIR')}/measures?due=overdue`)
     expect(overdue.status).to.equal(200)
-    expect(overdue.text).to.contain('data-testid="measures"').and.contain('տուգանք')
+    expect(overdue.text).to.contain('data-testid="measures"').and.contain('տուգանք').and.contain('href="/deadlines/')
   })
 
   it('when the administrator changes a rule, then the change is audited and new due dates use it while old ones stay', async () => {
