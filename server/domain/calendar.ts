@@ -354,15 +354,6 @@ export class WorkingCalendar {
 }
 
 /**
- * Government decisions moving working days are not known in advance, so there are none by default; the
- * statutory holidays are built into WorkingCalendar and need no override.
- */
-export function defaultOverrides(year: number): CalendarOverride[] {
-  requireWholeNumber(year, 'Year')
-  return []
-}
-
-/**
  * The statutory holidays of `years` as table rows, for the database seed: the administrator then sees the
  * whole year's non-working days in one table and edits it as the Government decides.
  */

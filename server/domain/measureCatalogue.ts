@@ -4,8 +4,8 @@
  * and the deadlines that start when it is registered. Adding a measure is an entry in MEASURE_CATALOGUE; the
  * catalogue's test walks every entry, so a new one is checked without a new test of its own.
  */
+import { isIsoDate } from './calendar'
 import type { BeneficiaryCategory } from './beneficiaryCatalogue'
-import { parseDate } from './dates'
 
 export interface Bilingual {
   readonly hy: string
@@ -417,9 +417,6 @@ export interface DetailProblem {
   readonly limit?: number
 }
 
-export function isIsoDate(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && parseDate(value) === value
-}
 
 function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0)

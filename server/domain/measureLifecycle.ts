@@ -4,7 +4,8 @@
  * required inputs and their guards are tables; the two functions below only read them, so the rules page and
  * the execution screens offer exactly what applyTransition will accept.
  */
-import { isIsoDate, isMeasureCode, measureType, type CompletionCondition, type MeasureCode } from './measureCatalogue'
+import { isIsoDate } from './calendar'
+import { isMeasureCode, measureType, type CompletionCondition, type MeasureCode } from './measureCatalogue'
 
 export const LIFECYCLE_STATES = ['received', 'registered', 'in_execution', 'suspended', 'completed', 'ended'] as const
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number]

@@ -1,3 +1,5 @@
+import { addCalendarDays, addMonths, dayNumber } from './calendar'
+
 /*
  * How far a measure has come: hours and pace of public works, the balance of a fine, the days left of a
  * period. Pure functions over plain numbers and ISO dates; the service feeds them the recorded facts.
@@ -6,35 +8,15 @@
 /** Expected weekly hours of public works when the court sets none: a default, not from law (to confirm). */
 export const DEFAULT_PUBLIC_WORKS_HOURS_PER_WEEK = 12
 
-const DAY_MS = 86_400_000
-
-function toDay(iso: string): number {
-  const [year, month, day] = iso.split('-').map(Number)
-  return Date.UTC(year, month - 1, day) / DAY_MS
-}
-
-function fromDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10)
-}
-
 export function daysBetween(from: string, to: string): number {
-  return toDay(to) - toDay(from)
-}
-
-export function addDays(iso: string, days: number): string {
-  return fromDay(toDay(iso) + days)
+  return dayNumber(to) - dayNumber(from)
 }
 
 /**
  * When a period of whole months from `start` expires: the same date of the last month, or that month's
  * last day when it has no such date (31.01 + 1 month → 28.02), as terms in months are counted in civil law.
  */
-export function periodEnd(start: string, months: number): string {
-  const [year, month, day] = start.split('-').map(Number)
-  const targetMonth = month - 1 + months
-  const lastDayOfTarget = new Date(Date.UTC(year, targetMonth + 1, 0)).getUTCDate()
-  return fromDay(Date.UTC(year, targetMonth, Math.min(day, lastDayOfTarget)) / DAY_MS)
-}
+export const periodEnd = addMonths
 
 export interface PublicWorksProgress {
   hoursOrdered: number
@@ -59,7 +41,7 @@ export function publicWorksProgress(input: { hoursOrdered: number; sessions: { h
   const weeks = input.startDate ? Math.max(1, daysBetween(input.startDate, input.today) / 7) : 1
   const weeklyPace = input.startDate ? Math.round((hoursDone / weeks) * 10) / 10 : 0
   const pace = weeklyPace > 0 ? weeklyPace : expectedWeeklyHours
-  const forecastCompletion = hoursLeft === 0 ? null : addDays(input.today, Math.ceil((hoursLeft / pace) * 7))
+  const forecastCompletion = hoursLeft === 0 ? null : addCalendarDays(input.today, Math.ceil((hoursLeft / pace) * 7))
   return {
     hoursOrdered: input.hoursOrdered,
     hoursDone,

@@ -4,7 +4,6 @@ import {
   addCalendarDays,
   addMonths,
   dayOfFollowingMonth,
-  defaultOverrides,
   isIsoDate,
   isoWeekday,
   quarterEndOf,
@@ -131,7 +130,6 @@ describe('calendar: statutory holidays and overrides', () => {
       expect(seeded.nonWorkingReason(date), date).to.deep.equal(calendar.nonWorkingReason(date))
     }
     expect(seeded.workingDaysBetween('2025-12-31', '2027-12-31')).to.equal(252 + 253)
-    expect(defaultOverrides(2026)).to.deep.equal([])
   })
 
   for (const bad of ['2026-02-29', '2026-13-01', '2026-04-31', '26-01-01', '2026-1-1', '01.01.2026', '']) {

@@ -6,6 +6,7 @@ import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn, type Browser } from '../helpers/agent'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+import { VALIDATION_EN, VALIDATION_HY } from '../helpers/messages'
 
 /*
  * Bad input on the registration card and the personal file's forms, through HTTP: each rejected
@@ -16,18 +17,9 @@ import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 type Fields = Record<string, string>
 type Response = request.Response
 
-// Exact strings of locales/hy.json (Armenian is the default language).
+// Exact strings of locales/hy.json (Armenian is the default language), beyond the shared ones.
 const HY = {
-  summary: 'Խնդրում ենք ուղղել հետևյալը՝',
-  required: 'Այս դաշտը պարտադիր է։',
-  tooLong: (max: number) => `Առավելագույնը ${max} նիշ։`,
-  tooShort: (min: number) => `Առնվազն ${min} նիշ։`,
-  controlCharacters: 'Պարունակում է նիշեր, որոնք հնարավոր չէ մուտքագրել. հեռացրեք դրանք։',
-  email: 'Մուտքագրեք ճիշտ էլ. փոստի հասցե։',
-  choose: 'Ընտրեք տարբերակներից մեկը։',
-  date: 'Մուտքագրեք իրական ամսաթիվ՝ ՕՕ.ԱԱ.ՏՏՏՏ ձևաչափով։',
-  number: 'Մուտքագրեք թիվ։',
-  invalid: 'Արժեքը սխալ է։',
+  ...VALIDATION_HY,
   armenianLetters: 'Օգտագործեք հայերեն տառեր (թույլատրվում են գծիկ և բացատ)։',
   latinLetters: 'Օգտագործեք լատինական տառեր (թույլատրվում են գծիկ, ապաթարց և բացատ)։',
   documentNumber: '5-ից 20 լատինատառ մեծատառեր և թվեր, ինչպես փաստաթղթում է։',
@@ -45,10 +37,7 @@ const HY = {
 
 // Exact strings of locales/en.json.
 const EN = {
-  summary: 'Please correct the following:',
-  required: 'This field is required.',
-  tooShort: (min: number) => `At least ${min} characters.`,
-  number: 'Enter a number.',
+  ...VALIDATION_EN,
   armenianLetters: 'Use Armenian letters (hyphen and space allowed).',
   birthInFuture: 'The date of birth is in the future.',
   closedInFuture: 'The closing date cannot be in the future.',

@@ -4,6 +4,7 @@ import { AuditEvent, Delegation, Region, User } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
 import { createPerson, regionIdOf, TEST_PASSWORD, type TestPerson } from '../helpers/people'
+import { VALIDATION_EN, VALIDATION_HY } from '../helpers/messages'
 
 /*
  * Bad input on every form of the app, through HTTP: each rejected submission must answer 400 (409 for a
@@ -14,19 +15,10 @@ import { createPerson, regionIdOf, TEST_PASSWORD, type TestPerson } from '../hel
 type Fields = Record<string, string>
 type Response = request.Response
 
-// Exact strings of locales/hy.json (Armenian is the default language).
+// Exact strings of locales/hy.json (Armenian is the default language), beyond the shared ones.
 const HY = {
-  summary: 'Խնդրում ենք ուղղել հետևյալը՝',
-  required: 'Այս դաշտը պարտադիր է։',
-  tooLong: (max: number) => `Առավելագույնը ${max} նիշ։`,
-  tooShort: (min: number) => `Առնվազն ${min} նիշ։`,
-  controlCharacters: 'Պարունակում է նիշեր, որոնք հնարավոր չէ մուտքագրել. հեռացրեք դրանք։',
+  ...VALIDATION_HY,
   format: 'Ձևաչափը սխալ է։',
-  email: 'Մուտքագրեք ճիշտ էլ. փոստի հասցե։',
-  choose: 'Ընտրեք տարբերակներից մեկը։',
-  date: 'Մուտքագրեք իրական ամսաթիվ՝ ՕՕ.ԱԱ.ՏՏՏՏ ձևաչափով։',
-  number: 'Մուտքագրեք թիվ։',
-  invalid: 'Արժեքը սխալ է։',
   passwordMismatch: 'Նոր գաղտնաբառերը չեն համընկնում։',
   passwordTooShort: 'Գաղտնաբառը պետք է ունենա առնվազն 12 նիշ։',
   passwordTooLong: 'Գաղտնաբառը պետք է ունենա առավելագույնը 128 նիշ։',
@@ -50,10 +42,7 @@ const HY = {
 }
 
 // Exact strings of locales/en.json.
-const EN = {
-  summary: 'Please correct the following:',
-  required: 'This field is required.',
-}
+const EN = VALIDATION_EN
 
 const SCRIPT = '<script>alert(1)</script>'
 const SCRIPT_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;'

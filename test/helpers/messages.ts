@@ -1,0 +1,20 @@
+// Exact strings of the locale files for the messages every form shares, so that tests read what users read.
+export const VALIDATION_HY = {
+  summary: 'Խնդրում ենք ուղղել հետևյալը՝',
+  required: 'Այս դաշտը պարտադիր է։',
+  tooLong: (max: number) => `Առավելագույնը ${max} նիշ։`,
+  tooShort: (min: number) => `Առնվազն ${min} նիշ։`,
+  controlCharacters: 'Պարունակում է նիշեր, որոնք հնարավոր չէ մուտքագրել. հեռացրեք դրանք։',
+  email: 'Մուտքագրեք ճիշտ էլ. փոստի հասցե։',
+  choose: 'Ընտրեք տարբերակներից մեկը։',
+  date: 'Մուտքագրեք իրական ամսաթիվ՝ ՕՕ.ԱԱ.ՏՏՏՏ ձևաչափով։',
+  number: 'Մուտքագրեք թիվ։',
+  invalid: 'Արժեքը սխալ է։',
+}
+
+export const VALIDATION_EN = {
+  summary: 'Please correct the following:',
+  required: 'This field is required.',
+  tooShort: (min: number) => `At least ${min} characters.`,
+  number: 'Enter a number.',
+}
