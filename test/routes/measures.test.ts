@@ -194,4 +194,17 @@ describe('court acts and measures through the app', () => {
     expect((await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '1000', documentId: String(scan.id) })).status).to.equal(303)
     expect((await browser.get(`/beneficiaries/${beneficiaryId}`)).text).to.contain(`/beneficiaries/${beneficiaryId}/documents/${scan.id}`)
   })
+
+  it('when the calendar or a rule gets bad input, then the administrator is told beside the field and nothing changes', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const before = await t.services.deadlines.overrides(2026)
+    const badDay = await admin.post('/admin/calendar', { date: '31.02.2026', working: '0', reason: '<script>x</script>' })
+    expect(badDay.status).to.equal(400)
+    expect(badDay.text).to.contain('id="date-error"').and.contain('&lt;script&gt;').and.not.contain('<script>x')
+    expect(await t.services.deadlines.overrides(2026)).to.deep.equal(before)
+    const badAmount = await admin.post('/rules/ACT_REGISTER', { amount: 'abc', version: '0' })
+    expect(badAmount.status).to.equal(400)
+    expect(badAmount.text).to.contain('id="amount-ACT_REGISTER-error"')
+    expect((await t.services.deadlines.ruleSettings()).find((r) => r.rule.id === 'ACT_REGISTER')!.amount).to.equal(3)
+  })
 })
