@@ -30,6 +30,8 @@ import { retentionRoutes } from '../routes/beneficiaries/retention'
 import { measureRoutes } from '../routes/measures'
 import { monitoringRoutes } from '../routes/measures/monitoring'
 import { referenceRoutes } from '../routes/admin/reference'
+import { correspondenceRoutes } from '../routes/correspondence'
+import { taskRoutes } from '../routes/correspondence/tasks'
 
 export interface AppOptions {
   config: Config
@@ -95,6 +97,8 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(measureRoutes(services, authorize))
   app.use(monitoringRoutes(services, authorize))
   app.use(referenceRoutes(services, authorize))
+  app.use(correspondenceRoutes(services, authorize))
+  app.use(taskRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

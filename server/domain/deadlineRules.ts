@@ -68,6 +68,7 @@ export const DEADLINE_RULE_IDS = [
   'FOI_REPLY',
   'ADMIN_PROCEEDING',
   'OFFICIAL_LETTER_REPLY',
+  'PARDON_PETITION_FORWARD',
   'QUARTERLY_REPORT',
 ] as const
 
@@ -176,6 +177,10 @@ const TRIGGERS = {
   OFFICIAL_LETTER_REGISTERED: {
     code: 'OFFICIAL_LETTER_REGISTERED',
     description: { hy: 'Գրանցվել է պետական մարմնի կամ այլ ստորաբաժանման գրություն', en: 'Letter from a state body or another unit registered' },
+  },
+  PARDON_PETITION_REGISTERED: {
+    code: 'PARDON_PETITION_REGISTERED',
+    description: { hy: 'Գրանցվել է ներման խնդրագիր', en: 'Pardon petition registered' },
   },
   QUARTER_ENDED: {
     code: 'QUARTER_ENDED',
@@ -359,6 +364,18 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRuleId, DeadlineRule>> = de
     basis: 'default',
     source: DEFAULT_SOURCE,
     documentDateWins: true,
+  },
+  PARDON_PETITION_FORWARD: {
+    id: 'PARDON_PETITION_FORWARD',
+    trigger: TRIGGERS.PARDON_PETITION_REGISTERED,
+    duty: { hy: 'Նախապատրաստել նյութերը և ուղարկել խնդրագիրը', en: 'Prepare the materials and forward the petition' },
+    offset: { amount: 10, unit: 'workingDays' },
+    basis: 'default',
+    source: DEFAULT_SOURCE,
+    note: {
+      hy: 'RULES.md-ում ներման խնդրագրերի ժամկետ չկա. ենթադրություն է, մինչև Ծառայությունը հաստատի ներման կարգով սահմանված ժամկետը։',
+      en: 'RULES.md gives no term for pardon petitions: an assumption until the Service confirms the term of the pardon procedure.',
+    },
   },
   QUARTERLY_REPORT: {
     id: 'QUARTERLY_REPORT',

@@ -19,6 +19,8 @@ export interface Resource {
   /** For a personal file: the officer responsible for it, and its status. */
   readonly responsibleOfficerId?: number | null
   readonly status?: string
+  /** For correspondence: the staff member it is assigned to. */
+  readonly assigneeId?: number | null
 }
 
 type Rule = (actor: Actor | null, resource: Resource) => boolean
@@ -70,6 +72,13 @@ const headPowers: Rule = (actor, resource) => hasHeadPowersIn(actor, resource.re
 export function needsAccessReason(actor: Actor, resource: Resource): boolean {
   return !isServiceHead(actor) && !hasHeadPowersIn(actor, resource.regionId) && !isResponsibleOfficer(actor, resource)
 }
+
+const worksInRegion: Rule = (actor, resource) => worksIn(actor, resource.regionId)
+// The assignee works on an item (replies, tasks, closing); the head can always step in.
+const worksOnItem: Rule = (actor, resource) =>
+  hasHeadPowersIn(actor, resource.regionId) || (worksIn(actor, resource.regionId) && actor !== null && resource.assigneeId === actor.id)
+// A draft is edited by its author or the head; `userId` is the author.
+const editsDraft: Rule = (actor, resource) => hasHeadPowersIn(actor, resource.regionId) || (worksIn(actor, resource.regionId) && actor !== null && resource.userId === actor.id)
 
 const serviceHeadOrHeadPowers: Rule = (actor, resource) => isServiceHead(actor) || hasHeadPowersIn(actor, resource.regionId)
 // Naming or revoking an acting head stays with the substantive head and the service head.
@@ -133,6 +142,25 @@ const RULES = {
   'monitoring.change': changesFile,
   'violation.decide': headPowers,
   'violation.list': headPowers,
+  // Correspondence: the region's staff keep the registers; the head (or acting head) routes, extends, signs and approves.
+  'correspondence.list': readsRegionFiles,
+  'correspondence.register': worksInRegion,
+  'correspondence.view': readsRegionFiles,
+  'correspondence.attach': worksInRegion,
+  'correspondence.assign': headPowers,
+  'correspondence.setControl': headPowers,
+  'correspondence.overrideDue': headPowers,
+  'correspondence.extend': headPowers,
+  'correspondence.work': worksOnItem,
+  'correspondence.control': serviceHeadOrHeadPowers,
+  'correspondence.mine': (actor) => actor !== null && REGIONAL_STAFF.includes(actor.role),
+  'correspondence.summary': serviceHeadOrHeadPowers,
+  'letter.view': readsRegionFiles,
+  'letter.draft': worksInRegion,
+  'letter.edit': editsDraft,
+  'letter.sign': headPowers,
+  'letter.send': worksInRegion,
+  'task.decide': headPowers,
   'rules.view': signedIn,
   'rules.edit': administrator,
   'calendar.edit': administrator,

@@ -13,6 +13,8 @@ export class ServiceError extends Error {
   constructor(
     readonly code: string,
     readonly field?: string,
+    /** Values for the message, e.g. the last day a notice could have been sent. */
+    readonly params: Record<string, string | number> = {},
   ) {
     super(code)
   }

@@ -2,7 +2,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import { WorkingCalendar, isIsoDate, type CalendarOverride } from '../domain/calendar'
 import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
-import { computeDueDate, DEADLINE_RULES, DEADLINE_RULE_IDS, deadlineRuleProblems, type DeadlineRule, type DeadlineRuleId, type DueDateExplanation } from '../domain/deadlineRules'
+import { computeDueDate, DEADLINE_RULES, DEADLINE_RULE_IDS, deadlineRuleProblems, type ComputedDueDate, type ComputeOptions, type DeadlineRule, type DeadlineRuleId, type DueDateExplanation } from '../domain/deadlineRules'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 
@@ -93,6 +93,12 @@ export function deadlineService(deps: { sequelize: Sequelize; clock: Clock; audi
     })
   }
 
+  /** A due date by the rule and calendar in force, with its explanation, for subjects that keep their own. */
+  async function compute(ruleId: DeadlineRuleId, eventDate: string, options: ComputeOptions, transaction?: Transaction): Promise<ComputedDueDate> {
+    const [rule, workingCalendar] = await Promise.all([ruleInForce(ruleId, transaction), calendar(transaction)])
+    return computeDueDate(rule, eventDate, workingCalendar, options)
+  }
+
   /** Computes and stores a due date for a subject; the explanation keeps the rule value and skipped days used. */
   async function open(input: { beneficiaryId: number; ruleId: DeadlineRuleId; subjectType: string; subjectId: number; eventDate: string; documentDueDate?: string }, transaction: Transaction): Promise<string> {
     const [rule, workingCalendar] = await Promise.all([ruleInForce(input.ruleId, transaction), calendar(transaction)])
@@ -146,7 +152,7 @@ export function deadlineService(deps: { sequelize: Sequelize; clock: Clock; audi
     })
   }
 
-  return { recompute, calendar, overrides, setOverride, removeOverride, ruleSettings, ruleInForce, setRuleAmount, open, close, forBeneficiary, get }
+  return { recompute, compute, calendar, overrides, setOverride, removeOverride, ruleSettings, ruleInForce, setRuleAmount, open, close, forBeneficiary, get }
 }
 
 export type DeadlineService = ReturnType<typeof deadlineService>

@@ -11,6 +11,7 @@ import { retentionService } from './retention'
 import { deadlineService } from './deadlines'
 import { measureService } from './measures'
 import { monitoringService } from './monitoring'
+import { correspondenceService } from './correspondence'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -35,6 +36,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     deadlines,
     measures: measureService({ sequelize, clock, audit, deadlines }),
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
+    correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }

@@ -67,6 +67,7 @@ const CASES: Case[] = [
   { rule: 'OFFICIAL_LETTER_REPLY', event: '2026-12-23', due: '2027-01-11', why: '10 working days over New Year and 6 January' },
   { rule: 'OFFICIAL_LETTER_REPLY', event: '2026-06-01', due: '2026-07-06', why: 'the letter sets 5 July, a Sunday holiday', options: { documentDueDate: '2026-07-05' } },
   { rule: 'OFFICIAL_LETTER_REPLY', event: '2026-12-20', due: '2026-12-22', why: 'the letter sets an earlier date than the default', options: { documentDueDate: '2026-12-22' } },
+  { rule: 'PARDON_PETITION_FORWARD', event: '2026-12-24', due: '2027-01-12', why: '10 working days over New Year and 6 January; 7 January counted' },
   { rule: 'QUARTERLY_REPORT', event: '2026-03-31', due: '2026-04-06', why: '5 April 2026 is a Sunday' },
   { rule: 'QUARTERLY_REPORT', event: '2026-06-30', due: '2026-07-06', why: '5 July 2026 is a Sunday holiday' },
   { rule: 'QUARTERLY_REPORT', event: '2026-12-31', due: '2027-01-05', why: 'the fourth quarter reports in January' },

@@ -40,6 +40,11 @@ interface Fixture {
   measureId: number
   deadlineId: number
   violationId: number
+  itemId: number
+  attachmentId: number
+  letterId: number
+  taskId: number
+  lineId: number
 }
 
 interface RouteCase {
@@ -59,6 +64,9 @@ const REGION_STAFF: Persona[] = ['regionalHead', 'seniorSpecialist', 'specialist
 const HEAD_POWERS: Persona[] = ['regionalHead', 'actingHeadDuring']
 // The specialist persona is the file's responsible officer.
 const CHANGES_FILE: Persona[] = [...HEAD_POWERS, 'specialist']
+// The specialist persona is also the assignee of the fixture's incoming item and the author of its letter.
+const WORKS_ON_ITEM: Persona[] = [...HEAD_POWERS, 'specialist']
+const READS_REGION: Persona[] = ['serviceHead', ...REGION_STAFF]
 
 // The acting head's delegation runs over these dates; the three acting personas are the same kind of
 // person judged before, during and after it.
@@ -151,6 +159,37 @@ const ROUTES: RouteCase[] = [
   // Decided by the receiving region: the fixture's transfer comes from the other region into this one.
   route('POST', '/transfers/:transferId/refuse', HEAD_POWERS, (f) => `/transfers/${f.incomingTransferId}/refuse`, true),
   route('POST', '/transfers/:transferId/accept', HEAD_POWERS, (f) => `/transfers/${f.incomingTransferId}/accept`, true),
+  route('GET', '/regions/:regionId/correspondence', READS_REGION, (f) => `/regions/${f.ownRegionId}/correspondence`, true),
+  route('GET', '/regions/:regionId/correspondence/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/correspondence/new`, true),
+  route('POST', '/regions/:regionId/correspondence/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/correspondence/new`, true),
+  route('GET', '/correspondence/mine', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('GET', '/correspondence/:itemId', READS_REGION, (f) => `/correspondence/${f.itemId}`, true),
+  route('POST', '/correspondence/:itemId/assign', HEAD_POWERS, (f) => `/correspondence/${f.itemId}/assign`, true),
+  route('POST', '/correspondence/:itemId/start', WORKS_ON_ITEM, (f) => `/correspondence/${f.itemId}/start`, true),
+  route('POST', '/correspondence/:itemId/control', HEAD_POWERS, (f) => `/correspondence/${f.itemId}/control`, true),
+  route('POST', '/correspondence/:itemId/due-date', HEAD_POWERS, (f) => `/correspondence/${f.itemId}/due-date`, true),
+  route('POST', '/correspondence/:itemId/extend', HEAD_POWERS, (f) => `/correspondence/${f.itemId}/extend`, true),
+  route('POST', '/correspondence/:itemId/reply', WORKS_ON_ITEM, (f) => `/correspondence/${f.itemId}/reply`, true),
+  route('POST', '/correspondence/:itemId/close', WORKS_ON_ITEM, (f) => `/correspondence/${f.itemId}/close`, true),
+  route('POST', '/correspondence/:itemId/attachments', REGION_STAFF, (f) => `/correspondence/${f.itemId}/attachments`, true),
+  route('GET', '/correspondence/attachments/:attachmentId', READS_REGION, (f) => `/correspondence/attachments/${f.attachmentId}`, true),
+  route('GET', '/letters/:letterId', READS_REGION, (f) => `/letters/${f.letterId}`, true),
+  route('POST', '/letters/:letterId/edit', WORKS_ON_ITEM, (f) => `/letters/${f.letterId}/edit`, true),
+  route('POST', '/letters/:letterId/delete', WORKS_ON_ITEM, (f) => `/letters/${f.letterId}/delete`, true),
+  route('POST', '/letters/:letterId/sign', HEAD_POWERS, (f) => `/letters/${f.letterId}/sign`, true),
+  route('POST', '/letters/:letterId/send', REGION_STAFF, (f) => `/letters/${f.letterId}/send`, true),
+  route('GET', '/regions/:regionId/letters/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/letters/new`, true),
+  route('POST', '/regions/:regionId/letters/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/letters/new`, true),
+  route('GET', '/regions/:regionId/correspondence/control', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/correspondence/control`, true),
+  route('GET', '/regions/:regionId/correspondence/summary', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/correspondence/summary`, true),
+  route('GET', '/regions/:regionId/correspondence/register.:format', READS_REGION, (f) => `/regions/${f.ownRegionId}/correspondence/register.xlsx?register=IN&from=2031-01-01&to=2031-03-31`, true),
+  route('GET', '/tasks/:taskId', READS_REGION, (f) => `/tasks/${f.taskId}`, true),
+  route('POST', '/tasks/:taskId/checklist', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/checklist`, true),
+  route('POST', '/tasks/:taskId/checklist/:lineId/request', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/checklist/${f.lineId}/request`, true),
+  route('POST', '/tasks/:taskId/checklist/:lineId/received', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/checklist/${f.lineId}/received`, true),
+  route('POST', '/tasks/:taskId/sections', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/sections`, true),
+  route('POST', '/tasks/:taskId/submit', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/submit`, true),
+  route('POST', '/tasks/:taskId/decide', HEAD_POWERS, (f) => `/tasks/${f.taskId}/decide`, true),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]
@@ -237,7 +276,22 @@ describe('access: the role × route matrix', () => {
     const [deadline] = await t.services.deadlines.forBeneficiary(beneficiary.id, true)
     await t.services.measures.recordViolation(measure.id, { kind: 'MISSED_REPORT', occurredOn: '2031-03-12', description: 'did not come' }, officerContext)
     const [violation] = await t.services.measures.violationsOf(measure.id)
-    fixture = { ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id }
+    const head = people.get('regionalHead')!
+    const headContext = { actor: { id: head.id, role: head.role, regionId: head.regionId, actingHeadRegionIds: [] }, actorUsername: head.username, sourceIp: null, requestId: null }
+    const item = await t.services.correspondence.registerIncoming(ownRegionId, {
+      receivedOn: '2031-03-14', channel: 'POST', kind: 'UNIT_REQUEST', sender: 'Penitentiary institution', senderAddress: null, senderReference: null, senderDate: null, subject: 'Report for early release', summary: null,
+      beneficiaryFileNumber: null, topic: null, complaintSubject: null, complaintStaffUserId: null, complaintAbout: null, documentDueDate: null, reportRequested: true, reportPurpose: 'EARLY_RELEASE',
+    }, officerContext)
+    await t.services.correspondence.assign(item.id, { assigneeId: specialist.id, resolution: 'Prepare', expectedVersion: 1 }, headContext)
+    await t.services.correspondence.addAttachment(item.id, { fileName: 'scan.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }, officerContext)
+    const [attachment] = await t.services.correspondence.attachments(item.id)
+    const letterId = await t.services.correspondence.draftReply(item.id, { addressee: 'Institution', addresseeAddress: null, subject: 'Reply', body: 'Text', letterDate: '2031-03-15', expectedVersion: 2 }, officerContext)
+    const taskId = (await t.services.correspondence.taskOf(item.id))!
+    const [line] = (await t.services.correspondence.task(taskId)).checklist
+    fixture = {
+      ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id,
+      itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id,
+    }
   })
 
   it('when the app is built, then every route has a policy guard and a line in this matrix', () => {
