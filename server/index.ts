@@ -5,7 +5,8 @@ import { createApp } from './app'
 import { createSequelize, createSessionPool } from './db/database'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded'
 import { createMigrator } from './db/migrator'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoData } from './db/demoData'
+import { serviceDateOf } from './domain/dates'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoCorrespondence, seedDemoData } from './db/demoData'
 import { systemClock } from './domain/clock'
 import { initModels } from '../models'
 import { services } from './services'
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
 
   const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
   const appServices = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears })
-  if (config.seedDemoData) await seedDemoData(appServices.beneficiaries)
+  if (config.seedDemoData) {
+    await seedDemoData(appServices.beneficiaries)
+    await seedDemoCorrespondence(appServices.correspondence, serviceDateOf(systemClock.now()))
+  }
   const app = createApp(appServices, { config, logger, sessionPool })
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')

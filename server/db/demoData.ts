@@ -3,6 +3,8 @@ import type { BeneficiaryService, CardInput } from '../services/beneficiaries'
 import { romanise } from '../domain/transliteration'
 import type { Role } from '../domain/roles'
 import { hashPassword } from '../services/passwordHashing'
+import type { CorrespondenceService, IncomingInput } from '../services/correspondence'
+import { addCalendarDays } from '../domain/calendar'
 
 export const DEMO_PASSWORD = 'Demo-Probation-2026'
 
@@ -89,5 +91,40 @@ export async function seedDemoData(beneficiaries: BeneficiaryService): Promise<v
     const officer = await User.findOne({ where: { username: person.officer } })
     const context = { actor: { id: officer!.id, role: officer!.role, regionId: officer!.regionId ?? null, actingHeadRegionIds: [] }, actorUsername: officer!.username, sourceIp: null, requestId: 'demo-seed' }
     await beneficiaries.create(regions.get(person.region)!, demoCard(person), { confirmDuplicate: true, responsibleOfficerId: officer!.id }, context)
+  }
+}
+
+interface DemoItem {
+  daysAgo: number
+  by: string
+  assignTo?: string
+  input: Omit<IncomingInput, 'receivedOn'>
+}
+
+const NO_EXTRAS = { senderAddress: null, senderReference: null, senderDate: null, summary: null, beneficiaryFileNumber: null, topic: null, complaintSubject: null, complaintStaffUserId: null, complaintAbout: null, documentDueDate: null, reportRequested: false, reportPurpose: null } as const
+
+const DEMO_ITEMS: readonly DemoItem[] = [
+  { daysAgo: 40, by: 'ararat.officer1', assignTo: 'ararat.officer1', input: { ...NO_EXTRAS, channel: 'POST', kind: 'STATE_BODY_LETTER', sender: 'Արարատի մարզպետարան', subject: 'Հանրային աշխատանքների վայրերի ցանկի ճշտում', senderReference: '01/14-2231' } },
+  { daysAgo: 12, by: 'ararat.officer2', assignTo: 'ararat.officer2', input: { ...NO_EXTRAS, channel: 'IN_PERSON', kind: 'COMPLAINT', sender: 'Անահիտ Գրիգորյան', senderAddress: 'ք. Արտաշատ, Օգոստոսի 23, 5', subject: 'Հանդիպումների ժամերը համընկնում են աշխատանքի ժամերին', topic: 'SUPERVISION_CONDITIONS', complaintSubject: 'REGIONAL_BODY' } },
+  { daysAgo: 6, by: 'ararat.officer1', assignTo: 'ararat.senior1', input: { ...NO_EXTRAS, channel: 'E_GOVERNMENT', kind: 'UNIT_REQUEST', sender: 'Քրեակատարողական ծառայության «Արթիկ» հիմնարկ', subject: 'Զեկույց պայմանական վաղաժամկետ ազատման համար', reportRequested: true, reportPurpose: 'EARLY_RELEASE' } },
+  { daysAgo: 3, by: 'ararat.officer3', input: { ...NO_EXTRAS, channel: 'OFFICIAL_EMAIL', kind: 'INFORMATION_REQUEST', sender: 'Լրագրող Ս. Մանուկյան', senderAddress: 'news@example.am', subject: 'Մարզում հանրային աշխատանքներ կատարող անձանց թիվը', topic: 'ACCESS_TO_INFORMATION' } },
+  { daysAgo: 1, by: 'ararat.officer2', input: { ...NO_EXTRAS, channel: 'SOCIAL_NETWORK', kind: 'SOCIAL_MEDIA_INQUIRY', sender: 'Facebook-ի օգտատեր «Արամ Ա.»', subject: 'Ինչպես ստանալ տեղեկանք պատժի կրման մասին', topic: 'CERTIFICATES_AND_DOCUMENTS' } },
+]
+
+/** A few items in Ararat's incoming register, dated from today, so the registers and the control view have something to show. */
+export async function seedDemoCorrespondence(correspondence: CorrespondenceService, today: string): Promise<void> {
+  const ararat = await Region.findOne({ where: { code: 'ARARAT' } })
+  if ((await correspondence.incomingRegister({ regionId: ararat!.id, page: 1 })).total > 0) return
+  const contextOf = async (username: string) => {
+    const user = (await User.findOne({ where: { username } }))!
+    return { actor: { id: user.id, role: user.role, regionId: user.regionId ?? null, actingHeadRegionIds: [] }, actorUsername: user.username, sourceIp: null, requestId: 'demo-seed' }
+  }
+  const head = await contextOf('ararat.head')
+  for (const item of DEMO_ITEMS) {
+    const { id } = await correspondence.registerIncoming(ararat!.id, { ...item.input, receivedOn: addCalendarDays(today, -item.daysAgo) }, await contextOf(item.by))
+    if (item.assignTo) {
+      const assignee = await contextOf(item.assignTo)
+      await correspondence.assign(id, { assigneeId: assignee.actor.id, resolution: 'Ուսումնասիրել և պատրաստել պատասխանը', expectedVersion: 1 }, head)
+    }
   }
 }
