@@ -70,6 +70,7 @@ export const DEADLINE_RULE_IDS = [
   'OFFICIAL_LETTER_REPLY',
   'PARDON_PETITION_FORWARD',
   'QUARTERLY_REPORT',
+  'MEDIATION_REPORT',
 ] as const
 
 export type DeadlineRuleId = (typeof DEADLINE_RULE_IDS)[number]
@@ -185,6 +186,10 @@ const TRIGGERS = {
   QUARTER_ENDED: {
     code: 'QUARTER_ENDED',
     description: { hy: 'Եռամսյակն ավարտվել է (նրա վերջին օրը)', en: 'Quarter ended (its last day)' },
+  },
+  MEDIATION_CONCLUDED: {
+    code: 'MEDIATION_CONCLUDED',
+    description: { hy: 'Հաշտարարությունն ավարտվել է (արդյունքը գրանցվել է)', en: 'Mediation concluded (its outcome recorded)' },
   },
 } as const satisfies Record<string, Trigger>
 
@@ -373,8 +378,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRuleId, DeadlineRule>> = de
     basis: 'default',
     source: DEFAULT_SOURCE,
     note: {
-      hy: 'RULES.md-ում ներման խնդրագրերի ժամկետ չկա. ենթադրություն է, մինչև Ծառայությունը հաստատի ներման կարգով սահմանված ժամկետը։',
-      en: 'RULES.md gives no term for pardon petitions: an assumption until the Service confirms the term of the pardon procedure.',
+      hy: 'Ծառայության կանոններում ներման խնդրագրերի ժամկետ չկա. ենթադրություն է, մինչև Ծառայությունը հաստատի ներման կարգով սահմանված ժամկետը։',
+      en: "The Service's rules give no term for pardon petitions: an assumption until the Service confirms the term of the pardon procedure.",
     },
   },
   QUARTERLY_REPORT: {
@@ -386,6 +391,21 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRuleId, DeadlineRule>> = de
     source: {
       hy: 'Ծառայության եռամսյակային հաշվետվությունների պրակտիկա. ենթակա է հաստատման',
       en: "The Service's practice for quarterly reports; to be confirmed",
+    },
+  },
+  // Counted from the conclusion, since the report gives the outcome; a report date set in the instruction wins and is
+  // known from the start.
+  MEDIATION_REPORT: {
+    id: 'MEDIATION_REPORT',
+    trigger: TRIGGERS.MEDIATION_CONCLUDED,
+    duty: { hy: 'Զեկուցել հանձնարարած մարմնին հաշտարարության արդյունքի մասին', en: 'Report the outcome to the instructing authority' },
+    offset: { amount: 10, unit: 'workingDays' },
+    basis: 'default',
+    source: DEFAULT_SOURCE,
+    documentDateWins: true,
+    note: {
+      hy: 'Զեկույցի ժամկետը սահմանում է հանձնարարած մարմինը. եթե հանձնարարականում ժամկետ չկա, ավարտից հաշվվող կանխադրված ժամկետը ենթադրություն է, մինչև Ծառայությունը այն հաստատի։',
+      en: 'The instructing authority sets the term of the report; when the instruction sets none, the default term counted from the conclusion is an assumption until the Service confirms it.',
     },
   },
 } satisfies Record<DeadlineRuleId, DeadlineRule>)
