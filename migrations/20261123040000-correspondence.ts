@@ -35,7 +35,8 @@ export async function up({ context: { sequelize } }: { context: MigrationContext
       complaint_about text,
       rule_id text NOT NULL,
       document_due_date date,
-      -- The due date in force; the first computed one stays for the on-time statistics of overrides.
+      -- The due date in force (after extensions and the head's overrides), against which "on time" is judged;
+      -- the first computed one stays on record.
       due_date date NOT NULL,
       computed_due_date date NOT NULL,
       due_explanation jsonb NOT NULL,

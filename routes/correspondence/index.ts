@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express'
 import type Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
-import { CHANNELS, COMPLAINT_SUBJECTS, INCOMING_KINDS, ITEM_STATUSES, REPORT_PURPOSES, SENDING_METHODS, TOPICS, type IncomingKindCode, type ItemStatus } from '../../server/domain/correspondence'
+import { CHANNELS, COMPLAINT_SUBJECTS, INCOMING_KINDS, ITEM_STATUSES, nextItemStatus, OPEN_ITEM_STATUSES, REPORT_PURPOSES, SENDING_METHODS, TOPICS, type IncomingKindCode, type ItemStatus } from '../../server/domain/correspondence'
 import { explainDueDateLines } from '../../server/domain/deadlineRules'
 import { contentDisposition } from '../../server/domain/fileTypes'
 import { formatDate, formatDateTime, serviceDateOf } from '../../server/domain/dates'
@@ -110,6 +110,8 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     if (status === 200) await correspondence.recordView(itemId, item.regionId, requestContext(req))
     res.status(status).render('pages/correspondence/item', {
       item, letters, attachments, taskId, offer, staff, today: today(), sendingMethods: SENDING_METHODS,
+      isOpen: OPEN_ITEM_STATUSES.includes(item.status),
+      possible: Object.fromEntries((['assign', 'start', 'draftReply', 'close'] as const).map((event) => [event, nextItemStatus(item.status, event) !== null])),
       explanation: explainDueDateLines(item.dueExplanation, res.locals.lang),
       errors: data.errors ?? {}, values: data.values ?? {}, stale: data.stale ?? false,
     })

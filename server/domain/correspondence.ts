@@ -92,7 +92,8 @@ export const ITEM_TRANSITIONS: Readonly<Record<ItemEvent, { readonly from: reado
   withdrawReply: { from: ['REPLY_DRAFTED'], to: 'IN_PROGRESS' },
   signReply: { from: ['REPLY_DRAFTED'], to: 'SIGNED' },
   sendReply: { from: ['SIGNED'], to: 'SENT' },
-  close: { from: ['REGISTERED', 'ASSIGNED', 'IN_PROGRESS', 'REPLY_DRAFTED', 'SIGNED', 'SENT'], to: 'CLOSED' },
+  // Not while a reply is in the making: a signed letter left unsent, or a draft, would be stranded.
+  close: { from: ['REGISTERED', 'ASSIGNED', 'IN_PROGRESS', 'SENT'], to: 'CLOSED' },
 }
 
 export function nextItemStatus(current: ItemStatus, event: ItemEvent): ItemStatus | null {

@@ -190,6 +190,8 @@ export interface RegisterLine {
   assigneeName: string | null
   underControl: boolean
   answeredOn: string | null
+  /** Still waiting for its reply after the due date. */
+  overdue?: boolean
 }
 
 export interface OutgoingLine {
@@ -949,13 +951,13 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       conditions.push('i.received_on <= :to')
       replacements.to = filter.to
     }
-    if (filter.overdue) conditions.push("i.status NOT IN ('SENT', 'CLOSED') AND i.due_date < :today")
+    if (filter.overdue) conditions.push('i.status IN (:open) AND i.due_date < :today')
     if (filter.underControl) conditions.push('i.under_control')
     const where = conditions.join(' AND ')
     const [rows, [{ total }]] = await Promise.all([
       sequelize.query<RegisterLine>(
         `SELECT i.id, i.number, i.received_on AS "receivedOn", i.kind, i.sender, i.subject, i.due_date AS "dueDate", i.status, a.full_name AS "assigneeName",
-                i.under_control AS "underControl", i.answered_on AS "answeredOn"
+                i.under_control AS "underControl", i.answered_on AS "answeredOn", (i.status IN (:open) AND i.due_date < :today) AS overdue
            FROM incoming_items i LEFT JOIN users a ON a.id = i.assignee_user_id
           WHERE ${where} ORDER BY i.year DESC, i.sequence DESC LIMIT :limit OFFSET :offset`,
         { replacements, type: QueryTypes.SELECT },
