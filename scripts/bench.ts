@@ -1,5 +1,7 @@
 /*
  * npm run bench [-- --connections 20 --duration 15 --warmup 3 --skip-build --mode production|development --out bench/REPORT.md] (production by default: what users get)
+ * For quicker looks while working: --only <regular expression on page names>, --skip-services (no in-process timings),
+ * --node-arg <flag> (repeatable; passed to the server's node, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof).
  *
  * Builds the app, starts it as a child process (node dist/server/index.js) on the same database as the app would
  * use (DATABASE_URL or the embedded cluster: run `npm run seed:scale` first), signs in, loads the busiest pages with
@@ -41,12 +43,15 @@ function options() {
       'skip-build': { type: 'boolean', default: false },
       mode: { type: 'string', default: 'production' },
       out: { type: 'string', default: path.join('bench', 'REPORT.md') },
+      only: { type: 'string' },
+      'skip-services': { type: 'boolean', default: false },
+      'node-arg': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   })
   if (values.help) {
-    console.log('usage: npm run bench -- [--connections 20] [--duration 15] [--warmup 3] [--sequential 30] [--skip-build] [--mode development|production] [--out bench/REPORT.md]')
+    console.log('usage: npm run bench -- [--connections 20] [--duration 15] [--warmup 3] [--sequential 30] [--skip-build] [--mode development|production] [--out bench/REPORT.md] [--only <page name regexp>] [--skip-services] [--node-arg <flag>]…')
     process.exit(0)
   }
   const positive = (name: string, text: string, min = 1) => {
@@ -63,6 +68,9 @@ function options() {
     build: !values['skip-build'],
     mode: values.mode as 'development' | 'production',
     out: path.resolve(projectRoot, values.out),
+    only: values.only ? new RegExp(values.only, 'i') : null,
+    services: !values['skip-services'],
+    nodeArgs: values['node-arg'],
   }
 }
 
@@ -125,10 +133,10 @@ class ServerChild {
   private windowMaxRssKb = 0
   private readonly sampler: NodeJS.Timeout
 
-  constructor(env: NodeJS.ProcessEnv, readonly logPath: string) {
+  constructor(env: NodeJS.ProcessEnv, readonly logPath: string, nodeArgs: string[] = []) {
     const log = fs.openSync(logPath, 'w')
     // node itself, not npm: the pid is the server's, for /proc/<pid>/status and for SIGTERM.
-    this.child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'server', 'index.js')], { cwd: projectRoot, env, stdio: ['ignore', log, log] })
+    this.child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist', 'server', 'index.js')], { cwd: projectRoot, env, stdio: ['ignore', log, log] })
     fs.closeSync(log)
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => {
       this.exitCode = code
@@ -664,7 +672,7 @@ async function main(): Promise<void> {
 
   const logPath = path.join(os.tmpdir(), `probation-bench-server-${process.pid}.log`)
   console.log(`Starting the server: node dist/server/index.js (port ${config.port}, ${config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL in ${config.embeddedDatabase.dataDir}`}); log in ${logPath}`)
-  const server = new ServerChild(env, logPath)
+  const server = new ServerChild(env, logPath, opts.nodeArgs)
   let stopResult: { ms: number; forced: boolean } | null = null
   const stopOnSignal = (signal: NodeJS.Signals) => {
     void server.stop().then(() => process.exit(signal === 'SIGINT' ? 130 : 143))
@@ -778,7 +786,8 @@ async function main(): Promise<void> {
     if (serviceHead) pages.push({ name: 'Search "Petrosian", service head (national)', core: false, account: serviceHead, paths: ['/beneficiaries/search?q=Petrosian'], problem: searchResults })
 
     const results: PageResult[] = []
-    for (const page of pages) {
+    if (opts.only) notes.push(`Only the pages matching /${opts.only.source}/i were measured (--only).`)
+    for (const page of pages.filter((p) => !opts.only || opts.only.test(p.name))) {
       process.stderr.write(`${page.name}: ${opts.sequential} sequential, ${opts.warmup} s warm-up, ${opts.duration} s at ${opts.connections} connections… `)
       const result = await runPage(page, base, opts, extraHeaders, server)
       results.push(result)
@@ -788,12 +797,14 @@ async function main(): Promise<void> {
     const hwmKb = server.status()?.hwmKb ?? 0
     const maxRssKb = server.maxRssKb
 
-    process.stderr.write('Timing the service calls in-process and collecting EXPLAIN ANALYZE…\n')
     let timings: ServiceTiming[] = []
-    try {
-      timings = await timeServices(databaseUrl, config.closedFileRetentionYears, { ararat: ararat.id, yerevan: yerevan?.id ?? null, fileId: fileIds[0], measureId: measureIds[0] ?? null })
-    } catch (error) {
-      notes.push(`In-process timings failed: ${(error as Error).message}`)
+    if (opts.services) {
+      process.stderr.write('Timing the service calls in-process and collecting EXPLAIN ANALYZE…\n')
+      try {
+        timings = await timeServices(databaseUrl, config.closedFileRetentionYears, { ararat: ararat.id, yerevan: yerevan?.id ?? null, fileId: fileIds[0], measureId: measureIds[0] ?? null })
+      } catch (error) {
+        notes.push(`In-process timings failed: ${(error as Error).message}`)
+      }
     }
 
     stopResult = await server.stop()

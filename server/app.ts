@@ -32,6 +32,11 @@ import { monitoringRoutes } from '../routes/measures/monitoring'
 import { referenceRoutes } from '../routes/admin/reference'
 import { correspondenceRoutes } from '../routes/correspondence'
 import { taskRoutes } from '../routes/correspondence/tasks'
+import { mediationRoutes } from '../routes/mediation'
+import { supervisionRoutes } from '../routes/supervision'
+import { boardRoutes } from '../routes/board'
+import { contactRoutes } from '../routes/contacts'
+import { activityRoutes } from '../routes/activities'
 
 export interface AppOptions {
   config: Config
@@ -99,6 +104,11 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(referenceRoutes(services, authorize))
   app.use(correspondenceRoutes(services, authorize))
   app.use(taskRoutes(services, authorize))
+  app.use(mediationRoutes(services, authorize))
+  app.use(supervisionRoutes(services, authorize))
+  app.use(boardRoutes(services, authorize))
+  app.use(contactRoutes(services, authorize, config))
+  app.use(activityRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

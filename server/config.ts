@@ -20,6 +20,8 @@ export interface Config {
   readonly closedFileRetentionYears: number
   /** Compiled templates are kept (everywhere but development, where edits should show at once). */
   readonly viewCache: boolean
+  /** Unacceptable absences (within the plan in force) after which the contacts page prompts to record a violation. */
+  readonly unacceptableAbsencesBeforeViolation: number
 }
 
 
@@ -45,6 +47,7 @@ const schema = Joi.object({
   TRUST_PROXY: Joi.boolean().default(false),
   VIEW_CACHE: Joi.boolean().when('NODE_ENV', { is: 'development', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
   CLOSED_FILE_RETENTION_YEARS: Joi.number().integer().min(1).max(100).default(5),
+  UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION: Joi.number().integer().min(1).max(20).default(2),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 }).unknown(true)
 
@@ -70,5 +73,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: value.LOG_LEVEL,
     closedFileRetentionYears: value.CLOSED_FILE_RETENTION_YEARS,
     viewCache: value.VIEW_CACHE,
+    unacceptableAbsencesBeforeViolation: value.UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION,
   })
 }

@@ -16,7 +16,9 @@ const SHUTDOWN_GRACE_MS = 10_000
 async function main(): Promise<void> {
   const startedAt = Date.now()
   const config = loadConfig()
-  const logger = pino({ level: config.logLevel, base: { app: 'probation-back-office' } })
+  // Log lines are written asynchronously (batched while a write is in flight) rather than one write per line in the
+  // request's path; pino flushes what is pending when the process exits.
+  const logger = pino({ level: config.logLevel, base: { app: 'probation-back-office' } }, pino.destination({ dest: 1, sync: false }))
 
   let embedded: EmbeddedDatabase | null = null
   let databaseUrl = config.databaseUrl

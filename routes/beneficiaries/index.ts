@@ -8,7 +8,7 @@ import { formatDate } from '../../server/domain/dates'
 import type { Actor } from '../../server/policy'
 import { mustGiveReason, rememberAccessReason } from './accessReason'
 import type { Services } from '../../server/services'
-import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type FileFacts, type PersonalFile } from '../../server/services/beneficiaries'
+import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
 import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
 import { contentDisposition } from '../../server/domain/fileTypes'
@@ -47,22 +47,28 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   const router = Router()
   const { beneficiaries } = services
   const fileOf = async (req: Request) => beneficiaries.facts(beneficiaryIdOf(req))
+  // The file page's guard reads the whole file (the policy looks only at its facts), so the page reads it once.
+  const wholeFileOf = async (req: Request) => beneficiaries.get(beneficiaryIdOf(req))
   const regionOf = async (req: Request) => {
     const regionId = regionIdOf(req)
     await services.regions.get(regionId)
     return { regionId }
+  }
+  // The register's guard keeps the region it read for the page (res.locals.policyResource).
+  const registerRegionOf = async (req: Request) => {
+    const region = await beneficiaries.region(regionIdOf(req))
+    return { regionId: region.id, region }
   }
 
   async function renderCardForm(res: Response, view: string, data: Record<string, unknown>, status = 200) {
     res.status(status).render(view, { catalogue, errors: {}, values: {}, duplicates: null, stale: null, file: null, ...data })
   }
 
-  router.get('/regions/:regionId/beneficiaries', authorize('beneficiary.list', regionOf, { hideExistence: true }), async (req, res) => {
-    const regionId = regionIdOf(req)
+  router.get('/regions/:regionId/beneficiaries', authorize('beneficiary.list', registerRegionOf, { hideExistence: true }), async (req, res) => {
+    const { regionId, region } = res.locals.policyResource as Awaited<ReturnType<typeof registerRegionOf>>
     const query = validate(registerQuerySchema, req.query)
     const filter = query.ok ? query.value : (registerQuerySchema.validate({}).value as Record<string, never>)
-    const [region, { rows, total }, officers] = await Promise.all([
-      services.regions.get(regionId),
+    const [{ rows, total }, officers] = await Promise.all([
       beneficiaries.list({ regionId, status: filter.status, category: filter.category, officerId: filter.officerId, riskToStaff: filter.risk === '1' ? true : undefined, sort: filter.sort, direction: filter.direction, page: filter.page }),
       beneficiaries.officers(regionId),
     ])
@@ -79,8 +85,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const q = query.ok ? query.value.q : ''
     const actor = res.locals.actor as Actor
     const rows = q ? await beneficiaries.search(q, actor.role === 'SERVICE_HEAD' ? null : [actor.regionId!]) : []
-    const regions = await services.regions.list({ includeInactive: true })
-    res.render('pages/beneficiaries/search', { q, rows, regions, searched: q !== '' })
+    res.render('pages/beneficiaries/search', { q, rows, searched: q !== '' })
   })
 
   router.get('/regions/:regionId/beneficiaries/new', authorize('beneficiary.create', regionOf, { hideExistence: true }), async (req, res) => {
@@ -104,25 +109,23 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     }
   })
 
-  router.get('/beneficiaries/:beneficiaryId', authorize('beneficiary.view', fileOf, { hideExistence: true }), async (req, res) => {
-    const facts = res.locals.policyResource as FileFacts
-    if (mustGiveReason(req, res, facts)) return res.render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: {}, values: {} })
-    await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.view', requestContext(req))
-    await renderFile(res, facts.id)
+  router.get('/beneficiaries/:beneficiaryId', authorize('beneficiary.view', wholeFileOf, { hideExistence: true }), async (req, res) => {
+    const file = res.locals.policyResource as PersonalFile
+    if (mustGiveReason(req, res, file)) return res.render('pages/beneficiaries/access-reason', { beneficiaryId: file.id, errors: {}, values: {} })
+    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req))
+    await renderFile(res, file.id, {}, 200, file)
   })
 
   /** The personal file page; a failed note or upload comes back to it with its errors. */
-  async function renderFile(res: Response, beneficiaryId: number, forms: { noteErrors?: Record<string, string>; noteValues?: Record<string, string>; documentErrors?: Record<string, string>; documentValues?: Record<string, string> } = {}, status = 200) {
-    const file = withoutHealthUnlessAllowed(res, await beneficiaries.get(beneficiaryId))
+  async function renderFile(res: Response, beneficiaryId: number, forms: { noteErrors?: Record<string, string>; noteValues?: Record<string, string>; documentErrors?: Record<string, string>; documentValues?: Record<string, string> } = {}, status = 200, loaded?: PersonalFile) {
+    const file = withoutHealthUnlessAllowed(res, loaded ?? (await beneficiaries.get(beneficiaryId)))
     const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
-    const deadlines = await services.deadlines.forBeneficiary(file.id, true)
-    const [notes, documents, timeline, views, courtActs, measures] = await Promise.all([
-      beneficiaries.notes(file.id),
-      beneficiaries.documents(file.id),
-      beneficiaries.timeline(file.id, 'changes'),
-      canSeeAccessLog ? beneficiaries.timeline(file.id, 'views') : Promise.resolve([]),
+    const opening = services.deadlines.forBeneficiary(file.id, true)
+    const [{ notes, documents, timeline, views }, courtActs, deadlines, measures] = await Promise.all([
+      beneficiaries.fileSections(file.id, canSeeAccessLog),
       services.measures.courtActsOf(file.id),
-      services.measures.measuresOf(file.id, deadlines),
+      opening,
+      opening.then((open) => services.measures.measuresOf(file.id, open)),
     ])
     res.status(status).render('pages/beneficiaries/file', {
       file, facts: file, notes, documents, timeline, views, courtActs, measures, deadlines, measureTypes: MEASURE_TYPES_BY_CODE, catalogue,

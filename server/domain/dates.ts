@@ -1,22 +1,49 @@
 // The Service works on Yerevan time and writes dates as DD.MM.YYYY.
 export const SERVICE_TIME_ZONE = 'Asia/Yerevan'
 
-const dateParts = new Intl.DateTimeFormat('en-GB', {
+const yerevanClock = new Intl.DateTimeFormat('en-GB', {
   timeZone: SERVICE_TIME_ZONE,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
-})
-const timeParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: SERVICE_TIME_ZONE,
   hour: '2-digit',
   minute: '2-digit',
   hourCycle: 'h23',
 })
 
-function parts(moment: Date): { year: string; month: string; day: string } {
-  const found = Object.fromEntries(dateParts.formatToParts(moment).map((p) => [p.type, p.value]))
-  return { year: found.year, month: found.month, day: found.day }
+const HOUR_MS = 3_600_000
+// Yerevan's offset from UTC by UTC hour: pages show dozens of moments, and Intl costs far more than arithmetic.
+// Since 1970 the zone's offsets are whole hours and change on the hour, so one hour shares one offset;
+// earlier moments (and invalid ones) go through Intl each time.
+const offsetByHour = new Map<number, number>()
+
+function intlParts(moment: Date): { year: string; month: string; day: string; hour: string; minute: string } {
+  const found: Record<string, string> = {}
+  for (const part of yerevanClock.formatToParts(moment)) found[part.type] = part.value
+  return { year: found.year, month: found.month, day: found.day, hour: found.hour, minute: found.minute }
+}
+
+function offsetAt(ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS)
+  let offset = offsetByHour.get(hour)
+  if (offset === undefined) {
+    const start = hour * HOUR_MS
+    const p = intlParts(new Date(start))
+    offset = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - start
+    if (offsetByHour.size >= 100_000) offsetByHour.clear()
+    offsetByHour.set(hour, offset)
+  }
+  return offset
+}
+
+const pad2 = (value: number) => (value < 10 ? `0${value}` : String(value))
+
+/** The Yerevan calendar date and wall-clock time of a moment. */
+function parts(moment: Date): { year: string; month: string; day: string; hour: string; minute: string } {
+  const ms = moment.getTime()
+  if (!(ms >= 0)) return intlParts(moment)
+  const local = new Date(ms + offsetAt(ms))
+  return { year: String(local.getUTCFullYear()), month: pad2(local.getUTCMonth() + 1), day: pad2(local.getUTCDate()), hour: pad2(local.getUTCHours()), minute: pad2(local.getUTCMinutes()) }
 }
 
 /** The calendar date in Yerevan at a moment, as ISO 'YYYY-MM-DD'. */
@@ -29,8 +56,7 @@ export function serviceDateOf(moment: Date): string {
 export function formatDate(value: Date | string | null | undefined): string {
   if (value === null || value === undefined || value === '') return ''
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const [year, month, day] = value.split('-')
-    return `${day}.${month}.${year}`
+    return `${value.slice(8, 10)}.${value.slice(5, 7)}.${value.slice(0, 4)}`
   }
   const { year, month, day } = parts(new Date(value))
   return `${day}.${month}.${year}`
@@ -39,8 +65,8 @@ export function formatDate(value: Date | string | null | undefined): string {
 /** A moment shown as DD.MM.YYYY HH:MM, Yerevan time. */
 export function formatDateTime(value: Date | string | null | undefined): string {
   if (value === null || value === undefined || value === '') return ''
-  const moment = new Date(value)
-  return `${formatDate(moment)} ${timeParts.format(moment)}`
+  const { year, month, day, hour, minute } = parts(new Date(value))
+  return `${day}.${month}.${year} ${hour}:${minute}`
 }
 
 /** Accepts DD.MM.YYYY (as users type it) or YYYY-MM-DD (as date inputs send it); returns ISO or null. */

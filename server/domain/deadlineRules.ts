@@ -60,6 +60,7 @@ export const DEADLINE_RULE_IDS = [
   'INITIAL_ASSESSMENT',
   'PLAN_AFTER_ASSESSMENT',
   'REASSESSMENT',
+  'REASSESSMENT_AFTER_VIOLATION',
   'PLAN_REVIEW',
   'VIOLATION_ACTION',
   'EM_INSTALLATION',
@@ -271,6 +272,15 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRuleId, DeadlineRule>> = de
       en: 'Sooner on a violation or a change of circumstances.',
     },
     soonerOn: [TRIGGERS.VIOLATION_RECORDED.code, TRIGGERS.CIRCUMSTANCES_CHANGED.code],
+  },
+  // RULES.md says only "sooner on a violation": the term is the initial assessment's, as an assumption.
+  REASSESSMENT_AFTER_VIOLATION: {
+    id: 'REASSESSMENT_AFTER_VIOLATION',
+    trigger: TRIGGERS.VIOLATION_RECORDED,
+    duty: { hy: 'Կատարել վերագնահատում խախտումից հետո', en: 'Reassess after the violation' },
+    offset: { amount: 15, unit: 'workingDays' },
+    basis: 'default',
+    source: DEFAULT_SOURCE,
   },
   PLAN_REVIEW: {
     id: 'PLAN_REVIEW',

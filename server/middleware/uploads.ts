@@ -9,7 +9,7 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const UPLOAD_PATHS = /^\/(beneficiaries\/\d+\/documents|correspondence\/\d+\/attachments)$/
+const UPLOAD_PATHS = /^\/(beneficiaries\/\d+\/documents|correspondence\/\d+\/attachments|instruments\/import)$/
 
 /**
  * Reads multipart uploads (one file, kept in memory, since it goes to PostgreSQL) before the CSRF check,

@@ -142,6 +142,22 @@ const RULES = {
   'monitoring.change': changesFile,
   'violation.decide': headPowers,
   'violation.list': headPowers,
+  // Assessments and plans hang off the personal file; countersigning and approval are the head's, never of one's own work.
+  'assessment.view': readsRegionFiles,
+  'assessment.edit': changesFile,
+  // `userId`: the assessment's author; `userId` of a plan: who submitted it.
+  'assessment.countersign': notSelf(headPowers),
+  'plan.view': readsRegionFiles,
+  'plan.edit': changesFile,
+  'plan.decide': notSelf(headPowers),
+  'instrument.list': (actor) => actor !== null && (isServiceHead(actor) || actor.role === 'ADMINISTRATOR' || REGIONAL_STAFF.includes(actor.role)),
+  // The instrument is the Service's methodology: its head decides which version is in use.
+  'instrument.import': (actor) => isServiceHead(actor),
+  'contactFrequency.edit': administrator,
+  // The heads' view of deadlines; staff see their own work.
+  'board.region': serviceHeadOrHeadPowers,
+  'board.mine': (actor) => actor !== null && REGIONAL_STAFF.includes(actor.role),
+  'board.national': (actor) => isServiceHead(actor),
   // Correspondence: the region's staff keep the registers; the head (or acting head) routes, extends, signs and approves.
   'correspondence.list': readsRegionFiles,
   'correspondence.register': worksInRegion,
@@ -161,6 +177,35 @@ const RULES = {
   'letter.sign': headPowers,
   'letter.send': worksInRegion,
   'task.decide': headPowers,
+  // Mediation, run on the service head's instruction; the case's `assigneeId` is its mediator. The service head instructs;
+  // the region's head (or acting head) names the mediator; the mediator and the head run it. The region's staff see the
+  // case as they see the file, and in the region's list only the cases they mediate. The victim's details, and what the
+  // meetings and the agreement record, are read only by those running the mediation (the service head among them).
+  'mediation.overview': (actor) => isServiceHead(actor),
+  'mediation.list': readsRegionFiles,
+  'mediation.listAll': serviceHeadOrHeadPowers,
+  'mediation.instruct': (actor) => isServiceHead(actor),
+  'mediation.editInstruction': (actor) => isServiceHead(actor),
+  'mediation.view': readsRegionFiles,
+  'mediation.viewVictim': (actor, resource) => isServiceHead(actor) || worksOnItem(actor, resource),
+  'mediation.editVictim': (actor, resource) => isServiceHead(actor) || worksOnItem(actor, resource),
+  'mediation.nameMediator': headPowers,
+  'mediation.work': worksOnItem,
+  'mediation.end': serviceHeadOrHeadPowers,
+  // Contacts hang off the personal file: the file's rules apply. The region's list of appointments awaiting an
+  // outcome is read by those who read the region's files.
+  'contact.view': readsRegionFiles,
+  'contact.book': changesFile,
+  'contact.recordOutcome': changesFile,
+  'contact.cancel': changesFile,
+  'contact.pending': readsRegionFiles,
+  // Resocialisation events are the region's work: its staff organise them and record attendance; the service head reads.
+  'activity.list': readsRegionFiles,
+  'activity.view': readsRegionFiles,
+  'activity.create': worksInRegion,
+  'activity.edit': worksInRegion,
+  'activity.invite': worksInRegion,
+  'activity.recordAttendance': worksInRegion,
   'rules.view': signedIn,
   'rules.edit': administrator,
   'calendar.edit': administrator,

@@ -1,8 +1,9 @@
-import { Op, type Transaction, type WhereOptions } from 'sequelize'
+import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import type { AuditScope } from '../policy'
 import { AuditEvent, type AuditCategory, type AuditOutcome } from '../../models/AuditEvent'
 import type { RequestContext } from './context'
+import { preparedQuery } from './preparedStatements'
 
 export interface AuditEntry {
   action: string
@@ -32,26 +33,30 @@ export interface AuditLine {
 
 export const AUDIT_PAGE_SIZE = 50
 
+const INSERT = `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username, action, category, outcome, region_id, target_type, target_id, details, source_ip, request_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)`
+
 export function auditService(clock: Clock) {
   async function record(context: RequestContext, entry: AuditEntry, transaction?: Transaction): Promise<void> {
-    // A plain insert: one runs on every page that shows a personal file.
-    await AuditEvent.bulkCreate(
-      [{
-        occurredAt: clock.now(),
-        actorUserId: entry.actorUserId !== undefined ? entry.actorUserId : (context.actor?.id ?? null),
-        actorUsername: entry.actorUsername !== undefined ? entry.actorUsername : context.actorUsername,
-        action: entry.action,
-        category: entry.category,
-        outcome: entry.outcome ?? 'success',
-        regionId: entry.regionId ?? null,
-        targetType: entry.target?.type ?? null,
-        targetId: entry.target ? String(entry.target.id) : null,
-        details: entry.details ?? {},
-        sourceIp: context.sourceIp,
-        requestId: context.requestId,
-      }],
-      { transaction, returning: false, validate: false, hooks: false },
-    )
+    // A plain insert (no model instance; a prepared statement outside transactions): one runs on every page that
+    // shows a personal file.
+    const values = [
+      clock.now(),
+      entry.actorUserId !== undefined ? entry.actorUserId : (context.actor?.id ?? null),
+      entry.actorUsername !== undefined ? entry.actorUsername : context.actorUsername,
+      entry.action,
+      entry.category,
+      entry.outcome ?? 'success',
+      entry.regionId ?? null,
+      entry.target?.type ?? null,
+      entry.target ? String(entry.target.id) : null,
+      JSON.stringify(entry.details ?? {}),
+      context.sourceIp,
+      context.requestId,
+    ]
+    const sequelize = AuditEvent.sequelize!
+    if (transaction) await sequelize.query(INSERT, { bind: values, type: QueryTypes.INSERT, transaction })
+    else await preparedQuery(sequelize, INSERT, values)
   }
 
   async function list(scope: AuditScope, filter: { category?: AuditCategory; page: number }): Promise<{ lines: AuditLine[]; total: number }> {

@@ -4,9 +4,11 @@ import { serviceDateOf } from '../domain/dates'
 import { birthDateProblem, EDITABLE_STATUSES, type BeneficiaryCategory, type BeneficiaryStatus, type CloseReason } from '../domain/beneficiaryCatalogue'
 import { personalFileNumber } from '../domain/numbering'
 import { searchKey } from '../domain/transliteration'
-import { AuditEvent, Beneficiary, BeneficiaryDocument, BeneficiaryNote, Region, User } from '../../models'
+import { Beneficiary, BeneficiaryDocument, BeneficiaryNote, Region, User } from '../../models'
 import { detectFileType, MAX_UPLOAD_BYTES, safeFileName } from '../domain/fileTypes'
 import type { AuditService } from './audit'
+import type { RegionView } from './regions'
+import { preparedQuery } from './preparedStatements'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 
 /** Everything the registration card form edits. */
@@ -145,7 +147,16 @@ function keyOf(card: Pick<CardInput, 'surname' | 'givenName' | 'patronymic' | 's
   return searchKey([card.surname, card.givenName, card.patronymic, card.surnameLatin, card.givenNameLatin, card.patronymicLatin].filter(Boolean).join(' '))
 }
 
-function toFile(row: Beneficiary): PersonalFile {
+/** The columns of a personal file, named as PersonalFile names them (the model is underscored). */
+const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)
+const FILE_COLUMNS = [...CARD_FIELDS, 'id', 'regionId', 'responsibleOfficerId', 'fileNumber', 'closedOn', 'closeReason', 'closeNote', 'anonymisedAt', 'version', 'createdAt', 'updatedAt']
+  .map((field) => (snake(field) === field ? `b.${field}` : `b.${snake(field)} AS "${field}"`))
+  .join(', ')
+
+type FileRow = Omit<PersonalFile, 'regionNameHy' | 'regionNameEn'> & { regionNameHy: string | null; regionNameEn: string | null }
+
+/** The file as the pages take it: the card's fields first, then the rest (the form's values follow this order). */
+function toFile(row: FileRow): PersonalFile {
   const card = Object.fromEntries(CARD_FIELDS.map((field) => [field, row[field]])) as unknown as CardInput
   return {
     ...card,
@@ -154,9 +165,9 @@ function toFile(row: Beneficiary): PersonalFile {
     responsibleOfficerId: row.responsibleOfficerId,
     status: row.status,
     fileNumber: row.fileNumber,
-    regionNameHy: row.region?.nameHy ?? '',
-    regionNameEn: row.region?.nameEn ?? '',
-    responsibleOfficerName: row.responsibleOfficer?.fullName ?? null,
+    regionNameHy: row.regionNameHy ?? '',
+    regionNameEn: row.regionNameEn ?? '',
+    responsibleOfficerName: row.responsibleOfficerName ?? null,
     closedOn: row.closedOn,
     closeReason: row.closeReason,
     closeNote: row.closeNote,
@@ -167,12 +178,50 @@ function toFile(row: Beneficiary): PersonalFile {
   }
 }
 
+/** Audit actions that read a file rather than change it: the timeline leaves them to the access log. */
+const VIEW_ACTIONS = ['beneficiary.view', 'beneficiary.accessReason', 'beneficiary.print', 'beneficiary.export', 'beneficiary.documentDownload']
+
+export interface NoteView { id: number; body: string; authorName: string; createdAt: Date }
+export interface DocumentView { id: number; kind: string; fileName: string; mediaType: string; sizeBytes: number; description: string | null; uploadedAt: Date; uploadedByName: string }
+export interface TimelineEvent { occurredAt: Date; actorUsername: string | null; action: string; details: Record<string, unknown> }
+
+// The file's notes, documents and history, each written once: read alone (print, export) or together (the file page).
+// `$n` names the parameter: the file's id, or its id as audit_events.target_id (text) and the view actions.
+const NOTES_SQL = (fileId: string) => `SELECT n.id, n.body, COALESCE(u.full_name, '') AS "authorName", n.created_at AS "createdAt"
+    FROM beneficiary_notes n LEFT JOIN users u ON u.id = n.author_user_id
+   WHERE n.beneficiary_id = ${fileId} ORDER BY n.created_at DESC, n.id DESC`
+const DOCUMENTS_SQL = (fileId: string) => `SELECT d.id, d.kind, d.file_name AS "fileName", d.media_type AS "mediaType", d.size_bytes AS "sizeBytes", d.description,
+         d.uploaded_at AS "uploadedAt", COALESCE(u.full_name, '') AS "uploadedByName"
+    FROM beneficiary_documents d LEFT JOIN users u ON u.id = d.uploaded_by_user_id
+   WHERE d.beneficiary_id = ${fileId} ORDER BY d.uploaded_at DESC, d.id DESC`
+// Views are excluded from the history: heads see those in the access log. The page shows the latest; the whole
+// history is in the audit log.
+const TIMELINE_SQL = (kind: 'changes' | 'views', targetId: string, viewActions: string) => `SELECT id, occurred_at AS "occurredAt", actor_username AS "actorUsername", action, details
+    FROM audit_events
+   WHERE target_type = 'beneficiary' AND target_id = ${targetId} AND ${kind === 'views' ? '' : 'NOT '}(action = ANY(${viewActions}::text[]))
+   ORDER BY occurred_at DESC, id DESC LIMIT ${kind === 'views' ? 50 : 200}`
+
+const toTimelineEvent = (row: { occurredAt: Date | string; actorUsername: string | null; action: string; details: Record<string, unknown> }): TimelineEvent =>
+  ({ occurredAt: new Date(row.occurredAt), actorUsername: row.actorUsername, action: row.action, details: row.details })
+
+/** All four in one statement and one round trip, as JSON arrays in the same orders (their moments come back as text). */
+const FILE_SECTIONS_SQL = (withViews: boolean) => `SELECT
+    (SELECT COALESCE(json_agg(x ORDER BY x."createdAt" DESC, x.id DESC), '[]') FROM (${NOTES_SQL('$1')}) x) AS notes,
+    (SELECT COALESCE(json_agg(x ORDER BY x."uploadedAt" DESC, x.id DESC), '[]') FROM (${DOCUMENTS_SQL('$1')}) x) AS documents,
+    (SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('changes', '$2', '$3')}) x) AS timeline,
+    ${withViews ? `(SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('views', '$2', '$3')}) x)` : `'[]'::json`} AS views`
+
 export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService }) {
   const { sequelize, clock, audit } = deps
   const beneficiaryAudit = (id: number, regionId: number) => ({ category: 'beneficiary' as const, regionId, target: { type: 'beneficiary', id } })
 
+  // The reads below run on nearly every page (the policy guard, the file page): plain SQL as prepared statements, no
+  // model instances, which cost several times the query itself in CPU (bench/REPORT.md).
+  const FACTS = 'SELECT id, region_id AS "regionId", responsible_officer_id AS "responsibleOfficerId", status FROM beneficiaries WHERE id = $1'
   async function facts(id: number, transaction?: Transaction): Promise<FileFacts> {
-    const row = await Beneficiary.findByPk(id, { attributes: ['id', 'regionId', 'responsibleOfficerId', 'status'], transaction })
+    const [row] = transaction
+      ? await sequelize.query<FileFacts>(FACTS, { bind: [id], type: QueryTypes.SELECT, transaction })
+      : await preparedQuery<FileFacts>(sequelize, FACTS, [id])
     if (!row) throw new NotFoundError()
     return { id: row.id, regionId: row.regionId, responsibleOfficerId: row.responsibleOfficerId, status: row.status }
   }
@@ -235,16 +284,11 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     })
   }
 
+  const GET_FILE = `SELECT ${FILE_COLUMNS}, r.name_hy AS "regionNameHy", r.name_en AS "regionNameEn", u.full_name AS "responsibleOfficerName"
+      FROM beneficiaries b LEFT JOIN regions r ON r.id = b.region_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+     WHERE b.id = $1`
   async function get(id: number): Promise<PersonalFile> {
-    // Plain rows: the file page is the most opened page, and model instances cost more than the query.
-    const row = await Beneficiary.findByPk(id, {
-      include: [
-        { model: Region, as: 'region', attributes: ['nameHy', 'nameEn'] },
-        { model: User, as: 'responsibleOfficer', attributes: ['fullName'] },
-      ],
-      raw: true,
-      nest: true,
-    })
+    const [row] = await preparedQuery<FileRow>(sequelize, GET_FILE, [id])
     if (!row) throw new NotFoundError()
     return toFile(row)
   }
@@ -283,34 +327,28 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     u.full_name AS "responsibleOfficerName", b.region_id AS "regionId"`
 
   async function list(filter: RegisterFilter): Promise<{ rows: RegisterRow[]; total: number }> {
-    const where: string[] = ['b.region_id = :regionId', 'b.anonymised_at IS NULL']
-    const replacements: Record<string, unknown> = { regionId: filter.regionId, limit: REGISTER_PAGE_SIZE, offset: (filter.page - 1) * REGISTER_PAGE_SIZE }
-    if (filter.status) {
-      where.push('b.status = :status')
-      replacements.status = filter.status
+    // The statement's text depends only on which filters are set and on the sort (never on their values).
+    const where: string[] = ['b.region_id = $1', 'b.anonymised_at IS NULL']
+    const values: unknown[] = [filter.regionId]
+    const condition = (sql: string, value: unknown) => {
+      values.push(value)
+      where.push(sql.replace('?', `$${values.length}`))
     }
-    if (filter.category) {
-      where.push('b.category = :category')
-      replacements.category = filter.category
-    }
-    if (filter.officerId) {
-      where.push('b.responsible_officer_id = :officerId')
-      replacements.officerId = filter.officerId
-    }
-    if (filter.riskToStaff !== undefined) {
-      where.push('b.risk_to_staff = :riskToStaff')
-      replacements.riskToStaff = filter.riskToStaff
-    }
+    if (filter.status) condition('b.status = ?', filter.status)
+    if (filter.category) condition('b.category = ?', filter.category)
+    if (filter.officerId) condition('b.responsible_officer_id = ?', filter.officerId)
+    if (filter.riskToStaff !== undefined) condition('b.risk_to_staff = ?', filter.riskToStaff)
     const direction = filter.direction === 'desc' ? 'DESC' : 'ASC'
     const order = SORT_COLUMNS[filter.sort].replace(/%s/g, direction)
     // The count and the page are separate queries: a window count would make every page read the whole region.
     const [rows, [{ total }]] = await Promise.all([
-      sequelize.query<RegisterRow>(
+      preparedQuery<RegisterRow>(
+        sequelize,
         `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
-          WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT :limit OFFSET :offset`,
-        { replacements, type: QueryTypes.SELECT },
+          WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${REGISTER_PAGE_SIZE} OFFSET $${values.length + 1}`,
+        [...values, (filter.page - 1) * REGISTER_PAGE_SIZE],
       ),
-      sequelize.query<{ total: number }>(`SELECT count(*)::int AS total FROM beneficiaries b WHERE ${where.join(' AND ')}`, { replacements, type: QueryTypes.SELECT }),
+      preparedQuery<{ total: number }>(sequelize, `SELECT count(*)::int AS total FROM beneficiaries b WHERE ${where.join(' AND ')}`, values),
     ])
     return { rows, total }
   }
@@ -325,39 +363,65 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     if (!trimmed) return []
     const exact = trimmed.toUpperCase().replace(/\s+/g, '')
     const key = searchKey(trimmed)
-    const inRegions = regionIds ? 'AND b.region_id IN (:regionIds)' : ''
-    const replacements = { exact, key, regionIds: regionIds ?? [], limit: SEARCH_LIMIT }
-    const [exactMatches, nameMatches] = await Promise.all([
-      sequelize.query<RegisterRow>(
-        `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
-          WHERE b.anonymised_at IS NULL ${inRegions}
-            AND (b.file_number = :exact OR b.public_service_number = :exact OR b.identity_document_number = :exact)
-          ORDER BY b.surname_latin, b.id LIMIT :limit`,
-        { replacements, type: QueryTypes.SELECT },
-      ),
+    // Numbered parameters: $1 the exact number, $2 the region(s) when limited, then the name key. The region condition
+    // has one shape per case (the GiST index takes "= $2", not "= ANY($2)").
+    const values: unknown[] = [exact]
+    let inRegions = ''
+    if (regionIds !== null) {
+      inRegions = regionIds.length === 1 ? 'AND b.region_id = $2' : 'AND b.region_id = ANY($2::int[])'
+      values.push(regionIds.length === 1 ? regionIds[0] : regionIds)
+    }
+    const exactMatches = `SELECT 0 AS "matchGroup", 0::real AS "matchDistance", ${REGISTER_COLUMNS}
+        FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
+       WHERE b.anonymised_at IS NULL ${inRegions}
+         AND (b.file_number = $1 OR b.public_service_number = $1 OR b.identity_document_number = $1)
+       ORDER BY b.surname_latin, b.id LIMIT ${SEARCH_LIMIT}`
+    let sql = exactMatches
+    if (key) {
+      values.push(key)
+      const k = `$${values.length}`
       // The nearest names by trigram distance alone (the GiST index walks them in order and stops at the limit);
       // a tie-break inside would make PostgreSQL read every equally near name first. The match threshold is
       // set on the connection (server/db/database.ts).
-      key
-        ? sequelize.query<RegisterRow>(
-            `SELECT ${REGISTER_COLUMNS} FROM (
-               SELECT * FROM beneficiaries b WHERE b.anonymised_at IS NULL ${inRegions} AND :key <% b.search_key
-                ORDER BY :key <<-> b.search_key LIMIT :limit
-             ) b LEFT JOIN users u ON u.id = b.responsible_officer_id
-             ORDER BY :key <<-> b.search_key, b.surname_latin, b.id`,
-            { replacements, type: QueryTypes.SELECT },
-          )
-        : Promise.resolve([]),
-    ])
-    const seen = new Set(exactMatches.map((row) => row.id))
-    return [...exactMatches, ...nameMatches.filter((row) => !seen.has(row.id))].slice(0, SEARCH_LIMIT)
+      const nameMatches = `SELECT 1 AS "matchGroup", b.distance AS "matchDistance", ${REGISTER_COLUMNS} FROM (
+           SELECT b.*, ${k} <<-> b.search_key AS distance FROM beneficiaries b WHERE b.anonymised_at IS NULL ${inRegions} AND ${k} <% b.search_key
+            ORDER BY ${k} <<-> b.search_key LIMIT ${SEARCH_LIMIT}
+         ) b LEFT JOIN users u ON u.id = b.responsible_officer_id`
+      // One statement, one round trip: exact numbers first (by name), then the names by distance.
+      sql = `SELECT * FROM ((${exactMatches}) UNION ALL (${nameMatches})) m ORDER BY "matchGroup", "matchDistance", "surnameLatin", id`
+    }
+    const rows = await preparedQuery<RegisterRow & { matchGroup: number; matchDistance: number }>(sequelize, sql, values)
+    const seen = new Set<number>()
+    const found: RegisterRow[] = []
+    for (const row of rows) {
+      if (seen.has(row.id)) continue
+      seen.add(row.id)
+      delete (row as Partial<typeof row>).matchGroup
+      delete (row as Partial<typeof row>).matchDistance
+      found.push(row)
+      if (found.length === SEARCH_LIMIT) break
+    }
+    return found
+  }
+
+  /** The region a register belongs to, as the regions service shows it (read once per register page, by its guard). */
+  async function region(regionId: number): Promise<RegionView> {
+    const [row] = await preparedQuery<RegionView>(
+      sequelize,
+      `SELECT id, code, file_prefix AS "filePrefix", name_hy AS "nameHy", name_en AS "nameEn", centre_hy AS "centreHy", centre_en AS "centreEn", active, version
+         FROM regions WHERE id = $1`,
+      [regionId],
+    )
+    if (!row) throw new NotFoundError()
+    return row
   }
 
   /** Active staff of the region who can be responsible for a file (for filters). */
   async function officers(regionId: number): Promise<{ id: number; fullName: string }[]> {
-    return sequelize.query(
-      `SELECT id, full_name AS "fullName" FROM users WHERE region_id = :regionId AND active AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY full_name`,
-      { replacements: { regionId }, type: QueryTypes.SELECT },
+    return preparedQuery(
+      sequelize,
+      `SELECT id, full_name AS "fullName" FROM users WHERE region_id = $1 AND active AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY full_name`,
+      [regionId],
     )
   }
 
@@ -429,23 +493,32 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     })
   }
 
-  async function notes(id: number): Promise<{ id: number; body: string; authorName: string; createdAt: Date }[]> {
-    const rows = await BeneficiaryNote.findAll({ where: { beneficiaryId: id }, include: [{ model: User, as: 'author', attributes: ['fullName'] }], order: [['createdAt', 'DESC'], ['id', 'DESC']], raw: true, nest: true })
-    return rows.map((row) => ({ id: row.id, body: row.body, authorName: row.author?.fullName ?? '', createdAt: row.createdAt }))
+
+
+
+
+  async function notes(id: number): Promise<NoteView[]> {
+    return preparedQuery<NoteView>(sequelize, NOTES_SQL('$1'), [id])
   }
 
-  /** What happened to the file (views excluded: heads see those in the access log). */
-  async function timeline(id: number, kind: 'changes' | 'views'): Promise<{ occurredAt: Date; actorUsername: string | null; action: string; details: Record<string, unknown> }[]> {
-    const viewActions = ['beneficiary.view', 'beneficiary.accessReason', 'beneficiary.print', 'beneficiary.export', 'beneficiary.documentDownload']
-    const rows = await AuditEvent.findAll({
-      where: { targetType: 'beneficiary', targetId: String(id), action: kind === 'views' ? { [Op.in]: viewActions } : { [Op.notIn]: viewActions } },
-      attributes: ['occurredAt', 'actorUsername', 'action', 'details'],
-      order: [['occurredAt', 'DESC'], ['id', 'DESC']],
-      // The page shows the latest; the whole history is in the audit log.
-      limit: kind === 'views' ? 50 : 200,
-      raw: true,
-    })
-    return rows.map((row) => ({ occurredAt: row.occurredAt, actorUsername: row.actorUsername, action: row.action, details: row.details }))
+  /** What happened to the file: its changes, or (for the access log) its views. */
+  async function timeline(id: number, kind: 'changes' | 'views'): Promise<TimelineEvent[]> {
+    return (await preparedQuery<TimelineEvent>(sequelize, TIMELINE_SQL(kind, '$1', '$2'), [String(id), VIEW_ACTIONS])).map(toTimelineEvent)
+  }
+
+  async function documents(id: number): Promise<DocumentView[]> {
+    return preparedQuery<DocumentView>(sequelize, DOCUMENTS_SQL('$1'), [id])
+  }
+
+  /** The file page's notes, documents, history and (for those who may see it) access log, read in one round trip. */
+  async function fileSections(id: number, withViews: boolean): Promise<{ notes: NoteView[]; documents: DocumentView[]; timeline: TimelineEvent[]; views: TimelineEvent[] }> {
+    const [row] = await preparedQuery<{ notes: NoteView[]; documents: DocumentView[]; timeline: TimelineEvent[]; views: TimelineEvent[] }>(sequelize, FILE_SECTIONS_SQL(withViews), [id, String(id), VIEW_ACTIONS])
+    return {
+      notes: row.notes.map((note) => ({ id: note.id, body: note.body, authorName: note.authorName, createdAt: new Date(note.createdAt) })),
+      documents: row.documents.map((d) => ({ id: d.id, kind: d.kind, fileName: d.fileName, mediaType: d.mediaType, sizeBytes: d.sizeBytes, description: d.description, uploadedAt: new Date(d.uploadedAt), uploadedByName: d.uploadedByName })),
+      timeline: row.timeline.map(toTimelineEvent),
+      views: row.views.map(toTimelineEvent),
+    }
   }
 
   async function addDocument(id: number, upload: { fileName: string; content: Buffer; description: string | null; kind: 'DOCUMENT' | 'PHOTO' }, context: RequestContext): Promise<void> {
@@ -465,17 +538,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     })
   }
 
-  async function documents(id: number): Promise<{ id: number; kind: string; fileName: string; mediaType: string; sizeBytes: number; description: string | null; uploadedAt: Date; uploadedByName: string }[]> {
-    const rows = await BeneficiaryDocument.findAll({
-      where: { beneficiaryId: id },
-      attributes: { exclude: ['content'] },
-      include: [{ model: User, as: 'uploadedBy', attributes: ['fullName'] }],
-      order: [['uploadedAt', 'DESC'], ['id', 'DESC']],
-      raw: true,
-      nest: true,
-    })
-    return rows.map((row) => ({ id: row.id, kind: row.kind, fileName: row.fileName, mediaType: row.mediaType, sizeBytes: row.sizeBytes, description: row.description, uploadedAt: row.uploadedAt, uploadedByName: row.uploadedBy?.fullName ?? '' }))
-  }
+
 
   /** A document's bytes, read only through its own file (a document id from another file is not found). */
   async function document(id: number, documentId: number | 'latestPhoto', context: RequestContext): Promise<{ fileName: string; mediaType: string; content: Buffer }> {
@@ -491,7 +554,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     return { fileName: row.fileName, mediaType: row.mediaType, content: row.content }
   }
 
-  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, search, officers, caseloads, assign, close, reopen, addNote, notes, timeline }
+  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, search, region, officers, caseloads, assign, close, reopen, addNote, notes, timeline, fileSections }
 }
 
 export type BeneficiaryService = ReturnType<typeof beneficiaryService>

@@ -12,6 +12,12 @@ import { deadlineService } from './deadlines'
 import { measureService } from './measures'
 import { monitoringService } from './monitoring'
 import { correspondenceService } from './correspondence'
+import { mediationService } from './mediation'
+import { assessmentService } from './assessments'
+import { planService } from './plans'
+import { boardService } from './board'
+import { contactService } from './contacts'
+import { activityService } from './activities'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -22,6 +28,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const beneficiaries = beneficiaryService({ sequelize, clock, audit })
   const transfers = transferService({ sequelize, clock, audit })
   const deadlines = deadlineService({ sequelize, clock, audit })
+  const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   return {
     sequelize,
     clock,
@@ -36,7 +43,13 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     deadlines,
     measures: measureService({ sequelize, clock, audit, deadlines }),
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
+    assessments,
+    plans: planService({ sequelize, clock, audit, deadlines, assessments }),
+    board: boardService({ sequelize, clock }),
+    contacts: contactService({ sequelize, clock, audit, deadlines }),
+    activities: activityService({ sequelize, clock, audit }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),
+    mediation: mediationService({ sequelize, clock, audit, deadlines }),
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }

@@ -387,8 +387,16 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
         { replacements: { measureId, ...violation, action, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
       )
       await deadlines.open({ beneficiaryId: row.beneficiary_id, ruleId: 'VIOLATION_ACTION', subjectType: 'violation', subjectId: id, eventDate: today() }, transaction)
+      await reassessmentAfterViolation(row.beneficiary_id, transaction)
       await audit.record(context, { action: 'violation.record', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, violationId: id, kind: violation.kind, actionDue: action } }, transaction)
     })
+  }
+
+  /** A violation calls for a reassessment sooner than scheduled, once the person has been assessed at all. */
+  async function reassessmentAfterViolation(beneficiaryId: number, transaction: Transaction): Promise<void> {
+    const [assessed] = await sequelize.query(`SELECT 1 FROM assessments WHERE beneficiary_id = :beneficiaryId AND status <> 'DRAFT' LIMIT 1`, { replacements: { beneficiaryId }, type: QueryTypes.SELECT, transaction })
+    const [alreadyDue] = await sequelize.query(`SELECT 1 FROM deadlines WHERE subject_type = 'beneficiary' AND subject_id = :beneficiaryId AND rule_id = 'REASSESSMENT_AFTER_VIOLATION' AND status = 'OPEN'`, { replacements: { beneficiaryId }, type: QueryTypes.SELECT, transaction })
+    if (assessed && !alreadyDue) await deadlines.open({ beneficiaryId, ruleId: 'REASSESSMENT_AFTER_VIOLATION', subjectType: 'beneficiary', subjectId: beneficiaryId, eventDate: today() }, transaction)
   }
 
   async function findViolation(violationId: number): Promise<{ id: number; beneficiaryId: number; measureId: number; decidedOn: string | null }> {

@@ -8,6 +8,7 @@ import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import { decoyPasswordHash, hashPassword, passwordMatches } from './passwordHashing'
 import type { SessionRegistry } from './sessions'
+import { preparedQuery } from './preparedStatements'
 
 /** What the app keeps of the signed-in user for one request. */
 export interface SessionUser {
@@ -109,14 +110,17 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
 
   /** The signed-in user for a request, or null when the account no longer exists or was deactivated. */
   async function findActiveSessionUser(id: number): Promise<SessionUser | null> {
-    // Read on every request: plain rows, only the columns the session needs.
-    const user = await User.findByPk(id, {
-      attributes: ['id', 'username', 'fullName', 'role', 'regionId', 'mustChangePassword', 'active'],
-      include: [{ model: Region, as: 'region', attributes: ['nameHy', 'nameEn'] }],
-      raw: true,
-      nest: true,
-    })
-    return user && user.active ? toSessionUser(user) : null
+    // Read on every request, so never cached (a deactivation or a new role counts from the next request):
+    // a prepared statement, only the columns the session needs, no model instance.
+    const [user] = await preparedQuery<SessionUser>(
+      sequelize,
+      `SELECT u.id, u.username, u.full_name AS "fullName", u.role, u.region_id AS "regionId", r.name_hy AS "regionNameHy", r.name_en AS "regionNameEn",
+              u.must_change_password AS "mustChangePassword"
+         FROM users u LEFT JOIN regions r ON r.id = u.region_id
+        WHERE u.id = $1 AND u.active`,
+      [id],
+    )
+    return user ?? null
   }
 
   async function changeOwnPassword(userId: number, currentPassword: string, newPassword: string, context: RequestContext): Promise<void> {

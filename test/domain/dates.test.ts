@@ -15,6 +15,31 @@ describe('dates in the Service\'s format and time zone', () => {
     expect(formatDate(null)).to.equal('')
   })
 
+  it('when any moment since 1970 is shown, then it reads as Intl shows it in Yerevan time, across the summer-time years (property)', () => {
+    const reference = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Yerevan', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    const expected = (moment: Date) => {
+      const p = Object.fromEntries(reference.formatToParts(moment).map((part) => [part.type, part.value]))
+      return { date: `${p.day}.${p.month}.${p.year}`, dateTime: `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}`, iso: `${p.year}-${p.month}-${p.day}` }
+    }
+    const check = (moment: Date) => {
+      const want = expected(moment)
+      expect(formatDate(moment)).to.equal(want.date)
+      expect(formatDateTime(moment)).to.equal(want.dateTime)
+      expect(formatDateTime(moment.toISOString())).to.equal(want.dateTime)
+      expect(serviceDateOf(moment)).to.equal(want.iso)
+    }
+    // Around the switches to and from summer time (1981-2011) and the last change of zone (2011).
+    for (const around of ['1981-03-31T20:00:00Z', '1995-09-23T22:00:00Z', '2011-03-26T22:00:00Z', '2011-10-29T22:00:00Z', '1970-01-01T00:00:00Z']) {
+      for (let minutes = -90; minutes <= 90; minutes += 1) check(new Date(new Date(around).getTime() + minutes * 60_000))
+    }
+    fc.assert(fc.property(fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2100-12-31T00:00:00Z'), noInvalidDate: true }), check), { numRuns: 2000 })
+  })
+
+  it('when a moment is before 1970 or invalid, then it is shown as before (through Intl) or refused', () => {
+    expect(formatDateTime(new Date('1950-06-01T12:00:00Z'))).to.equal('01.06.1950 15:00')
+    expect(() => formatDate(new Date('not a date'))).to.throw(RangeError)
+  })
+
   for (const [typed, expected] of [
     ['08.03.2026', '2026-03-08'],
     ['8.3.2026', '2026-03-08'],

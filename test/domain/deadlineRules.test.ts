@@ -48,6 +48,7 @@ const CASES: Case[] = [
   { rule: 'PLAN_AFTER_ASSESSMENT', event: '2026-05-25', due: '2026-06-02', why: '28 May not counted' },
   { rule: 'REASSESSMENT', event: '2026-08-31', due: '2027-03-01', why: '31 August + 6 months = 28 February 2027, a Sunday' },
   { rule: 'REASSESSMENT', event: '2026-09-08', due: '2027-03-09', why: '8 March 2027 is a Monday holiday' },
+  { rule: 'REASSESSMENT_AFTER_VIOLATION', event: '2026-09-11', due: '2026-10-05', why: '15 working days; 21 September not counted' },
   { rule: 'PLAN_REVIEW', event: '2026-10-28', due: '2027-01-29', why: '28 January 2027 is a Thursday holiday' },
   { rule: 'PLAN_REVIEW', event: '2027-11-30', due: '2028-02-29', why: 'clamped to the leap day' },
   { rule: 'VIOLATION_ACTION', event: '2026-09-11', due: '2026-09-28', why: '21 September not counted' },
@@ -72,6 +73,7 @@ const CASES: Case[] = [
   { rule: 'QUARTERLY_REPORT', event: '2026-06-30', due: '2026-07-06', why: '5 July 2026 is a Sunday holiday' },
   { rule: 'QUARTERLY_REPORT', event: '2026-12-31', due: '2027-01-05', why: 'the fourth quarter reports in January' },
   { rule: 'QUARTERLY_REPORT', event: '2027-12-31', due: '2028-01-05', why: '5 January 2028 is a Wednesday' },
+  { rule: 'MEDIATION_REPORT', event: '2026-05-22', due: '2026-06-08', why: '10 working days from the conclusion; 28 May not counted' },
 ]
 
 describe('deadline rules: due dates for every rule', () => {

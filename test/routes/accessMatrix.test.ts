@@ -45,6 +45,11 @@ interface Fixture {
   letterId: number
   taskId: number
   lineId: number
+  mediationCaseId: number
+  assessmentId: number
+  planId: number
+  goalId: number
+  stepId: number
 }
 
 interface RouteCase {
@@ -190,6 +195,44 @@ const ROUTES: RouteCase[] = [
   route('POST', '/tasks/:taskId/sections', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/sections`, true),
   route('POST', '/tasks/:taskId/submit', WORKS_ON_ITEM, (f) => `/tasks/${f.taskId}/submit`, true),
   route('POST', '/tasks/:taskId/decide', HEAD_POWERS, (f) => `/tasks/${f.taskId}/decide`, true),
+  file('GET', '/supervision', READS_REGION),
+  file('POST', '/assessments', CHANGES_FILE),
+  route('GET', '/assessments/:assessmentId', READS_REGION, (f) => `/assessments/${f.assessmentId}`, true),
+  route('POST', '/assessments/:assessmentId/draft', CHANGES_FILE, (f) => `/assessments/${f.assessmentId}/draft`, true),
+  route('POST', '/assessments/:assessmentId/complete', CHANGES_FILE, (f) => `/assessments/${f.assessmentId}/complete`, true),
+  // The fixture's assessment is the specialist's: heads countersign it, its author cannot.
+  route('POST', '/assessments/:assessmentId/countersign', HEAD_POWERS, (f) => `/assessments/${f.assessmentId}/countersign`, true),
+  file('POST', '/plans', CHANGES_FILE),
+  route('GET', '/plans/:planId', READS_REGION, (f) => `/plans/${f.planId}`, true),
+  route('POST', '/plans/:planId/goals', CHANGES_FILE, (f) => `/plans/${f.planId}/goals`, true),
+  route('POST', '/plans/:planId/goals/:goalId', CHANGES_FILE, (f) => `/plans/${f.planId}/goals/${f.goalId}`, true),
+  route('POST', '/plans/:planId/goals/:goalId/steps', CHANGES_FILE, (f) => `/plans/${f.planId}/goals/${f.goalId}/steps`, true),
+  route('POST', '/plans/:planId/steps/:stepId/delete', CHANGES_FILE, (f) => `/plans/${f.planId}/steps/${f.stepId}/delete`, true),
+  route('POST', '/plans/:planId/agreement', CHANGES_FILE, (f) => `/plans/${f.planId}/agreement`, true),
+  route('POST', '/plans/:planId/submit', CHANGES_FILE, (f) => `/plans/${f.planId}/submit`, true),
+  route('POST', '/plans/:planId/decide', HEAD_POWERS, (f) => `/plans/${f.planId}/decide`, true),
+  route('GET', '/instruments', ['serviceHead', 'administrator', ...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('POST', '/instruments/import', ['serviceHead']),
+  route('POST', '/instruments/contact-frequency', ['administrator']),
+  route('GET', '/mediation', ['serviceHead']),
+  // Staff without head powers reach the region's list, which shows them only the cases they mediate.
+  route('GET', '/regions/:regionId/mediation', READS_REGION, (f) => `/regions/${f.ownRegionId}/mediation`, true),
+  route('GET', '/regions/:regionId/mediation/new', ['serviceHead'], (f) => `/regions/${f.ownRegionId}/mediation/new`, true),
+  route('POST', '/regions/:regionId/mediation/new', ['serviceHead'], (f) => `/regions/${f.ownRegionId}/mediation/new`, true),
+  route('GET', '/mediation/:caseId', READS_REGION, (f) => `/mediation/${f.mediationCaseId}`, true),
+  route('POST', '/mediation/:caseId/instruction', ['serviceHead'], (f) => `/mediation/${f.mediationCaseId}/instruction`, true),
+  route('POST', '/mediation/:caseId/mediator', HEAD_POWERS, (f) => `/mediation/${f.mediationCaseId}/mediator`, true),
+  // The specialist persona is the fixture mediation's mediator.
+  route('POST', '/mediation/:caseId/meetings', [...HEAD_POWERS, 'specialist'], (f) => `/mediation/${f.mediationCaseId}/meetings`, true),
+  route('POST', '/mediation/:caseId/outcome', [...HEAD_POWERS, 'specialist'], (f) => `/mediation/${f.mediationCaseId}/outcome`, true),
+  route('POST', '/mediation/:caseId/report', [...HEAD_POWERS, 'specialist'], (f) => `/mediation/${f.mediationCaseId}/report`, true),
+  route('POST', '/mediation/:caseId/end', ['serviceHead', ...HEAD_POWERS], (f) => `/mediation/${f.mediationCaseId}/end`, true),
+  // The victim's details: those running the mediation only.
+  route('GET', '/mediation/:caseId/victim', ['serviceHead', ...HEAD_POWERS, 'specialist'], (f) => `/mediation/${f.mediationCaseId}/victim`, true),
+  route('POST', '/mediation/:caseId/victim', ['serviceHead', ...HEAD_POWERS, 'specialist'], (f) => `/mediation/${f.mediationCaseId}/victim`, true),
+  route('GET', '/regions/:regionId/board', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/board`, true),
+  route('GET', '/my-work', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('GET', '/board/national', ['serviceHead']),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]
@@ -288,9 +331,26 @@ describe('access: the role × route matrix', () => {
     const letterId = await t.services.correspondence.draftReply(item.id, { addressee: 'Institution', addresseeAddress: null, subject: 'Reply', body: 'Text', letterDate: '2031-03-15', expectedVersion: 2 }, officerContext)
     const taskId = (await t.services.correspondence.taskOf(item.id))!
     const [line] = (await t.services.correspondence.task(taskId)).checklist
+    const instructing = people.get('serviceHead')!
+    const serviceHeadContext = { actor: { id: instructing.id, role: instructing.role, regionId: null, actingHeadRegionIds: [] }, actorUsername: instructing.username, sourceIp: null, requestId: null }
+    const { id: mediationCaseId } = await t.services.mediation.instruct(ownRegionId, {
+      criminalCaseNumber: 'CC-1', authority: 'Court', authorityReference: null, authorityDecisionDate: '2031-03-02', receivedOn: '2031-03-03', authorityReportDate: null, instructedOn: '2031-03-04', instructionNote: null,
+      beneficiaryFileNumber: beneficiary.fileNumber, victim: { fullName: 'Victim', contact: null, representative: null, notes: null },
+    }, serviceHeadContext)
+    await t.services.mediation.nameMediator(mediationCaseId, { mediatorUserId: specialist.id, expectedVersion: 1 }, headContext)
+    const assessmentId = await t.services.assessments.start(beneficiary.id, null, officerContext)
+    const { instrument } = await t.services.assessments.get(assessmentId)
+    const answers = Object.fromEntries(instrument.domains.flatMap((domain) => domain.items.map((item) => [item.code, item.options[item.options.length - 1].code])))
+    const evidence = Object.fromEntries(instrument.domains.flatMap((domain) => domain.items.map((item) => [item.code, 'evidence'])))
+    await t.services.assessments.saveDraft(assessmentId, { answers, evidence, expectedVersion: 1 }, officerContext)
+    await t.services.assessments.complete(assessmentId, 2, officerContext)
+    const planId = await t.services.plans.draftFor(beneficiary.id, officerContext)
+    const [goal] = (await t.services.plans.get(planId)).goals
+    await t.services.plans.addStep(planId, goal.id, { kind: 'PROGRAMME', description: 'step', responsible: 'officer', dueDate: null }, 1, officerContext)
+    const [step] = (await t.services.plans.get(planId)).goals[0].steps
     fixture = {
-      ownRegionId, otherRegionId, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id,
-      itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id,
+      ownRegionId, otherRegionId, assessmentId, planId, goalId: goal.id, stepId: step.id, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id,
+      itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id, mediationCaseId,
     }
   })
 
