@@ -1,6 +1,6 @@
 import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize'
 
-export const AUDIT_CATEGORIES = ['account', 'access', 'delegation', 'region', 'beneficiary', 'reference', 'correspondence', 'mediation', 'activity'] as const
+export const AUDIT_CATEGORIES = ['account', 'access', 'delegation', 'region', 'beneficiary', 'reference', 'correspondence', 'mediation', 'activity', 'report'] as const
 export type AuditCategory = (typeof AUDIT_CATEGORIES)[number]
 export type AuditOutcome = 'success' | 'failure' | 'denied'
 

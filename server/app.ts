@@ -35,6 +35,7 @@ import { taskRoutes } from '../routes/correspondence/tasks'
 import { mediationRoutes } from '../routes/mediation'
 import { supervisionRoutes } from '../routes/supervision'
 import { boardRoutes } from '../routes/board'
+import { reminderRoutes } from '../routes/reminders'
 import { contactRoutes } from '../routes/contacts'
 import { activityRoutes } from '../routes/activities'
 
@@ -107,6 +108,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(mediationRoutes(services, authorize))
   app.use(supervisionRoutes(services, authorize))
   app.use(boardRoutes(services, authorize))
+  app.use(reminderRoutes(services, authorize))
   app.use(contactRoutes(services, authorize, config))
   app.use(activityRoutes(services, authorize))
 

@@ -22,6 +22,15 @@ export interface Config {
   readonly viewCache: boolean
   /** Unacceptable absences (within the plan in force) after which the contacts page prompts to record a violation. */
   readonly unacceptableAbsencesBeforeViolation: number
+  /** Background jobs (the daily digest) run in this process; off in tests, which drive the job directly. */
+  readonly jobsEnabled: boolean
+  /** When the daily digest is prepared (cron, Asia/Yerevan). */
+  readonly digestCron: string
+  /** SMTP server for the digest by e-mail (nodemailer URL, e.g. smtp://user:pass@host:587); empty: no e-mail. */
+  readonly smtpUrl: string | null
+  readonly mailFrom: string
+  /** The address users reach the app at, for links in e-mails and calendar feeds. */
+  readonly publicUrl: string
 }
 
 
@@ -48,6 +57,11 @@ const schema = Joi.object({
   VIEW_CACHE: Joi.boolean().when('NODE_ENV', { is: 'development', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
   CLOSED_FILE_RETENTION_YEARS: Joi.number().integer().min(1).max(100).default(5),
   UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION: Joi.number().integer().min(1).max(20).default(2),
+  JOBS_ENABLED: Joi.boolean().when('NODE_ENV', { is: 'test', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
+  DIGEST_CRON: Joi.string().trim().pattern(/^(\S+\s+){4}\S+$/).default('0 7 * * 1-5'),
+  SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }).allow('').default(''),
+  MAIL_FROM: Joi.string().email().default('probation@localhost'),
+  PUBLIC_URL: Joi.string().uri({ scheme: ['http', 'https'] }).allow(''),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
 }).unknown(true)
 
@@ -74,5 +88,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     closedFileRetentionYears: value.CLOSED_FILE_RETENTION_YEARS,
     viewCache: value.VIEW_CACHE,
     unacceptableAbsencesBeforeViolation: value.UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION,
+    jobsEnabled: value.JOBS_ENABLED,
+    digestCron: value.DIGEST_CRON,
+    smtpUrl: value.SMTP_URL || null,
+    mailFrom: value.MAIL_FROM,
+    publicUrl: (value.PUBLIC_URL || `http://localhost:${value.PORT}`).replace(/\/$/, ''),
   })
 }

@@ -10,6 +10,8 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoCorrespondence, seedDemoData } fr
 import { systemClock } from './domain/clock'
 import { initModels } from '../models'
 import { services } from './services'
+import { startJobs, type JobRunner } from './jobs'
+import { smtpMailer } from './jobs/mailer'
 
 const SHUTDOWN_GRACE_MS = 10_000
 
@@ -34,11 +36,12 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied')
 
   const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
-  const appServices = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears })
+  const appServices = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears, mailer: smtpMailer(config.smtpUrl, config.mailFrom), publicUrl: config.publicUrl })
   if (config.seedDemoData) {
     await seedDemoData(appServices.beneficiaries)
     await seedDemoCorrespondence(appServices.correspondence, serviceDateOf(systemClock.now()))
   }
+  const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, logger }) : null
   const app = createApp(appServices, { config, logger, sessionPool })
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
@@ -53,6 +56,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
     server.close(async () => {
       clearTimeout(force)
+      if (jobs) await jobs.stop().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'job queue did not stop cleanly'))
       await Promise.allSettled([sequelize.close(), sessionPool.end()])
       if (embedded) await embedded.stop()
       logger.info('stopped')

@@ -1,8 +1,9 @@
-import { Router, type Request, type Response } from 'express'
+import { Router, type Request } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import type { Services } from '../../server/services'
-import { BOARD_GROUPS, WORK_KINDS } from '../../server/services/board'
+import { BOARD_GROUPS } from '../../server/services/board'
+import { kindLabel } from './labels'
 import { NotFoundError } from '../../server/services/context'
 import { id, validate } from '../../server/validation'
 
@@ -18,8 +19,6 @@ function regionIdOf(req: Request): number {
 /** The heads' view of deadlines: the region's board, each officer's own work, and the national board. */
 export function boardRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()
-  // A line is either a stored deadline (named by its rule) or waiting work (named here).
-  const kindLabel = (res: Response) => (kind: string): string => ((WORK_KINDS as readonly string[]).includes(kind) ? res.locals.t(`board.kind.${kind}`) : res.locals.ruleName(kind))
   const regionOf = async (req: Request) => {
     const regionId = regionIdOf(req)
     await services.regions.get(regionId)

@@ -93,7 +93,7 @@ export interface MonthCompliance {
   held: number
   acceptableAbsences: number
   unacceptableAbsences: number
-  /** Past appointments of the month still without an outcome: they may yet turn out held. */
+  /** Appointments of the month's earlier days still without an outcome: they may yet turn out held. */
   awaitingOutcome: number
   /** Null while the month is not over and not yet met, or when no plan covered it. */
   compliant: boolean | null
@@ -142,7 +142,8 @@ export function monthlyCompliance(contacts: readonly ContactRecord[], periods: r
     const ofMonth = contacts.filter((contact) => contact.date.slice(0, 7) === month && PERSON_CONTACT_KINDS.includes(contact.kind))
     const required = requiredInMonth(month, periods)
     const held = ofMonth.filter((contact) => countsAsHeld(contact.kind, contact.outcome)).length
-    const awaitingOutcome = ofMonth.filter((contact) => contact.outcome === null && contact.date <= today).length
+    // Days, not times: an appointment later today is not yet awaiting anything.
+    const awaitingOutcome = ofMonth.filter((contact) => contact.outcome === null && contact.date < today).length
     let status: ComplianceStatus
     if (required === 0) status = 'NO_PLAN'
     else if (held >= required) status = 'COMPLIANT'

@@ -158,6 +158,10 @@ const RULES = {
   'board.region': serviceHeadOrHeadPowers,
   'board.mine': (actor) => actor !== null && REGIONAL_STAFF.includes(actor.role),
   'board.national': (actor) => isServiceHead(actor),
+  'digest.view': (actor) => actor !== null && REGIONAL_STAFF.includes(actor.role),
+  'calendarFeed.manage': (actor) => actor !== null && REGIONAL_STAFF.includes(actor.role),
+  // The feed's secret address is its credential (calendar applications have no session); the service checks it.
+  'calendarFeed.read': anyone,
   // Correspondence: the region's staff keep the registers; the head (or acting head) routes, extends, signs and approves.
   'correspondence.list': readsRegionFiles,
   'correspondence.register': worksInRegion,

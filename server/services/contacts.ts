@@ -152,19 +152,27 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
     return row?.last ?? null
   }
 
+  async function closedOnOf(beneficiaryId: number): Promise<string | null> {
+    const [row] = await sequelize.query<{ closedOn: string | null }>('SELECT closed_on AS "closedOn" FROM beneficiaries WHERE id = :beneficiaryId', { replacements: { beneficiaryId }, type: QueryTypes.SELECT })
+    return row?.closedOn ?? null
+  }
+
   /** The person's contacts page: appointments to come and past, the monthly compliance and the absences prompt. */
   async function overview(beneficiaryId: number, absencesBeforeViolation: number): Promise<ContactsOverview> {
     const now = clock.now()
     const today = serviceDateOf(now)
-    const [appointments, { periods, inForce }, lastViolation] = await Promise.all([appointmentsOf(beneficiaryId), frequencyPeriods(beneficiaryId), lastMissedReportOn(beneficiaryId)])
+    const [appointments, { periods, inForce }, lastViolation, closedOn] = await Promise.all([appointmentsOf(beneficiaryId), frequencyPeriods(beneficiaryId), lastMissedReportOn(beneficiaryId), closedOnOf(beneficiaryId)])
     const records: ContactRecord[] = appointments.filter((appointment) => appointment.cancelledAt === null).map((appointment) => ({ date: serviceDateOf(appointment.scheduledAt), kind: appointment.kind, outcome: appointment.outcome }))
-    const earliest = [...periods.map((period) => period.from), ...records.map((record) => record.date).filter((date) => date <= today)].sort()[0]
-    const months = earliest ? monthsBetween(earliest, today).slice(-COMPLIANCE_MONTHS) : []
+    // A closed file is judged up to its closing day: no contacts are required after it.
+    const lastDay = closedOn !== null && closedOn < today ? closedOn : today
+    const judged = closedOn === null ? periods : periods.map((period) => ({ ...period, to: period.to !== null && period.to <= closedOn ? period.to : addCalendarDays(closedOn, 1) }))
+    const earliest = [...periods.map((period) => period.from), ...records.map((record) => record.date).filter((date) => date <= lastDay)].sort()[0]
+    const months = earliest && earliest <= lastDay ? monthsBetween(earliest, lastDay).slice(-COMPLIANCE_MONTHS) : []
     return {
       upcoming: appointments.filter((appointment) => appointment.scheduledAt.getTime() > now.getTime() && appointment.cancelledAt === null).reverse(),
       past: appointments.filter((appointment) => appointment.scheduledAt.getTime() <= now.getTime() || appointment.cancelledAt !== null),
       planInForce: inForce,
-      compliance: monthlyCompliance(records, periods, months, today).reverse(),
+      compliance: monthlyCompliance(records, judged, months, today).reverse(),
       prompt: violationPrompt(records, { threshold: absencesBeforeViolation, planInForceFrom: inForce?.approvedOn ?? null, lastMissedReportOn: lastViolation }),
     }
   }

@@ -16,12 +16,13 @@ import { mediationService } from './mediation'
 import { assessmentService } from './assessments'
 import { planService } from './plans'
 import { boardService } from './board'
+import { reminderService, type Mailer } from './reminders'
 import { contactService } from './contacts'
 import { activityService } from './activities'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
-export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYears?: number }) {
+export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYears?: number; mailer?: Mailer | null; publicUrl?: string }) {
   const { sequelize, clock } = deps
   const audit = auditService(clock)
   const sessions = sessionRegistry(sequelize)
@@ -29,6 +30,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const transfers = transferService({ sequelize, clock, audit })
   const deadlines = deadlineService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
+  const board = boardService({ sequelize, clock })
   return {
     sequelize,
     clock,
@@ -45,7 +47,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
     assessments,
     plans: planService({ sequelize, clock, audit, deadlines, assessments }),
-    board: boardService({ sequelize, clock }),
+    board,
+    reminders: reminderService({ sequelize, clock, audit, board, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
     contacts: contactService({ sequelize, clock, audit, deadlines }),
     activities: activityService({ sequelize, clock, audit }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),

@@ -50,6 +50,9 @@ interface Fixture {
   planId: number
   goalId: number
   stepId: number
+  appointmentId: number
+  eventId: number
+  participantId: number
 }
 
 interface RouteCase {
@@ -233,6 +236,29 @@ const ROUTES: RouteCase[] = [
   route('GET', '/regions/:regionId/board', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/board`, true),
   route('GET', '/my-work', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
   route('GET', '/board/national', ['serviceHead']),
+  route('GET', '/digest', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('GET', '/account/calendar', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('POST', '/account/calendar', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  route('POST', '/account/calendar/revoke', [...REGION_STAFF, 'otherRegionHead', 'otherRegionSpecialist']),
+  // The secret address is the credential: anyone may ask, an unknown token is 404 (as the fixture's is).
+  route('GET', '/calendar/:token.ics', EVERYONE, () => '/calendar/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics'),
+  // Contacts follow the file's rules; staff not on the file's caseload are sent to give a reason first (a redirect, not a refusal).
+  file('GET', '/contacts', ['serviceHead', ...REGION_STAFF]),
+  file('POST', '/contacts', CHANGES_FILE),
+  route('POST', '/appointments/:appointmentId/outcome', CHANGES_FILE, (f) => `/appointments/${f.appointmentId}/outcome`, true),
+  route('POST', '/appointments/:appointmentId/cancel', CHANGES_FILE, (f) => `/appointments/${f.appointmentId}/cancel`, true),
+  route('GET', '/appointments/:appointmentId.ics', ['serviceHead', ...REGION_STAFF], (f) => `/appointments/${f.appointmentId}.ics`, true),
+  route('GET', '/regions/:regionId/appointments/pending', READS_REGION, (f) => `/regions/${f.ownRegionId}/appointments/pending`, true),
+  // Resocialisation events: the region's staff organise them and record attendance; the service head reads.
+  route('GET', '/regions/:regionId/activities', READS_REGION, (f) => `/regions/${f.ownRegionId}/activities`, true),
+  route('GET', '/regions/:regionId/activities/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/activities/new`, true),
+  route('POST', '/regions/:regionId/activities/new', REGION_STAFF, (f) => `/regions/${f.ownRegionId}/activities/new`, true),
+  route('GET', '/regions/:regionId/activities/participation', READS_REGION, (f) => `/regions/${f.ownRegionId}/activities/participation`, true),
+  route('GET', '/activities/:eventId', READS_REGION, (f) => `/activities/${f.eventId}`, true),
+  route('POST', '/activities/:eventId/edit', REGION_STAFF, (f) => `/activities/${f.eventId}/edit`, true),
+  route('POST', '/activities/:eventId/invitations', REGION_STAFF, (f) => `/activities/${f.eventId}/invitations`, true),
+  route('POST', '/activities/:eventId/participants/:participantId', REGION_STAFF, (f) => `/activities/${f.eventId}/participants/${f.participantId}`, true),
+  route('POST', '/activities/:eventId/participants/:participantId/withdraw', REGION_STAFF, (f) => `/activities/${f.eventId}/participants/${f.participantId}/withdraw`, true),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]
@@ -348,7 +374,13 @@ describe('access: the role × route matrix', () => {
     const [goal] = (await t.services.plans.get(planId)).goals
     await t.services.plans.addStep(planId, goal.id, { kind: 'PROGRAMME', description: 'step', responsible: 'officer', dueDate: null }, 1, officerContext)
     const [step] = (await t.services.plans.get(planId)).goals[0].steps
+    // Contacts and activities: an appointment on the file; an event of the region with the file invited.
+    const appointmentId = await t.services.contacts.book(beneficiary.id, { kind: 'OFFICE_VISIT', scheduledAt: new Date('2031-03-20T10:00:00+04:00'), durationMinutes: 60, place: null, notes: null, outcome: null, outcomeNote: null, riskAcknowledged: false }, officerContext)
+    const eventId = await t.services.activities.create(ownRegionId, { kind: 'SPORTS', title: 'Match', date: '2031-03-14', time: null, place: 'Stadium', organiser: 'Youth centre', description: null }, officerContext)
+    await t.services.activities.invite(eventId, [beneficiary.id], officerContext)
+    const [participant] = await t.services.activities.participants(eventId)
     fixture = {
+      appointmentId, eventId, participantId: participant.id,
       ownRegionId, otherRegionId, assessmentId, planId, goalId: goal.id, stepId: step.id, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id,
       itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id, mediationCaseId,
     }

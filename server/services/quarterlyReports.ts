@@ -1,0 +1,528 @@
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
+import type { Clock } from '../domain/clock'
+import { PERSON_CONTACT_KINDS, CONTACT_OUTCOMES, countsAsHeld } from '../domain/contacts'
+import { SERVICE_TIME_ZONE, serviceDateOf } from '../domain/dates'
+import type { DueDateExplanation } from '../domain/deadlineRules'
+import {
+  ASSESSMENT_DEADLINE_RULES,
+  decisionOutcome,
+  emptyFigureSet,
+  FIGURE_CODES,
+  figureDefinition,
+  fromSnapshot,
+  monthsOf,
+  PLAN_DEADLINE_RULES,
+  preparationStep,
+  previousQuarter,
+  quarterPeriod,
+  rollupSource,
+  submissionProblems,
+  toSnapshot,
+  type Decision,
+  type FigureCode,
+  type FigureSet,
+  type Grade,
+  type PreparationStep,
+  type Quarter,
+  type RecordKind,
+  type ReportStatus,
+  type RollupSource,
+  type Snapshot,
+} from '../domain/quarterlyReport'
+import type { AuditService } from './audit'
+import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import type { DeadlineService } from './deadlines'
+
+export interface ReportVersion {
+  id: number
+  versionNumber: number
+  status: ReportStatus
+  problems: string | null
+  proposals: string | null
+  dueDate: string
+  preparedByName: string
+  submittedOn: string | null
+  submittedAt: Date | null
+  submittedByName: string | null
+  grade: Grade | null
+  decisionComment: string | null
+  decidedAt: Date | null
+  decidedByName: string | null
+  /** For optimistic locking. */
+  version: number
+}
+
+export interface ReportView {
+  regionId: number
+  quarter: Quarter
+  period: { from: string; to: string }
+  dueDate: string
+  dueExplanation: DueDateExplanation
+  /** Newest first. */
+  versions: ReportVersion[]
+  /** The version whose figures are shown; null before anyone prepares the report. */
+  shown: ReportVersion | null
+  figures: FigureSet
+  /** True when the figures are computed now from the records (no version, or a draft), not a submitted snapshot. */
+  live: boolean
+  /** The day the figures were computed: today when live, else the submission day. */
+  computedOn: string
+  /** What saving the narrative or submitting would do now. */
+  preparation: PreparationStep
+}
+
+export interface NarrativeInput {
+  problems: string | null
+  proposals: string | null
+  /** The open draft's version, or 0 when preparing starts a new version. */
+  expectedVersion: number
+}
+
+export interface DecisionInput {
+  decision: Decision
+  grade: Grade | null
+  comment: string
+  expectedVersion: number
+}
+
+/** One record behind a figure, in the columns every drill-down shares; codes are locale keys the view translates. */
+export interface RecordLine {
+  id: number
+  href: string
+  reference: string | null
+  person: string | null
+  date: string | null
+  dueDate: string | null
+  endDate: string | null
+  /** A locale key, a measure type code (`measure:<code>`) or a deadline rule (`rule:<id>`). */
+  what: string | null
+  state: string | null
+  amount: number | null
+}
+
+export interface RollupRow {
+  regionId: number
+  nameHy: string
+  nameEn: string
+  source: RollupSource
+  previousSource: RollupSource
+  /** The quarter's latest version, whatever its status; null before anyone prepares the report. */
+  latestStatus: ReportStatus | null
+  latestVersionNumber: number | null
+  grade: Grade | null
+  submittedOn: string | null
+  dueDate: string | null
+  values: Record<FigureCode, number>
+  previous: Record<FigureCode, number>
+}
+
+export interface RollupView {
+  quarter: Quarter
+  previousQuarter: Quarter
+  period: { from: string; to: string }
+  computedOn: string
+  rows: RollupRow[]
+  totals: Record<FigureCode, number>
+  previousTotals: Record<FigureCode, number>
+}
+
+export const RECORDS_PAGE_SIZE = 100
+
+interface FigureRow {
+  regionId: number
+  code: FigureCode
+  part: string | null
+  value: number
+  ids: number[] | null
+}
+
+// The outcomes and kinds that make a contact held, from the contacts domain (the same rule as the contacts page).
+const HELD_OUTCOMES = CONTACT_OUTCOMES.filter((outcome) => countsAsHeld(PERSON_CONTACT_KINDS[0], outcome))
+
+/**
+ * The figures of a quarter for some regions, in a few set-based queries grouped by region. Each query yields rows of
+ * (region, figure, breakdown key, value, ids); the ids are aggregated only when a drill-down needs them.
+ */
+function figureQueries(withIds: boolean): string[] {
+  const ids = (column: string) => (withIds ? `array_agg(DISTINCT ${column} ORDER BY ${column})` : 'NULL::int[]')
+  const registeredOn = `(b.created_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date`
+  const fileOf = (alias: string) => `JOIN beneficiaries b ON b.id = ${alias}.beneficiary_id AND b.region_id IN (:regionIds)`
+  return [
+    // The caseload: a file is open from the day it was registered until the day it was closed (that day excluded).
+    `WITH files AS (SELECT b.id, b.region_id, b.category, ${registeredOn} AS registered_on, b.closed_on FROM beneficiaries b WHERE b.region_id IN (:regionIds))
+     SELECT region_id AS "regionId", 'caseloadAtStart' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM files
+      WHERE registered_on < :from AND (closed_on IS NULL OR closed_on >= :from) GROUP BY region_id
+     UNION ALL SELECT region_id, 'caseloadAtEnd', NULL, count(*), ${ids('id')} FROM files WHERE registered_on <= :to AND (closed_on IS NULL OR closed_on > :to) GROUP BY region_id
+     UNION ALL SELECT region_id, 'newBeneficiaries', category, count(*), ${ids('id')} FROM files WHERE registered_on BETWEEN :from AND :to GROUP BY region_id, category
+     UNION ALL SELECT region_id, 'closedBeneficiaries', category, count(*), ${ids('id')} FROM files WHERE closed_on BETWEEN :from AND :to GROUP BY region_id, category`,
+    // Measures arrive with the court act (its receipt date) and end when completed or ended.
+    `WITH ms AS (SELECT m.id, b.region_id, m.type_code, m.state, m.ended_on, m.details, a.received_date FROM measures m JOIN court_acts a ON a.id = m.court_act_id ${fileOf('m')}
+                  WHERE a.received_date BETWEEN :from AND :to OR m.ended_on BETWEEN :from AND :to),
+          arrived AS (SELECT * FROM ms WHERE received_date BETWEEN :from AND :to)
+     SELECT region_id AS "regionId", 'newMeasures' AS code, type_code AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM arrived GROUP BY region_id, type_code
+     UNION ALL SELECT region_id, 'endedMeasures', type_code, count(*), ${ids('id')} FROM ms WHERE state IN ('completed', 'ended') AND ended_on BETWEEN :from AND :to GROUP BY region_id, type_code
+     UNION ALL SELECT region_id, 'publicWorksHoursOrdered', NULL, sum(COALESCE((details ->> 'hoursOrdered')::numeric, 0)), ${ids('id')} FROM arrived WHERE type_code = 'PUBLIC_WORKS' GROUP BY region_id
+     UNION ALL SELECT region_id, 'finesImposed', NULL, count(*), ${ids('id')} FROM arrived WHERE type_code = 'FINE' GROUP BY region_id
+     UNION ALL SELECT region_id, 'finesImposedAmd', NULL, sum(COALESCE((details ->> 'amountAmd')::numeric, 0)), ${ids('id')} FROM arrived WHERE type_code = 'FINE' GROUP BY region_id`,
+    `SELECT b.region_id AS "regionId", 'publicWorksHoursWorked' AS code, NULL::text AS part, sum(w.hours)::float8 AS value, ${ids('w.id')} AS ids
+       FROM work_sessions w JOIN measures m ON m.id = w.measure_id ${fileOf('m')} WHERE w.work_date BETWEEN :from AND :to GROUP BY b.region_id
+     UNION ALL SELECT b.region_id, 'finesPaidAmd', NULL, sum(p.amount_amd), ${ids('p.id')}
+       FROM fine_payments p JOIN measures m ON m.id = p.measure_id ${fileOf('m')} WHERE p.paid_on BETWEEN :from AND :to GROUP BY b.region_id
+     UNION ALL SELECT b.region_id, 'violationsRecorded', v.kind, count(*), ${ids('v.id')}
+       FROM violations v JOIN measures m ON m.id = v.measure_id ${fileOf('m')} WHERE v.occurred_on BETWEEN :from AND :to GROUP BY b.region_id, v.kind
+     UNION ALL SELECT b.region_id, 'submissionsToCourt', NULL, count(*), ${ids('v.id')}
+       FROM violations v JOIN measures m ON m.id = v.measure_id ${fileOf('m')} WHERE v.outcome = 'SUBMITTED_TO_COURT' AND v.decided_on BETWEEN :from AND :to GROUP BY b.region_id`,
+    // Done on time: of the due dates falling in the quarter (cancelled ones aside), those closed as done by the due date.
+    `WITH due AS (SELECT d.id, b.region_id, d.rule_id, d.status, d.done_on, d.due_date FROM deadlines d ${fileOf('d')}
+                   WHERE d.due_date BETWEEN :from AND :to AND d.status <> 'CANCELLED' AND d.rule_id IN (:assessmentRules, :planRules))
+     SELECT b.region_id AS "regionId", 'assessmentsCompleted' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('a.id')} AS ids
+       FROM assessments a ${fileOf('a')} WHERE a.status IN ('COMPLETED', 'COUNTERSIGNED') AND a.completed_on BETWEEN :from AND :to GROUP BY b.region_id
+     UNION ALL SELECT b.region_id, 'plansApproved', NULL, count(*), ${ids('p.id')} FROM supervision_plans p ${fileOf('p')} WHERE p.approved_on BETWEEN :from AND :to GROUP BY b.region_id
+     UNION ALL SELECT region_id, 'assessmentsDue', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:assessmentRules) GROUP BY region_id
+     UNION ALL SELECT region_id, 'assessmentsOnTime', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:assessmentRules) AND status = 'DONE' AND done_on <= due_date GROUP BY region_id
+     UNION ALL SELECT region_id, 'plansDue', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:planRules) GROUP BY region_id
+     UNION ALL SELECT region_id, 'plansOnTime', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:planRules) AND status = 'DONE' AND done_on <= due_date GROUP BY region_id`,
+    /*
+     * Contacts against the standard, month by month as on the contacts page (domain/contacts.ts requiredInMonth): each
+     * approved plan requires its monthly figure from its approval until the next plan's, for the share of the month's
+     * days it was in force, rounded up; here also only until the file was closed. Only months already over are judged.
+     */
+    `WITH months AS (SELECT month_start, month_end, (month_end - month_start) AS days FROM unnest(CAST(:monthStarts AS date[]), CAST(:monthEnds AS date[])) AS m (month_start, month_end) WHERE month_end <= :today),
+          periods AS (
+            SELECT p.beneficiary_id, b.region_id, p.contacts_per_month, p.approved_on AS since,
+                   LEAST(COALESCE(lead(p.approved_on) OVER (PARTITION BY p.beneficiary_id ORDER BY p.approved_on, p.plan_version), 'infinity'::date), COALESCE(b.closed_on, 'infinity'::date)) AS until
+              FROM supervision_plans p ${fileOf('p')} WHERE p.status IN ('APPROVED', 'SUPERSEDED') AND p.approved_on IS NOT NULL),
+          required AS (
+            SELECT pe.region_id, pe.beneficiary_id, mo.month_start,
+                   ceil(sum(pe.contacts_per_month * GREATEST(0, LEAST(mo.month_end, pe.until) - GREATEST(mo.month_start, pe.since)))::numeric / mo.days)::int AS required
+              FROM periods pe JOIN months mo ON pe.since < mo.month_end AND pe.until > mo.month_start
+             GROUP BY pe.region_id, pe.beneficiary_id, mo.month_start, mo.days),
+          held AS (
+            SELECT ap.beneficiary_id, date_trunc('month', ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date AS month_start, count(*) AS held
+              FROM appointments ap ${fileOf('ap')}
+             WHERE ap.cancelled_at IS NULL AND ap.kind IN (:personKinds) AND ap.outcome IN (:heldOutcomes) AND (ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date BETWEEN :from AND :to
+             GROUP BY 1, 2),
+          people AS (
+            SELECT r.region_id, r.beneficiary_id, sum(r.required) AS required, bool_and(COALESCE(h.held, 0) >= r.required) AS met
+              FROM required r LEFT JOIN held h ON h.beneficiary_id = r.beneficiary_id AND h.month_start = r.month_start
+             WHERE r.required > 0 GROUP BY r.region_id, r.beneficiary_id)
+     SELECT region_id AS "regionId", 'contactsRequired' AS code, NULL::text AS part, sum(required)::float8 AS value, ${ids('beneficiary_id')} AS ids FROM people GROUP BY region_id
+     UNION ALL SELECT region_id, 'peopleMeetingStandard', NULL, count(*), ${ids('beneficiary_id')} FROM people WHERE met GROUP BY region_id
+     UNION ALL SELECT region_id, 'peopleBelowStandard', NULL, count(*), ${ids('beneficiary_id')} FROM people WHERE NOT met GROUP BY region_id
+     UNION ALL SELECT b.region_id, 'contactsHeld', NULL, count(*), ${ids('ap.id')} FROM appointments ap ${fileOf('ap')}
+      WHERE ap.cancelled_at IS NULL AND ap.kind IN (:personKinds) AND ap.outcome IN (:heldOutcomes) AND (ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date BETWEEN :from AND :to GROUP BY b.region_id`,
+    // Activities count the events the region held in the quarter, whoever took part.
+    `WITH ev AS (SELECT e.id, e.region_id FROM activity_events e WHERE e.region_id IN (:regionIds) AND e.event_date BETWEEN :from AND :to),
+          pa AS (SELECT p.id, p.beneficiary_id, p.attendance, ev.region_id FROM activity_participants p JOIN ev ON ev.id = p.event_id)
+     SELECT region_id AS "regionId", 'activityEvents' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM ev GROUP BY region_id
+     UNION ALL SELECT region_id, 'activityInvitations', NULL, count(*), ${ids('id')} FROM pa GROUP BY region_id
+     UNION ALL SELECT region_id, 'activityAttendances', NULL, count(*), ${ids('id')} FROM pa WHERE attendance = 'ATTENDED' GROUP BY region_id
+     UNION ALL SELECT region_id, 'activityPeople', NULL, count(DISTINCT beneficiary_id), ${ids('beneficiary_id')} FROM pa WHERE attendance = 'ATTENDED' GROUP BY region_id`,
+    // The definitions of the correspondence summary (services/correspondence.ts quarterSummary).
+    `WITH items AS (SELECT id, region_id, kind, topic, due_date, answered_on, status FROM incoming_items WHERE region_id IN (:regionIds) AND received_on BETWEEN :from AND :to)
+     SELECT region_id AS "regionId", 'correspondenceReceived' AS code, kind AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM items GROUP BY region_id, kind
+     UNION ALL SELECT region_id, 'correspondenceAnsweredOnTime', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NOT NULL AND answered_on <= due_date GROUP BY region_id, kind
+     UNION ALL SELECT region_id, 'correspondenceAnsweredLate', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NOT NULL AND answered_on > due_date GROUP BY region_id, kind
+     UNION ALL SELECT region_id, 'correspondenceOpenOverdue', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NULL AND status <> 'CLOSED' AND due_date < :today GROUP BY region_id, kind
+     UNION ALL SELECT region_id, 'complaintsReceived', topic, count(*), ${ids('id')} FROM items WHERE kind = 'COMPLAINT' GROUP BY region_id, topic`,
+    `WITH cases AS (SELECT * FROM mediation_cases WHERE region_id IN (:regionIds))
+     SELECT region_id AS "regionId", 'mediationInstructed' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM cases WHERE instructed_on BETWEEN :from AND :to GROUP BY region_id
+     UNION ALL SELECT region_id, 'mediationConcluded', outcome, count(*), ${ids('id')} FROM cases WHERE concluded_on BETWEEN :from AND :to AND outcome IS NOT NULL GROUP BY region_id, outcome
+     UNION ALL SELECT region_id, 'mediationReportsSent', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN :from AND :to GROUP BY region_id
+     UNION ALL SELECT region_id, 'mediationReportsOnTime', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN :from AND :to AND report_sent_on <= report_due_date GROUP BY region_id
+     UNION ALL SELECT region_id, 'mediationStopped', NULL, count(*), ${ids('id')} FROM cases WHERE status IN ('DECLINED', 'ENDED') AND ended_on BETWEEN :from AND :to GROUP BY region_id`,
+  ]
+}
+
+const QUERIES_WITH_IDS = figureQueries(true)
+const QUERIES_WITHOUT_IDS = figureQueries(false)
+
+/** What each kind of record shows in a drill-down, one row per id. */
+const RECORD_QUERIES: Record<RecordKind, string> = {
+  beneficiary: `SELECT b.id, '/beneficiaries/' || b.id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, (b.created_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date AS date,
+      NULL::date AS "dueDate", b.closed_on AS "endDate", 'beneficiaryCategory.' || b.category AS what, 'beneficiaryStatus.' || b.status AS state, NULL::float8 AS amount FROM beneficiaries b`,
+  measure: `SELECT m.id, '/measures/' || m.id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, a.received_date AS date, m.end_date AS "dueDate", m.ended_on AS "endDate",
+      'measure:' || m.type_code AS what, 'measureState.' || m.state AS state, COALESCE((m.details ->> 'hoursOrdered')::float8, (m.details ->> 'amountAmd')::float8) AS amount
+      FROM measures m JOIN court_acts a ON a.id = m.court_act_id JOIN beneficiaries b ON b.id = m.beneficiary_id`,
+  workSession: `SELECT w.id, '/measures/' || w.measure_id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, w.work_date AS date, NULL::date AS "dueDate", NULL::date AS "endDate",
+      'measure:' || m.type_code AS what, NULL AS state, w.hours::float8 AS amount FROM work_sessions w JOIN measures m ON m.id = w.measure_id JOIN beneficiaries b ON b.id = m.beneficiary_id`,
+  finePayment: `SELECT p.id, '/measures/' || p.measure_id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, p.paid_on AS date, NULL::date AS "dueDate", NULL::date AS "endDate",
+      'measure:' || m.type_code AS what, NULL AS state, p.amount_amd::float8 AS amount FROM fine_payments p JOIN measures m ON m.id = p.measure_id JOIN beneficiaries b ON b.id = m.beneficiary_id`,
+  violation: `SELECT v.id, '/measures/' || v.measure_id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, v.occurred_on AS date, NULL::date AS "dueDate", v.decided_on AS "endDate",
+      'violationKind.' || v.kind AS what, 'violationOutcome.' || v.outcome AS state, NULL::float8 AS amount FROM violations v JOIN measures m ON m.id = v.measure_id JOIN beneficiaries b ON b.id = m.beneficiary_id`,
+  assessment: `SELECT a.id, '/assessments/' || a.id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, a.completed_on AS date, NULL::date AS "dueDate", a.countersigned_on AS "endDate",
+      'assessmentKind.' || a.kind AS what, 'assessmentStatus.' || a.status AS state, NULL::float8 AS amount FROM assessments a JOIN beneficiaries b ON b.id = a.beneficiary_id`,
+  plan: `SELECT p.id, '/plans/' || p.id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, p.approved_on AS date, p.review_date AS "dueDate", NULL::date AS "endDate",
+      NULL AS what, 'planStatus.' || p.status AS state, p.contacts_per_month::float8 AS amount FROM supervision_plans p JOIN beneficiaries b ON b.id = p.beneficiary_id`,
+  deadline: `SELECT d.id, '/deadlines/' || d.id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, d.event_date AS date, d.due_date AS "dueDate", d.done_on AS "endDate",
+      'rule:' || d.rule_id AS what, 'quarterly.deadlineStatus.' || d.status AS state, NULL::float8 AS amount FROM deadlines d JOIN beneficiaries b ON b.id = d.beneficiary_id`,
+  appointment: `SELECT ap.id, '/beneficiaries/' || b.id || '/contacts' AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person,
+      (ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date AS date, NULL::date AS "dueDate", NULL::date AS "endDate",
+      'contactKind.' || ap.kind AS what, 'contactOutcome.' || ap.outcome AS state, NULL::float8 AS amount FROM appointments ap JOIN beneficiaries b ON b.id = ap.beneficiary_id`,
+  activityEvent: `SELECT e.id, '/activities/' || e.id AS href, e.title AS reference, NULL AS person, e.event_date AS date, NULL::date AS "dueDate", NULL::date AS "endDate",
+      'activityKind.' || e.kind AS what, NULL AS state, (SELECT count(*) FROM activity_participants p WHERE p.event_id = e.id AND p.attendance = 'ATTENDED')::float8 AS amount FROM activity_events e`,
+  participation: `SELECT p.id, '/activities/' || p.event_id AS href, b.file_number AS reference, b.surname || ' ' || b.given_name AS person, e.event_date AS date, NULL::date AS "dueDate", NULL::date AS "endDate",
+      'activityKind.' || e.kind AS what, 'attendance.' || p.attendance AS state, NULL::float8 AS amount
+      FROM activity_participants p JOIN activity_events e ON e.id = p.event_id JOIN beneficiaries b ON b.id = p.beneficiary_id`,
+  incomingItem: `SELECT i.id, '/correspondence/' || i.id AS href, i.number AS reference, i.sender AS person, i.received_on AS date, i.due_date AS "dueDate", i.answered_on AS "endDate",
+      'incomingKind.' || i.kind AS what, 'itemStatus.' || i.status AS state, NULL::float8 AS amount FROM incoming_items i`,
+  mediationCase: `SELECT c.id, '/mediation/' || c.id AS href, c.number AS reference, b.surname || ' ' || b.given_name AS person, c.instructed_on AS date, c.report_due_date AS "dueDate",
+      COALESCE(c.report_sent_on, c.concluded_on, c.ended_on) AS "endDate", 'mediation.outcomeName.' || c.outcome AS what, 'mediation.statusName.' || c.status AS state, NULL::float8 AS amount
+      FROM mediation_cases c JOIN beneficiaries b ON b.id = c.beneficiary_id`,
+}
+
+// The alias of each record query's main table, whose id the drill-down filters on.
+const RECORD_ALIAS: Record<RecordKind, string> = {
+  beneficiary: 'b', measure: 'm', workSession: 'w', finePayment: 'p', violation: 'v', assessment: 'a', plan: 'p', deadline: 'd', appointment: 'ap', activityEvent: 'e', participation: 'p', incomingItem: 'i', mediationCase: 'c',
+}
+
+const VERSION_SELECT = `SELECT r.id, r.version_number AS "versionNumber", r.status, r.narrative_problems AS problems, r.narrative_proposals AS proposals, r.due_date AS "dueDate",
+    prepared.full_name AS "preparedByName", r.submitted_on AS "submittedOn", r.submitted_at AS "submittedAt", submitter.full_name AS "submittedByName",
+    r.grade, r.decision_comment AS "decisionComment", r.decided_at AS "decidedAt", decider.full_name AS "decidedByName", r.version
+  FROM quarterly_reports r JOIN users prepared ON prepared.id = r.prepared_by_user_id
+  LEFT JOIN users submitter ON submitter.id = r.submitted_by_user_id LEFT JOIN users decider ON decider.id = r.decided_by_user_id`
+
+/**
+ * The regional bodies' quarterly reports: figures computed from the records, the head's narrative and submission
+ * (which freezes the figures and the records behind each), the service head's decision, and the national roll-up.
+ */
+export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
+  const { sequelize, clock, audit, deadlines } = deps
+  const today = () => serviceDateOf(clock.now())
+
+  /** Every figure of a quarter for each of some regions, computed now from the records. */
+  async function computeFigures(regionIds: readonly number[], quarter: Quarter, withIds: boolean, transaction?: Transaction): Promise<Map<number, FigureSet>> {
+    const sets = new Map(regionIds.map((regionId) => [regionId, emptyFigureSet()]))
+    if (regionIds.length === 0) return sets
+    const { from, to } = quarterPeriod(quarter)
+    const months = monthsOf(quarter)
+    const replacements = {
+      regionIds: [...regionIds], from, to, today: today(),
+      monthStarts: `{${months.map((month) => month.from).join(',')}}`, monthEnds: `{${months.map((month) => month.until).join(',')}}`,
+      assessmentRules: [...ASSESSMENT_DEADLINE_RULES], planRules: [...PLAN_DEADLINE_RULES], personKinds: [...PERSON_CONTACT_KINDS], heldOutcomes: HELD_OUTCOMES,
+    }
+    const results = await Promise.all((withIds ? QUERIES_WITH_IDS : QUERIES_WITHOUT_IDS).map((sql) => sequelize.query<FigureRow>(sql, { replacements, type: QueryTypes.SELECT, transaction })))
+    for (const row of results.flat()) {
+      const figure = sets.get(row.regionId)![row.code]
+      figure.value += row.value
+      if (row.ids) figure.ids = [...(figure.ids ?? []), ...row.ids]
+      if (row.part !== null) figure.parts[row.part] = { value: row.value, ids: row.ids }
+    }
+    for (const set of sets.values()) {
+      for (const code of FIGURE_CODES) {
+        const figure = set[code]
+        // Sums of hours come back as floating point: a tenth is the finest unit recorded.
+        figure.value = Math.round(figure.value * 10) / 10
+        if (withIds) figure.ids = [...new Set(figure.ids ?? [])].sort((a, b) => a - b)
+      }
+    }
+    return sets
+  }
+
+  async function figures(regionId: number, quarter: Quarter, transaction?: Transaction): Promise<FigureSet> {
+    return (await computeFigures([regionId], quarter, true, transaction)).get(regionId)!
+  }
+
+  async function versionsOf(regionId: number, quarter: Quarter, transaction?: Transaction): Promise<ReportVersion[]> {
+    return sequelize.query<ReportVersion>(`${VERSION_SELECT} WHERE r.region_id = :regionId AND r.year = :year AND r.quarter = :quarter ORDER BY r.version_number DESC`, {
+      replacements: { regionId, year: quarter.year, quarter: quarter.quarter },
+      type: QueryTypes.SELECT,
+      transaction,
+    })
+  }
+
+  async function dueDateOf(quarter: Quarter, transaction?: Transaction) {
+    return deadlines.compute('QUARTERLY_REPORT', quarterPeriod(quarter).to, {}, transaction)
+  }
+
+  async function snapshotOf(reportId: number, withIds: boolean): Promise<FigureSet> {
+    const [row] = await sequelize.query<{ figures: Snapshot['figures']; recordIds: Snapshot['recordIds'] | null }>(
+      `SELECT figures, ${withIds ? 'record_ids' : 'NULL'} AS "recordIds" FROM quarterly_reports WHERE id = :reportId`,
+      { replacements: { reportId }, type: QueryTypes.SELECT },
+    )
+    return fromSnapshot(row.figures, row.recordIds)
+  }
+
+  /** A quarter's report as shown: the chosen version (the latest unless asked), its figures, and the history. */
+  async function report(regionId: number, quarter: Quarter, versionNumber?: number): Promise<ReportView> {
+    const [versions, due] = await Promise.all([versionsOf(regionId, quarter), dueDateOf(quarter)])
+    const shown = versionNumber === undefined ? (versions[0] ?? null) : (versions.find((version) => version.versionNumber === versionNumber) ?? null)
+    if (versionNumber !== undefined && !shown) throw new NotFoundError()
+    const live = shown === null || shown.status === 'DRAFT'
+    return {
+      regionId,
+      quarter,
+      period: quarterPeriod(quarter),
+      dueDate: versions[0]?.dueDate ?? due.dueDate,
+      dueExplanation: due.explanation,
+      versions,
+      shown,
+      figures: live ? await figures(regionId, quarter) : await snapshotOf(shown.id, true),
+      live,
+      computedOn: live ? today() : shown.submittedOn!,
+      preparation: preparationStep(versions[0] ?? null),
+    }
+  }
+
+  /** Serialises the preparation and decision of one region's quarter: two heads saving at once cannot both start a version. */
+  async function lockQuarter(regionId: number, quarter: Quarter, transaction: Transaction): Promise<void> {
+    await sequelize.query(`SELECT pg_advisory_xact_lock(hashtext('quarterly_reports:' || :regionId || ':' || :year || ':' || :quarter))`, {
+      replacements: { regionId, year: quarter.year, quarter: quarter.quarter },
+      transaction,
+    })
+  }
+
+  /** Saves the narrative (starting a new version when there is no open draft) and, when asked, submits it. */
+  async function prepare(regionId: number, quarter: Quarter, input: NarrativeInput, submit: boolean, context: RequestContext): Promise<number> {
+    const now = clock.now()
+    const submittedOn = serviceDateOf(now)
+    if (submit) {
+      const [problem] = submissionProblems({ quarter, today: submittedOn, problems: input.problems, proposals: input.proposals })
+      if (problem) throw new ServiceError(`quarterly.${problem}`, problem === 'proposalsMissing' ? 'proposals' : 'problems')
+    }
+    return sequelize.transaction(async (transaction) => {
+      await lockQuarter(regionId, quarter, transaction)
+      const [latest] = await versionsOf(regionId, quarter, transaction)
+      const step = preparationStep(latest ?? null)
+      if (step.kind === 'refused') throw new ServiceError(`quarterly.${step.reason}`, 'problems')
+      let reportId: number
+      if (step.kind === 'update') {
+        if (latest.version !== input.expectedVersion) throw new StaleEditError(latest)
+        reportId = latest.id
+        await sequelize.query('UPDATE quarterly_reports SET narrative_problems = :problems, narrative_proposals = :proposals, version = version + 1, updated_at = :now WHERE id = :reportId', {
+          replacements: { reportId, problems: input.problems, proposals: input.proposals, now },
+          transaction,
+        })
+      } else {
+        if (input.expectedVersion !== 0) throw new StaleEditError(latest ?? null)
+        const due = await dueDateOf(quarter, transaction)
+        const [row] = await sequelize.query<{ id: number }>(
+          `INSERT INTO quarterly_reports (region_id, year, quarter, version_number, narrative_problems, narrative_proposals, due_date, due_explanation, prepared_by_user_id, created_at, updated_at)
+           VALUES (:regionId, :year, :quarter, :versionNumber, :problems, :proposals, :dueDate, :dueExplanation, :userId, :now, :now) RETURNING id`,
+          {
+            replacements: {
+              regionId, year: quarter.year, quarter: quarter.quarter, versionNumber: step.versionNumber, problems: input.problems, proposals: input.proposals,
+              dueDate: due.dueDate, dueExplanation: JSON.stringify(due.explanation), userId: context.actor!.id, now,
+            },
+            type: QueryTypes.SELECT,
+            transaction,
+          },
+        )
+        reportId = row.id
+      }
+      const details = { year: quarter.year, quarter: quarter.quarter, versionNumber: step.versionNumber }
+      if (submit) {
+        // The snapshot: what the records say now, and which records say it. Later edits to the records do not reach it.
+        const snapshot = toSnapshot(await figures(regionId, quarter, transaction))
+        await sequelize.query(
+          `UPDATE quarterly_reports SET status = 'SUBMITTED', figures = :figures, record_ids = :recordIds, submitted_by_user_id = :userId, submitted_at = :now, submitted_on = :submittedOn,
+                  version = version + 1, updated_at = :now WHERE id = :reportId`,
+          { replacements: { reportId, figures: JSON.stringify(snapshot.figures), recordIds: JSON.stringify(snapshot.recordIds), userId: context.actor!.id, now, submittedOn }, transaction },
+        )
+      }
+      await audit.record(context, { action: submit ? 'quarterlyReport.submit' : 'quarterlyReport.saveDraft', category: 'report', regionId, target: { type: 'quarterlyReport', id: reportId }, details }, transaction)
+      return step.versionNumber
+    })
+  }
+
+  const saveDraft = (regionId: number, quarter: Quarter, input: NarrativeInput, context: RequestContext) => prepare(regionId, quarter, input, false, context)
+  const submit = (regionId: number, quarter: Quarter, input: NarrativeInput, context: RequestContext) => prepare(regionId, quarter, input, true, context)
+
+  /** The service head accepts the submitted version with a grade, or returns it; either way with a comment. */
+  async function decide(regionId: number, quarter: Quarter, input: DecisionInput, context: RequestContext): Promise<void> {
+    await sequelize.transaction(async (transaction) => {
+      await lockQuarter(regionId, quarter, transaction)
+      const [latest] = await versionsOf(regionId, quarter, transaction)
+      if (!latest) throw new ServiceError('quarterly.notSubmitted', 'decision')
+      const outcome = decisionOutcome(latest.status, input.decision, input.grade)
+      if (!outcome.ok) throw new ServiceError(`quarterly.${outcome.reason}`, outcome.reason === 'gradeMissing' ? 'grade' : 'decision')
+      if (latest.version !== input.expectedVersion) throw new StaleEditError(latest)
+      const now = clock.now()
+      await sequelize.query(
+        `UPDATE quarterly_reports SET status = :status, grade = :grade, decision_comment = :comment, decided_by_user_id = :userId, decided_at = :now, version = version + 1, updated_at = :now WHERE id = :reportId`,
+        { replacements: { reportId: latest.id, status: outcome.status, grade: outcome.grade, comment: input.comment, userId: context.actor!.id, now }, transaction },
+      )
+      await audit.record(context, {
+        action: input.decision === 'accept' ? 'quarterlyReport.accept' : 'quarterlyReport.return',
+        category: 'report', regionId, target: { type: 'quarterlyReport', id: latest.id },
+        details: { year: quarter.year, quarter: quarter.quarter, versionNumber: latest.versionNumber, grade: outcome.grade },
+      }, transaction)
+    })
+  }
+
+  /** The records behind one figure (or one part of it), a page at a time: the submitted version's, or those of now. */
+  async function records(regionId: number, quarter: Quarter, input: { code: FigureCode; part: string | null; versionNumber?: number; page: number }): Promise<{ lines: RecordLine[]; total: number; live: boolean }> {
+    const versions = await versionsOf(regionId, quarter)
+    const shown = input.versionNumber === undefined ? (versions[0] ?? null) : (versions.find((version) => version.versionNumber === input.versionNumber) ?? null)
+    if (input.versionNumber !== undefined && !shown) throw new NotFoundError()
+    const live = shown === null || shown.status === 'DRAFT'
+    const set = live ? await figures(regionId, quarter) : await snapshotOf(shown.id, true)
+    const figure = set[input.code]
+    const ids = (input.part === null ? figure.ids : figure.parts[input.part]?.ids) ?? []
+    if (ids.length === 0) return { lines: [], total: 0, live }
+    const kind = figureDefinition(input.code)!.records
+    const alias = RECORD_ALIAS[kind]
+    const lines = await sequelize.query<RecordLine>(
+      `SELECT * FROM (${RECORD_QUERIES[kind]} WHERE ${alias}.id IN (SELECT value::int FROM jsonb_array_elements_text(CAST(:ids AS jsonb)))) lines
+        ORDER BY date NULLS LAST, id LIMIT :limit OFFSET :offset`,
+      { replacements: { ids: JSON.stringify(ids), limit: RECORDS_PAGE_SIZE, offset: (input.page - 1) * RECORDS_PAGE_SIZE }, type: QueryTypes.SELECT },
+    )
+    return { lines, total: ids.length, live }
+  }
+
+  /** The region's reports of some quarters: each one's latest version, for the region's list. */
+  async function overview(regionId: number, quarters: readonly Quarter[]): Promise<{ quarter: Quarter; dueDate: string; latest: ReportVersion | null }[]> {
+    const rows = await sequelize.query<ReportVersion & { year: number; quarter: number }>(
+      `SELECT DISTINCT ON (r.year, r.quarter) r.year, r.quarter, v.* FROM quarterly_reports r JOIN (${VERSION_SELECT}) v ON v.id = r.id
+        WHERE r.region_id = :regionId ORDER BY r.year, r.quarter, r.version_number DESC`,
+      { replacements: { regionId }, type: QueryTypes.SELECT },
+    )
+    return Promise.all(quarters.map(async (quarter) => {
+      const latest = rows.find((row) => row.year === quarter.year && row.quarter === quarter.quarter) ?? null
+      return { quarter, dueDate: latest?.dueDate ?? (await dueDateOf(quarter)).dueDate, latest }
+    }))
+  }
+
+  /**
+   * All active regions side by side for a quarter and the one before: each region's accepted snapshot, else the one
+   * awaiting a decision, else figures computed now (set-based, for all such regions at once, without ids).
+   */
+  async function rollup(quarter: Quarter): Promise<RollupView> {
+    const previous = previousQuarter(quarter)
+    const [regions, versions, due] = await Promise.all([
+      sequelize.query<{ id: number; nameHy: string; nameEn: string }>('SELECT id, name_hy AS "nameHy", name_en AS "nameEn" FROM regions WHERE active ORDER BY name_hy', { type: QueryTypes.SELECT }),
+      sequelize.query<{ regionId: number; year: number; quarter: number; versionNumber: number; status: ReportStatus; grade: Grade | null; submittedOn: string | null; dueDate: string; figures: Snapshot['figures'] | null }>(
+        `SELECT region_id AS "regionId", year, quarter, version_number AS "versionNumber", status, grade, submitted_on AS "submittedOn", due_date AS "dueDate",
+                CASE WHEN status IN ('SUBMITTED', 'ACCEPTED') THEN figures END AS figures
+           FROM quarterly_reports WHERE (year = :year AND quarter = :quarter) OR (year = :previousYear AND quarter = :previousQuarter) ORDER BY version_number DESC`,
+        { replacements: { year: quarter.year, quarter: quarter.quarter, previousYear: previous.year, previousQuarter: previous.quarter }, type: QueryTypes.SELECT },
+      ),
+      dueDateOf(quarter),
+    ])
+    const of = (regionId: number, which: Quarter) => versions.filter((version) => version.regionId === regionId && version.year === which.year && version.quarter === which.quarter)
+    const chosen = (which: Quarter) => new Map(regions.map((region) => [region.id, rollupSource(of(region.id, which))]))
+    const [currentChoice, previousChoice] = [chosen(quarter), chosen(previous)]
+    const liveIds = (choice: Map<number, ReturnType<typeof rollupSource>>) => [...choice].filter(([, pick]) => pick.source === 'live').map(([regionId]) => regionId)
+    const [liveCurrent, livePrevious] = await Promise.all([computeFigures(liveIds(currentChoice), quarter, false), computeFigures(liveIds(previousChoice), previous, false)])
+    const valuesOf = (pick: ReturnType<typeof rollupSource>, live: FigureSet | undefined): Record<FigureCode, number> => {
+      const set = pick.version?.figures ? fromSnapshot(pick.version.figures, null) : live!
+      return Object.fromEntries(FIGURE_CODES.map((code) => [code, set[code].value])) as Record<FigureCode, number>
+    }
+    const rows = regions.map((region): RollupRow => {
+      const [latest] = of(region.id, quarter)
+      const [current, before] = [currentChoice.get(region.id)!, previousChoice.get(region.id)!]
+      return {
+        regionId: region.id, nameHy: region.nameHy, nameEn: region.nameEn, source: current.source, previousSource: before.source,
+        latestStatus: latest?.status ?? null, latestVersionNumber: latest?.versionNumber ?? null, grade: latest?.grade ?? null, submittedOn: latest?.submittedOn ?? null, dueDate: latest?.dueDate ?? due.dueDate,
+        values: valuesOf(current, liveCurrent.get(region.id)), previous: valuesOf(before, livePrevious.get(region.id)),
+      }
+    })
+    const sum = (pick: (row: RollupRow) => Record<FigureCode, number>) =>
+      Object.fromEntries(FIGURE_CODES.map((code) => [code, Math.round(rows.reduce((total, row) => total + pick(row)[code], 0) * 10) / 10])) as Record<FigureCode, number>
+    return { quarter, previousQuarter: previous, period: quarterPeriod(quarter), computedOn: today(), rows, totals: sum((row) => row.values), previousTotals: sum((row) => row.previous) }
+  }
+
+  return { figures, computeFigures, report, saveDraft, submit, decide, records, overview, rollup, versionsOf }
+}
+
+export type QuarterlyReportService = ReturnType<typeof quarterlyReportService>
