@@ -38,6 +38,7 @@ import { boardRoutes } from '../routes/board'
 import { reminderRoutes } from '../routes/reminders'
 import { contactRoutes } from '../routes/contacts'
 import { activityRoutes } from '../routes/activities'
+import { reportRoutes } from '../routes/reports'
 
 export interface AppOptions {
   config: Config
@@ -62,6 +63,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(cspNonce)
   app.use(securityHeaders(config.env === 'production'))
   app.use('/assets/bootstrap', express.static(path.join(projectRoot, 'node_modules', 'bootstrap', 'dist'), { index: false, maxAge: '7d' }))
+  app.use('/assets/chart.js', express.static(path.join(projectRoot, 'node_modules', 'chart.js', 'dist'), { index: false, maxAge: '7d' }))
   app.use('/assets', express.static(publicDir, { index: false, maxAge: '1d' }))
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }))
 
@@ -111,6 +113,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(reminderRoutes(services, authorize))
   app.use(contactRoutes(services, authorize, config))
   app.use(activityRoutes(services, authorize))
+  app.use(reportRoutes(services, authorize))
 
   app.use(notFound)
   app.use(errorHandler(logger))

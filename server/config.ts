@@ -20,6 +20,8 @@ export interface Config {
   readonly closedFileRetentionYears: number
   /** Compiled templates are kept (everywhere but development, where edits should show at once). */
   readonly viewCache: boolean
+  /** How far V8 lets the heap grow past what a full collection left alive, in percent (0: V8's own rule, up to +300%). */
+  readonly heapGrowingPercent: number
   /** Unacceptable absences (within the plan in force) after which the contacts page prompts to record a violation. */
   readonly unacceptableAbsencesBeforeViolation: number
   /** Background jobs (the daily digest) run in this process; off in tests, which drive the job directly. */
@@ -55,6 +57,7 @@ const schema = Joi.object({
   }),
   TRUST_PROXY: Joi.boolean().default(false),
   VIEW_CACHE: Joi.boolean().when('NODE_ENV', { is: 'development', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
+  HEAP_GROWING_PERCENT: Joi.number().integer().min(0).max(1000).default(50),
   CLOSED_FILE_RETENTION_YEARS: Joi.number().integer().min(1).max(100).default(5),
   UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION: Joi.number().integer().min(1).max(20).default(2),
   JOBS_ENABLED: Joi.boolean().when('NODE_ENV', { is: 'test', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
@@ -87,6 +90,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     logLevel: value.LOG_LEVEL,
     closedFileRetentionYears: value.CLOSED_FILE_RETENTION_YEARS,
     viewCache: value.VIEW_CACHE,
+    heapGrowingPercent: value.HEAP_GROWING_PERCENT,
     unacceptableAbsencesBeforeViolation: value.UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION,
     jobsEnabled: value.JOBS_ENABLED,
     digestCron: value.DIGEST_CRON,

@@ -75,6 +75,8 @@ export interface ContactRecord {
   readonly date: string
   readonly kind: ContactKind
   readonly outcome: ContactOutcome | null
+  /** Its time has come (by the clock, not only the date); when not given, any day before today's. */
+  readonly due?: boolean
 }
 
 /** The contacts a plan requires from one date (inclusive) to the next plan's (exclusive, null: still in force). */
@@ -93,7 +95,7 @@ export interface MonthCompliance {
   held: number
   acceptableAbsences: number
   unacceptableAbsences: number
-  /** Appointments of the month's earlier days still without an outcome: they may yet turn out held. */
+  /** Appointments of the month whose time has come, still without an outcome: they may yet turn out held. */
   awaitingOutcome: number
   /** Null while the month is not over and not yet met, or when no plan covered it. */
   compliant: boolean | null
@@ -142,8 +144,7 @@ export function monthlyCompliance(contacts: readonly ContactRecord[], periods: r
     const ofMonth = contacts.filter((contact) => contact.date.slice(0, 7) === month && PERSON_CONTACT_KINDS.includes(contact.kind))
     const required = requiredInMonth(month, periods)
     const held = ofMonth.filter((contact) => countsAsHeld(contact.kind, contact.outcome)).length
-    // Days, not times: an appointment later today is not yet awaiting anything.
-    const awaitingOutcome = ofMonth.filter((contact) => contact.outcome === null && contact.date < today).length
+    const awaitingOutcome = ofMonth.filter((contact) => contact.outcome === null && (contact.due ?? contact.date < today)).length
     let status: ComplianceStatus
     if (required === 0) status = 'NO_PLAN'
     else if (held >= required) status = 'COMPLIANT'

@@ -261,6 +261,11 @@ export function preparationStep(latest: VersionFacts | null): PreparationStep {
   }
 }
 
+/** Submitted after its due date (the day of submission in Yerevan against the QUARTERLY_REPORT due date). */
+export function submittedLate(version: { submittedOn: string | null; dueDate: string }): boolean {
+  return version.submittedOn !== null && version.submittedOn > version.dueDate
+}
+
 export type SubmissionProblem = 'quarterNotEnded' | 'problemsMissing' | 'proposalsMissing'
 
 /** A report covers a whole quarter and says what went wrong and what is proposed. */

@@ -210,6 +210,12 @@ const RULES = {
   'activity.edit': worksInRegion,
   'activity.invite': worksInRegion,
   'activity.recordAttendance': worksInRegion,
+  // Quarterly reports: the region's head (or acting head) prepares and submits; the service head reads every region's,
+  // decides and sees the national roll-up. Other staff have no access: the report is the head's account to the service head.
+  'report.view': serviceHeadOrHeadPowers,
+  'report.prepare': headPowers,
+  'report.decide': (actor) => isServiceHead(actor),
+  'report.national': (actor) => isServiceHead(actor),
   'rules.view': signedIn,
   'rules.edit': administrator,
   'calendar.edit': administrator,

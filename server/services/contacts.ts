@@ -162,7 +162,7 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
     const now = clock.now()
     const today = serviceDateOf(now)
     const [appointments, { periods, inForce }, lastViolation, closedOn] = await Promise.all([appointmentsOf(beneficiaryId), frequencyPeriods(beneficiaryId), lastMissedReportOn(beneficiaryId), closedOnOf(beneficiaryId)])
-    const records: ContactRecord[] = appointments.filter((appointment) => appointment.cancelledAt === null).map((appointment) => ({ date: serviceDateOf(appointment.scheduledAt), kind: appointment.kind, outcome: appointment.outcome }))
+    const records: ContactRecord[] = appointments.filter((appointment) => appointment.cancelledAt === null).map((appointment) => ({ date: serviceDateOf(appointment.scheduledAt), kind: appointment.kind, outcome: appointment.outcome, due: appointment.scheduledAt.getTime() <= now.getTime() }))
     // A closed file is judged up to its closing day: no contacts are required after it.
     const lastDay = closedOn !== null && closedOn < today ? closedOn : today
     const judged = closedOn === null ? periods : periods.map((period) => ({ ...period, to: period.to !== null && period.to <= closedOn ? period.to : addCalendarDays(closedOn, 1) }))

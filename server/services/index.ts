@@ -19,6 +19,7 @@ import { boardService } from './board'
 import { reminderService, type Mailer } from './reminders'
 import { contactService } from './contacts'
 import { activityService } from './activities'
+import { quarterlyReportService } from './quarterlyReports'
 import { userService } from './users'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
@@ -53,6 +54,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     activities: activityService({ sequelize, clock, audit }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),
     mediation: mediationService({ sequelize, clock, audit, deadlines }),
+    quarterlyReports: quarterlyReportService({ sequelize, clock, audit, deadlines }),
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }

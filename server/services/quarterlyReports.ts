@@ -276,6 +276,20 @@ const RECORD_ALIAS: Record<RecordKind, string> = {
   beneficiary: 'b', measure: 'm', workSession: 'w', finePayment: 'p', violation: 'v', assessment: 'a', plan: 'p', deadline: 'd', appointment: 'ap', activityEvent: 'e', participation: 'p', incomingItem: 'i', mediationCase: 'c',
 }
 
+/** A version as the roll-up reads it: the values of a submitted or accepted one, never the ids. */
+interface StoredVersion {
+  regionId: number
+  year: number
+  quarter: number
+  versionNumber: number
+  status: ReportStatus
+  grade: Grade | null
+  submittedOn: string | null
+  dueDate: string
+  figures: Snapshot['figures'] | null
+}
+type RollupPick = { source: RollupSource; version: StoredVersion | null }
+
 const VERSION_SELECT = `SELECT r.id, r.version_number AS "versionNumber", r.status, r.narrative_problems AS problems, r.narrative_proposals AS proposals, r.due_date AS "dueDate",
     prepared.full_name AS "preparedByName", r.submitted_on AS "submittedOn", r.submitted_at AS "submittedAt", submitter.full_name AS "submittedByName",
     r.grade, r.decision_comment AS "decisionComment", r.decided_at AS "decidedAt", decider.full_name AS "decidedByName", r.version
@@ -491,7 +505,7 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     const previous = previousQuarter(quarter)
     const [regions, versions, due] = await Promise.all([
       sequelize.query<{ id: number; nameHy: string; nameEn: string }>('SELECT id, name_hy AS "nameHy", name_en AS "nameEn" FROM regions WHERE active ORDER BY name_hy', { type: QueryTypes.SELECT }),
-      sequelize.query<{ regionId: number; year: number; quarter: number; versionNumber: number; status: ReportStatus; grade: Grade | null; submittedOn: string | null; dueDate: string; figures: Snapshot['figures'] | null }>(
+      sequelize.query<StoredVersion>(
         `SELECT region_id AS "regionId", year, quarter, version_number AS "versionNumber", status, grade, submitted_on AS "submittedOn", due_date AS "dueDate",
                 CASE WHEN status IN ('SUBMITTED', 'ACCEPTED') THEN figures END AS figures
            FROM quarterly_reports WHERE (year = :year AND quarter = :quarter) OR (year = :previousYear AND quarter = :previousQuarter) ORDER BY version_number DESC`,
@@ -502,9 +516,9 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     const of = (regionId: number, which: Quarter) => versions.filter((version) => version.regionId === regionId && version.year === which.year && version.quarter === which.quarter)
     const chosen = (which: Quarter) => new Map(regions.map((region) => [region.id, rollupSource(of(region.id, which))]))
     const [currentChoice, previousChoice] = [chosen(quarter), chosen(previous)]
-    const liveIds = (choice: Map<number, ReturnType<typeof rollupSource>>) => [...choice].filter(([, pick]) => pick.source === 'live').map(([regionId]) => regionId)
+    const liveIds = (choice: Map<number, RollupPick>) => [...choice].filter(([, pick]) => pick.source === 'live').map(([regionId]) => regionId)
     const [liveCurrent, livePrevious] = await Promise.all([computeFigures(liveIds(currentChoice), quarter, false), computeFigures(liveIds(previousChoice), previous, false)])
-    const valuesOf = (pick: ReturnType<typeof rollupSource>, live: FigureSet | undefined): Record<FigureCode, number> => {
+    const valuesOf = (pick: RollupPick, live: FigureSet | undefined): Record<FigureCode, number> => {
       const set = pick.version?.figures ? fromSnapshot(pick.version.figures, null) : live!
       return Object.fromEntries(FIGURE_CODES.map((code) => [code, set[code].value])) as Record<FigureCode, number>
     }

@@ -107,6 +107,19 @@ describe('contacts through the app', () => {
     expect(page.text).to.match(/data-testid="plan-frequency">[\s\S]*?ամսական 2 հանդիպում/)
   })
 
+  it('when the file is closed, then contacts are required up to the closing day only and no more can be booked', async () => {
+    const { file } = await fileWithPlan()
+    await t.services.sequelize.query(`UPDATE beneficiaries SET status = 'CLOSED', closed_on = '2030-02-10', close_reason = 'MEASURE_COMPLETED' WHERE id = :id`, { replacements: { id: file.id } })
+    await at('2030-04-05T10:00:00+04:00')
+    const page = await officerBrowser.get(`/beneficiaries/${file.id}/contacts`)
+    // February until the 10th: 2 × 10/28 days, rounded up, is 1. March and April are not judged at all.
+    expect(complianceRow(page.text, '2030-02').slice(0, 3)).to.deep.equal(['02.2030', '1', '0'])
+    expect(page.text).not.to.contain('data-testid="compliance-2030-03"').and.not.to.contain('data-testid="book-form"')
+    const refused = await signIn(t.app, head.username).then((browser) => browser.post(`/beneficiaries/${file.id}/contacts`, { kind: 'OFFICE_VISIT', date: '06.04.2030', time: '10:00' }))
+    expect(refused.status).to.equal(400)
+    expect(refused.text).to.contain('Փակված գործով հանդիպում չի նշանակվում')
+  })
+
   it('when unacceptable absences reach the configured number, then the page prompts to record a violation on the measure, and a recorded violation starts the count again', async () => {
     const { file } = await fileWithPlan()
     const officerContext = contextOf(officer)
