@@ -5,17 +5,10 @@ import { requestContext } from '../../server/middleware/requestContext'
 import { ACTIVITY_KINDS, ATTENDANCE } from '../../server/domain/activities'
 import { formatDate, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { ServiceError, StaleEditError } from '../../server/services/context'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
-
-type FormErrors = Record<string, Record<string, string>>
+import { param, type FormErrors } from '../forms'
 
 interface PageState {
   errors?: FormErrors

@@ -68,10 +68,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const { regionId, region } = res.locals.policyResource as Awaited<ReturnType<typeof registerRegionOf>>
     const query = validate(registerQuerySchema, req.query)
     const filter = query.ok ? query.value : (registerQuerySchema.validate({}).value as Record<string, never>)
-    const [{ rows, total }, officers] = await Promise.all([
-      beneficiaries.list({ regionId, status: filter.status, category: filter.category, officerId: filter.officerId, riskToStaff: filter.risk === '1' ? true : undefined, sort: filter.sort, direction: filter.direction, page: filter.page }),
-      beneficiaries.officers(regionId),
-    ])
+    const { rows, total, officers } = await beneficiaries.registerPage({ regionId, status: filter.status, category: filter.category, officerId: filter.officerId, riskToStaff: filter.risk === '1' ? true : undefined, sort: filter.sort, direction: filter.direction, page: filter.page })
     res.render('pages/beneficiaries/register', { region, rows, total, filter, officers, catalogue, pages: Math.max(1, Math.ceil(total / REGISTER_PAGE_SIZE)), title: null })
   })
 

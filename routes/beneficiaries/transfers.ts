@@ -3,20 +3,15 @@ import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError } from '../../server/services/context'
+import { ServiceError } from '../../server/services/context'
 import { id, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { param } from '../forms'
 
 const requestSchema = Joi.object({ toRegionId: id.required(), reason: text(500).required() })
 const refuseSchema = Joi.object({ reason: text(500).required() })
 const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() })
 const transferIdParam = Joi.object({ transferId: id.required() })
 const regionIdParam = Joi.object({ regionId: id.required() })
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
 
 export function transferRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()

@@ -8,24 +8,15 @@ import { formatDate } from '../../server/domain/dates'
 import { calendarFile } from '../../server/domain/icalendar'
 import { measureType } from '../../server/domain/measureCatalogue'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { ServiceError, StaleEditError } from '../../server/services/context'
 import { PENDING_PAGE_SIZE } from '../../server/services/contacts'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import * as schemas from './schemas'
+import { param, type FormErrors } from '../forms'
+import { OPEN_MEASURE_STATES } from '../../server/domain/measureLifecycle'
+import { OPEN_FILE_STATUSES } from '../../server/domain/beneficiaryCatalogue'
 
-/** Measures a violation can still be recorded on (see measures.recordViolation). */
-const MEASURE_STATES_OPEN_TO_VIOLATIONS = ['registered', 'in_execution', 'suspended']
-/** Files on which appointments are booked; closed ones keep their history. */
-const OPEN_FILE_STATUSES = ['ACTIVE', 'SUSPENDED']
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
-
-type FormErrors = Record<string, Record<string, string>>
 
 interface PageState {
   errors?: FormErrors
@@ -64,7 +55,7 @@ export function contactRoutes(services: Services, authorize: Authorize, config: 
       file,
       facts: { id: file.id, regionId: file.regionId, responsibleOfficerId: file.responsibleOfficerId, status: file.status },
       ...overview,
-      violationMeasures: measures.filter((measure) => MEASURE_STATES_OPEN_TO_VIOLATIONS.includes(measure.state)).map((measure) => ({ id: measure.id, name: measureType(measure.typeCode).name })),
+      violationMeasures: measures.filter((measure) => OPEN_MEASURE_STATES.includes(measure.state)).map((measure) => ({ id: measure.id, name: measureType(measure.typeCode).name })),
       fileOpen: OPEN_FILE_STATUSES.includes(file.status),
       participations,
       kinds: CONTACT_KINDS,

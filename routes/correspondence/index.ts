@@ -7,29 +7,13 @@ import { explainDueDateLines } from '../../server/domain/deadlineRules'
 import { contentDisposition } from '../../server/domain/fileTypes'
 import { formatDate, formatDateTime, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { NotFoundError, ServiceError } from '../../server/services/context'
 import { CONTROL_BUCKETS, PAGE_SIZE } from '../../server/services/correspondence'
 import { tableToPdf, tableToXlsx, type TableModel } from '../../server/export/table'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
+import { param, type FormErrors, refusal } from '../forms'
 
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
-
-type FormErrors = Record<string, Record<string, string>>
-
-/** A refusal from a service as a message beside its field; a stale edit as the page's own notice. */
-function refusal(error: unknown, res: Response, defaultField: string): { errors: Record<string, string>; stale: boolean } | null {
-  if (error instanceof StaleEditError) return { errors: { [defaultField]: res.locals.t('form.staleEdit') }, stale: true }
-  if (error instanceof ServiceError) {
-    const params = Object.fromEntries(Object.entries(error.params).map(([key, value]) => [key, typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value]))
-    return { errors: { [error.field ?? defaultField]: res.locals.t(error.code, params) }, stale: false }
-  }
-  return null
-}
 
 export function correspondenceRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()

@@ -5,20 +5,13 @@ import { requestContext } from '../../server/middleware/requestContext'
 import { INFORMATION_SOURCES, TASK_SECTIONS } from '../../server/domain/correspondence'
 import { serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { ServiceError, StaleEditError } from '../../server/services/context'
 import { text, translateErrors, typedValues, validate, version } from '../../server/validation'
 import * as schemas from './schemas'
+import { param, type FormErrors } from '../forms'
 
 const SECTION_CODES = [...new Set(Object.values(TASK_SECTIONS).flat())]
 const sectionsSchema = Joi.object({ version, ...Object.fromEntries(SECTION_CODES.map((code) => [`section_${code}`, text(10000).allow('').default('')])) })
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
-
-type FormErrors = Record<string, Record<string, string>>
 
 /** A report request's or pardon petition's task: the checklist of information to gather, the sections, the head's approval. */
 export function taskRoutes(services: Services, authorize: Authorize): Router {

@@ -9,10 +9,11 @@ import { VIOLATION_KINDS, VIOLATION_OUTCOMES } from '../../server/domain/violati
 import { ALERT_KINDS } from '../../server/services/monitoring'
 import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError } from '../../server/services/context'
+import { ServiceError } from '../../server/services/context'
 import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
 import { id, isoDate, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
+import { param } from '../forms'
 
 const MAX_MEASURES_PER_ACT = 4
 
@@ -60,12 +61,6 @@ const beneficiaryParam = Joi.object({ beneficiaryId: id.required() }).unknown(tr
 const measureParam = Joi.object({ measureId: id.required() }).unknown(true)
 const regionParam = Joi.object({ regionId: id.required() }).unknown(true)
 const deadlineParam = Joi.object({ deadlineId: id.required() }).unknown(true)
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
 
 /** A measure's details from the form: fields are named `m<index>_<field>`; a text list is one item per line. */
 function detailsFrom(body: Record<string, unknown>, index: number, fields: readonly MeasureField[]): Record<string, unknown> {

@@ -3,17 +3,12 @@ import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError } from '../../server/services/context'
+import { ServiceError } from '../../server/services/context'
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
+import { param } from '../forms'
 
 const deviceSchema = Joi.object({ serial: Joi.string().trim().uppercase().pattern(/^[A-Z0-9-]{4,40}$/, 'serial').required(), kind: Joi.string().valid('RF', 'GPS').required() })
 const regionParam = Joi.object({ regionId: id.required() }).unknown(true)
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
 
 /** The region's register of electronic monitoring devices. */
 export function monitoringRoutes(services: Services, authorize: Authorize): Router {

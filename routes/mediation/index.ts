@@ -6,28 +6,12 @@ import { explainDueDateLines } from '../../server/domain/deadlineRules'
 import { formatDate, serviceDateOf } from '../../server/domain/dates'
 import { MEDIATION_END_KINDS, MEDIATION_EVENTS, MEDIATION_OUTCOMES, MEDIATION_STATUSES, nextMediationStatus, REPORT_OWED_STATUSES, type MediationStatus } from '../../server/domain/mediation'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { NotFoundError } from '../../server/services/context'
 import { MEDIATION_PAGE_SIZE } from '../../server/services/mediation'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
+import { param, type FormErrors, refusal } from '../forms'
 
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
-
-type FormErrors = Record<string, Record<string, string>>
-
-/** A refusal from a service as a message beside its field; a stale edit as the page's own notice. */
-function refusal(error: unknown, res: Response, defaultField: string): { errors: Record<string, string>; stale: boolean } | null {
-  if (error instanceof StaleEditError) return { errors: { [defaultField]: res.locals.t('form.staleEdit') }, stale: true }
-  if (error instanceof ServiceError) {
-    const params = Object.fromEntries(Object.entries(error.params).map(([key, value]) => [key, typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : value]))
-    return { errors: { [error.field ?? defaultField]: res.locals.t(error.code, params) }, stale: false }
-  }
-  return null
-}
 
 /** The victim form's fields as the service takes them. */
 function victimOf(value: { victimName: string; victimContact: string | null; victimRepresentative: string | null; victimNotes: string | null }) {

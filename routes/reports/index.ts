@@ -95,7 +95,7 @@ function presenter(res: Response) {
       if (what.startsWith('rule:')) return res.locals.ruleName(what.slice('rule:'.length)) as string
       return t(what)
     },
-    quarterName: (quarter: Quarter) => t('quarterly.quarterName', { quarter: quarter.quarter, year: quarter.year }),
+    quarterName: (quarter: Quarter) => t('quarterly.quarterName', { ordinal: t(`quarterly.ordinal.${quarter.quarter}`), year: quarter.year }),
     regionName: (region: { nameHy: string; nameEn: string }) => (lang === 'hy' ? region.nameHy : region.nameEn),
   }
 }

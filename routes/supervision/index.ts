@@ -8,9 +8,10 @@ import { AGREEMENTS, GOAL_STATUSES, REASSESSMENT_REASONS, STEP_KINDS, SUPERVISIO
 import { RISK_LEVELS } from '../../server/domain/deadlineRules'
 import type { Services } from '../../server/services'
 import { InstrumentImportError } from '../../server/services/assessments'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { ServiceError, StaleEditError } from '../../server/services/context'
 import { id, isoDate, text, translateErrors, typedValues, validate, version } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
+import { param, type FormErrors } from '../forms'
 
 const beneficiaryParam = Joi.object({ beneficiaryId: id.required() }).unknown(true)
 const assessmentParam = Joi.object({ assessmentId: id.required() }).unknown(true)
@@ -31,14 +32,6 @@ const agreementSchema = Joi.object({ agreement: Joi.string().valid(...AGREEMENTS
 const decideSchema = Joi.object({ decision: Joi.string().valid('approve', 'return').required(), comment: text(2000).allow('').empty('').default(null), overrideReason: text(1000).allow('').empty('').default(null), version })
 const versionOnly = Joi.object({ version })
 const frequencySchema = Joi.object({ level: Joi.string().valid(...RISK_LEVELS).required(), contactsPerMonth: Joi.number().integer().min(1).max(31).required(), version: Joi.number().integer().min(0).required() })
-
-function param(schema: Joi.ObjectSchema, req: Request, name: string): number {
-  const { value, error } = schema.validate(req.params)
-  if (error) throw new NotFoundError()
-  return value[name]
-}
-
-type FormErrors = Record<string, Record<string, string>>
 
 /** The answers and evidence of the assessment form: `answer_<item>` and `evidence_<item>` fields, strings only. */
 function answersFrom(body: unknown): { answers: Record<string, string>; evidence: Record<string, string> } {

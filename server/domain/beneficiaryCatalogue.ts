@@ -17,6 +17,8 @@ export const BENEFICIARY_CATEGORIES = [
 export const BENEFICIARY_STATUSES = ['ACTIVE', 'SUSPENDED', 'CLOSED', 'TRANSFERRED', 'ARCHIVED'] as const
 /** Statuses an officer may set on the card; closing, transfer and archiving have their own procedures. */
 export const EDITABLE_STATUSES = ['ACTIVE', 'SUSPENDED'] as const
+/** A file under supervision: open to change by its officer, to appointments and invitations. */
+export const OPEN_FILE_STATUSES: readonly string[] = ['ACTIVE', 'SUSPENDED']
 export const CLOSE_REASONS = ['MEASURE_COMPLETED', 'REVOKED', 'REPLACED', 'DEATH', 'LEFT_COUNTRY', 'OTHER'] as const
 export const SEXES = ['MALE', 'FEMALE'] as const
 export const IDENTITY_DOCUMENT_TYPES = ['PASSPORT', 'ID_CARD', 'BIOMETRIC_PASSPORT', 'BIRTH_CERTIFICATE', 'FOREIGN_PASSPORT', 'RESIDENCE_PERMIT', 'OTHER'] as const

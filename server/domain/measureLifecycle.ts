@@ -9,6 +9,8 @@ import { isMeasureCode, measureType, type CompletionCondition, type MeasureCode 
 
 export const LIFECYCLE_STATES = ['received', 'registered', 'in_execution', 'suspended', 'completed', 'ended'] as const
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number]
+/** A measure being executed (or about to be): payments and violations are recorded against it. */
+export const OPEN_MEASURE_STATES: readonly string[] = ['registered', 'in_execution', 'suspended']
 
 export const LIFECYCLE_ACTIONS = ['register', 'start', 'suspend', 'resume', 'complete', 'end'] as const
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number]

@@ -6,6 +6,7 @@ import { can, type Action, type Actor, type Resource } from '../policy'
 import type { Services } from '../services'
 import type { SessionUser } from '../services/users'
 import { requestContext } from './requestContext'
+import { takeUserLoadedWithSession } from './session'
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -34,7 +35,10 @@ export function configurePassport(services: Services): passport.PassportStatic {
     }),
   )
   authenticator.serializeUser((user, done) => done(null, String(user.id)))
-  authenticator.deserializeUser((id: string, done) => {
+  authenticator.deserializeUser((req: Request, id: string, done: (error: unknown, user?: Express.User | false) => void) => {
+    // Usually read with the session itself (middleware/session.ts); otherwise read here.
+    const loaded = takeUserLoadedWithSession(req.sessionID, id)
+    if (loaded !== undefined) return done(null, loaded ?? false)
     services.users
       .findActiveSessionUser(Number(id))
       .then((user) => done(null, user ?? false))

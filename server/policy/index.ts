@@ -1,4 +1,5 @@
 import type { Role } from '../domain/roles'
+import { OPEN_FILE_STATUSES } from '../domain/beneficiaryCatalogue'
 
 /**
  * The one place that decides every permission. Routes call it through the `authorize` middleware,
@@ -57,7 +58,6 @@ function isResponsibleOfficer(actor: Actor | null, resource: Resource): boolean 
 }
 
 // A closed, transferred or archived file is read-only except for the heads.
-const OPEN_FILE_STATUSES = ['ACTIVE', 'SUSPENDED']
 const fileIsOpen = (resource: Resource) => resource.status === undefined || OPEN_FILE_STATUSES.includes(resource.status)
 
 const readsRegionFiles: Rule = (actor, resource) => isServiceHead(actor) || worksIn(actor, resource.regionId)

@@ -1,12 +1,11 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import { MAX_EVENT_AHEAD_DAYS, MAX_EVENT_BACK_DAYS, participationCounts, type ActivityKind, type Attendance, type QuarterCounts } from '../domain/activities'
 import { addCalendarDays } from '../domain/calendar'
+import { OPEN_FILE_STATUSES } from '../domain/beneficiaryCatalogue'
 import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
-
-const OPEN_FILE_STATUSES = ['ACTIVE', 'SUSPENDED']
 
 export interface EventInput {
   kind: ActivityKind

@@ -143,6 +143,9 @@ const SORT_COLUMNS: Record<RegisterSort, string> = {
 
 const SEARCH_LIMIT = 50
 
+/** Active staff of the region ($1) who can be responsible for a file. */
+const OFFICERS_SQL = `SELECT id, full_name AS "fullName" FROM users WHERE region_id = $1 AND active AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD')`
+
 function keyOf(card: Pick<CardInput, 'surname' | 'givenName' | 'patronymic' | 'surnameLatin' | 'givenNameLatin' | 'patronymicLatin'>): string {
   return searchKey([card.surname, card.givenName, card.patronymic, card.surnameLatin, card.givenNameLatin, card.patronymicLatin].filter(Boolean).join(' '))
 }
@@ -326,8 +329,8 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     b.category, b.status, b.risk_to_staff AS "riskToStaff", b.responsible_officer_id AS "responsibleOfficerId",
     u.full_name AS "responsibleOfficerName", b.region_id AS "regionId"`
 
-  async function list(filter: RegisterFilter): Promise<{ rows: RegisterRow[]; total: number }> {
-    // The statement's text depends only on which filters are set and on the sort (never on their values).
+  /** The statement pieces of a register page: its conditions (the text depends only on which filters are set), values and order. */
+  function registerQuery(filter: RegisterFilter): { where: string; values: unknown[]; order: string } {
     const where: string[] = ['b.region_id = $1', 'b.anonymised_at IS NULL']
     const values: unknown[] = [filter.regionId]
     const condition = (sql: string, value: unknown) => {
@@ -339,19 +342,44 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     if (filter.officerId) condition('b.responsible_officer_id = ?', filter.officerId)
     if (filter.riskToStaff !== undefined) condition('b.risk_to_staff = ?', filter.riskToStaff)
     const direction = filter.direction === 'desc' ? 'DESC' : 'ASC'
-    const order = SORT_COLUMNS[filter.sort].replace(/%s/g, direction)
-    // The count and the page are separate queries: a window count would make every page read the whole region.
+    return { where: where.join(' AND '), values, order: SORT_COLUMNS[filter.sort].replace(/%s/g, direction) }
+  }
+
+  function registerRows(filter: RegisterFilter): Promise<RegisterRow[]> {
+    const { where, values, order } = registerQuery(filter)
+    return preparedQuery<RegisterRow>(
+      sequelize,
+      `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
+        WHERE ${where} ORDER BY ${order} LIMIT ${REGISTER_PAGE_SIZE} OFFSET $${values.length + 1}`,
+      [...values, (filter.page - 1) * REGISTER_PAGE_SIZE],
+    )
+  }
+
+  // The count and the page are separate queries: a window count would make every page read the whole region.
+  async function list(filter: RegisterFilter): Promise<{ rows: RegisterRow[]; total: number }> {
+    const { where, values } = registerQuery(filter)
     const [rows, [{ total }]] = await Promise.all([
-      preparedQuery<RegisterRow>(
-        sequelize,
-        `SELECT ${REGISTER_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id
-          WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${REGISTER_PAGE_SIZE} OFFSET $${values.length + 1}`,
-        [...values, (filter.page - 1) * REGISTER_PAGE_SIZE],
-      ),
-      preparedQuery<{ total: number }>(sequelize, `SELECT count(*)::int AS total FROM beneficiaries b WHERE ${where.join(' AND ')}`, values),
+      registerRows(filter),
+      preparedQuery<{ total: number }>(sequelize, `SELECT count(*)::int AS total FROM beneficiaries b WHERE ${where}`, values),
     ])
     return { rows, total }
   }
+
+  /** The register page: its rows, and with the count the region's officers for the filter (two statements, not three). */
+  async function registerPage(filter: RegisterFilter): Promise<{ rows: RegisterRow[]; total: number; officers: { id: number; fullName: string }[] }> {
+    const { where, values } = registerQuery(filter)
+    const [rows, [{ total, officers }]] = await Promise.all([
+      registerRows(filter),
+      preparedQuery<{ total: number; officers: { id: number; fullName: string }[] }>(
+        sequelize,
+        `SELECT (SELECT count(*)::int FROM beneficiaries b WHERE ${where}) AS total,
+                (SELECT COALESCE(json_agg(o ORDER BY o."fullName", o.id), '[]') FROM (${OFFICERS_SQL}) o) AS officers`,
+        values,
+      ),
+    ])
+    return { rows, total, officers }
+  }
+
 
   /**
    * Finds files by personal file number, public service number, identity document number, or a name
@@ -418,12 +446,9 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
 
   /** Active staff of the region who can be responsible for a file (for filters). */
   async function officers(regionId: number): Promise<{ id: number; fullName: string }[]> {
-    return preparedQuery(
-      sequelize,
-      `SELECT id, full_name AS "fullName" FROM users WHERE region_id = $1 AND active AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY full_name`,
-      [regionId],
-    )
+    return preparedQuery(sequelize, `${OFFICERS_SQL} ORDER BY full_name`, [regionId])
   }
+
 
   /** Active staff of the region with their open caseload, for the head choosing a responsible officer. */
   async function caseloads(regionId: number): Promise<{ id: number; fullName: string; role: string; caseload: number }[]> {
@@ -554,7 +579,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     return { fileName: row.fileName, mediaType: row.mediaType, content: row.content }
   }
 
-  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, search, region, officers, caseloads, assign, close, reopen, addNote, notes, timeline, fileSections }
+  return { addDocument, documents, document, facts, findDuplicates, create, get, recordView, update, list, registerPage, search, region, officers, caseloads, assign, close, reopen, addNote, notes, timeline, fileSections }
 }
 
 export type BeneficiaryService = ReturnType<typeof beneficiaryService>

@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { addCalendarDays } from '../domain/calendar'
+import { OPEN_FILE_STATUSES } from '../domain/beneficiaryCatalogue'
 import { serviceDateOf } from '../domain/dates'
 import {
   countsAsHeld,
@@ -23,7 +24,6 @@ import type { DeadlineService } from './deadlines'
 export const PENDING_PAGE_SIZE = 50
 /** The compliance table covers at most this many months, the current one last. */
 const COMPLIANCE_MONTHS = 12
-const OPEN_FILE_STATUSES = ['ACTIVE', 'SUSPENDED']
 
 export interface AppointmentView {
   id: number

@@ -273,6 +273,15 @@ const LETTER_COLUMNS = `l.id, l.region_id AS "regionId", l.number, l.purpose, l.
   l.author_user_id AS "authorUserId", au.full_name AS "authorName", su.full_name AS "signedByName", l.signed_on AS "signedOn", l.sending_method AS "sendingMethod",
   l.sent_on AS "sentOn", l.reply_due_date AS "replyDueDate", l.reply_received_on AS "replyReceivedOn", l.version`
 
+/** One line of the incoming register, as lists show it. */
+const REGISTER_LINE_COLUMNS = `i.id, i.number, i.received_on AS "receivedOn", i.kind, i.sender, i.subject, i.due_date AS "dueDate", i.status, a.full_name AS "assigneeName",
+  i.under_control AS "underControl", i.answered_on AS "answeredOn"`
+
+/** One line of the outgoing register: the letter with the item it answers and who signed it. */
+const OUTGOING_LINE_COLUMNS = `l.id, l.number, l.signed_on AS "signedOn", l.purpose, l.addressee, l.subject, i.number AS "incomingNumber", su.full_name AS "signedByName",
+  l.sending_method AS "sendingMethod", l.sent_on AS "sentOn", l.status`
+const OUTGOING_LINE_SOURCE = 'outgoing_letters l LEFT JOIN incoming_items i ON i.id = l.incoming_item_id LEFT JOIN users su ON su.id = l.signed_by_user_id'
+
 /** What the register's trigram search looks through: numbers, sender or addressee, references and subject. */
 function searchTextOf(parts: (string | null | undefined)[]): string {
   return parts.filter(Boolean).join(' ').toLowerCase()
@@ -956,8 +965,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     const where = conditions.join(' AND ')
     const [rows, [{ total }]] = await Promise.all([
       sequelize.query<RegisterLine>(
-        `SELECT i.id, i.number, i.received_on AS "receivedOn", i.kind, i.sender, i.subject, i.due_date AS "dueDate", i.status, a.full_name AS "assigneeName",
-                i.under_control AS "underControl", i.answered_on AS "answeredOn", (i.status IN (:open) AND i.due_date < :today) AS overdue
+        `SELECT ${REGISTER_LINE_COLUMNS}, (i.status IN (:open) AND i.due_date < :today) AS overdue
            FROM incoming_items i LEFT JOIN users a ON a.id = i.assignee_user_id
           WHERE ${where} ORDER BY i.year DESC, i.sequence DESC LIMIT :limit OFFSET :offset`,
         { replacements, type: QueryTypes.SELECT },
@@ -985,9 +993,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     const where = conditions.join(' AND ')
     const [rows, [{ total }]] = await Promise.all([
       sequelize.query<OutgoingLine>(
-        `SELECT l.id, l.number, l.signed_on AS "signedOn", l.purpose, l.addressee, l.subject, i.number AS "incomingNumber", su.full_name AS "signedByName",
-                l.sending_method AS "sendingMethod", l.sent_on AS "sentOn", l.status
-           FROM outgoing_letters l LEFT JOIN incoming_items i ON i.id = l.incoming_item_id LEFT JOIN users su ON su.id = l.signed_by_user_id
+        `SELECT ${OUTGOING_LINE_COLUMNS} FROM ${OUTGOING_LINE_SOURCE}
           WHERE ${where} ORDER BY l.year DESC, l.sequence DESC LIMIT :limit OFFSET :offset`,
         { replacements, type: QueryTypes.SELECT },
       ),
@@ -1054,15 +1060,12 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
   async function forBeneficiary(beneficiaryId: number): Promise<{ incoming: RegisterLine[]; outgoing: OutgoingLine[] }> {
     const [incoming, outgoing] = await Promise.all([
       sequelize.query<RegisterLine>(
-        `SELECT i.id, i.number, i.received_on AS "receivedOn", i.kind, i.sender, i.subject, i.due_date AS "dueDate", i.status, a.full_name AS "assigneeName",
-                i.under_control AS "underControl", i.answered_on AS "answeredOn"
+        `SELECT ${REGISTER_LINE_COLUMNS}
            FROM incoming_items i LEFT JOIN users a ON a.id = i.assignee_user_id WHERE i.beneficiary_id = :beneficiaryId ORDER BY i.received_on DESC, i.id DESC`,
         { replacements: { beneficiaryId }, type: QueryTypes.SELECT },
       ),
       sequelize.query<OutgoingLine>(
-        `SELECT l.id, l.number, l.signed_on AS "signedOn", l.purpose, l.addressee, l.subject, i.number AS "incomingNumber", su.full_name AS "signedByName",
-                l.sending_method AS "sendingMethod", l.sent_on AS "sentOn", l.status
-           FROM outgoing_letters l LEFT JOIN incoming_items i ON i.id = l.incoming_item_id LEFT JOIN users su ON su.id = l.signed_by_user_id
+        `SELECT ${OUTGOING_LINE_COLUMNS} FROM ${OUTGOING_LINE_SOURCE}
           WHERE l.beneficiary_id = :beneficiaryId AND l.number IS NOT NULL ORDER BY l.signed_on DESC, l.id DESC`,
         { replacements: { beneficiaryId }, type: QueryTypes.SELECT },
       ),
@@ -1106,9 +1109,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       return { incoming, outgoing: [] }
     }
     const outgoing = await sequelize.query<OutgoingLine>(
-      `SELECT l.id, l.number, l.signed_on AS "signedOn", l.purpose, l.addressee, l.subject, i.number AS "incomingNumber", su.full_name AS "signedByName",
-              l.sending_method AS "sendingMethod", l.sent_on AS "sentOn", l.status
-         FROM outgoing_letters l LEFT JOIN incoming_items i ON i.id = l.incoming_item_id LEFT JOIN users su ON su.id = l.signed_by_user_id
+      `SELECT ${OUTGOING_LINE_COLUMNS} FROM ${OUTGOING_LINE_SOURCE}
         WHERE l.region_id = :regionId AND l.number IS NOT NULL AND l.signed_on BETWEEN :from AND :to ORDER BY l.year, l.sequence`,
       { replacements: { regionId, from, to }, type: QueryTypes.SELECT },
     )

@@ -2,7 +2,7 @@ import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
 import { measureType, registrationDeadlineRuleIds, validateMeasureDetails, type DetailProblem, type MeasureCode } from '../domain/measureCatalogue'
-import { applyTransition, availableTransitions, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
+import { applyTransition, availableTransitions, OPEN_MEASURE_STATES, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
 import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
@@ -262,7 +262,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
       if (measureType(row.type_code).executionKind !== 'fine') throw new ServiceError('measure.notFine')
-      if (!['registered', 'in_execution', 'suspended'].includes(row.state)) throw new ServiceError('measure.notOpen', 'amountAmd')
+      if (!OPEN_MEASURE_STATES.includes(row.state)) throw new ServiceError('measure.notOpen', 'amountAmd')
       if (payment.paidOn > today()) throw new ServiceError('measure.paymentInFuture', 'paidOn')
       const facts = await factsOf(row, transaction)
       if (payment.amountAmd > (facts.fineBalanceAmd ?? 0)) throw new ServiceError('measure.paymentOverBalance', 'amountAmd')
@@ -379,7 +379,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     if (violation.occurredOn > today()) throw new ServiceError('violation.inFuture', 'occurredOn')
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
-      if (!['in_execution', 'suspended', 'registered'].includes(row.state)) throw new ServiceError('measure.notOpen', 'kind')
+      if (!OPEN_MEASURE_STATES.includes(row.state)) throw new ServiceError('measure.notOpen', 'kind')
       const [{ earlier }] = await sequelize.query<{ earlier: number }>('SELECT count(*)::int AS earlier FROM violations WHERE measure_id = :id', { replacements: { id: measureId }, type: QueryTypes.SELECT, transaction })
       const action = actionDue(violation.kind, earlier)
       const [{ id }] = await sequelize.query<{ id: number }>(

@@ -315,7 +315,12 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
       monthStarts: `{${months.map((month) => month.from).join(',')}}`, monthEnds: `{${months.map((month) => month.until).join(',')}}`,
       assessmentRules: [...ASSESSMENT_DEADLINE_RULES], planRules: [...PLAN_DEADLINE_RULES], personKinds: [...PERSON_CONTACT_KINDS], heldOutcomes: HELD_OUTCOMES,
     }
-    const results = await Promise.all((withIds ? QUERIES_WITH_IDS : QUERIES_WITHOUT_IDS).map((sql) => sequelize.query<FigureRow>(sql, { replacements, type: QueryTypes.SELECT, transaction })))
+    const run = (sql: string) => sequelize.query<FigureRow>(sql, { replacements, type: QueryTypes.SELECT, transaction })
+    const queries = withIds ? QUERIES_WITH_IDS : QUERIES_WITHOUT_IDS
+    // In parallel on the pool; one after another inside a transaction, which has a single connection.
+    const results: FigureRow[][] = []
+    if (transaction) for (const sql of queries) results.push(await run(sql))
+    else results.push(...(await Promise.all(queries.map(run))))
     for (const row of results.flat()) {
       const figure = sets.get(row.regionId)![row.code]
       figure.value += row.value

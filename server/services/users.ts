@@ -38,6 +38,15 @@ export interface UserInput {
   regionId: number | null
 }
 
+/** The signed-in user's columns (u: users, r: their region, joined on u.region_id), as SessionUser names them. */
+export const SESSION_USER_COLUMNS = `u.id, u.username, u.full_name AS "fullName", u.role, u.region_id AS "regionId", r.name_hy AS "regionNameHy", r.name_en AS "regionNameEn",
+  u.must_change_password AS "mustChangePassword"`
+
+/** A SessionUser from a row with SESSION_USER_COLUMNS (and perhaps more). */
+export function sessionUserOf(row: SessionUser): SessionUser {
+  return { id: row.id, username: row.username, fullName: row.fullName, role: row.role, regionId: row.regionId, regionNameHy: row.regionNameHy, regionNameEn: row.regionNameEn, mustChangePassword: row.mustChangePassword }
+}
+
 export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date }
 
 function toSessionUser(user: User): SessionUser {
@@ -112,15 +121,9 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
   async function findActiveSessionUser(id: number): Promise<SessionUser | null> {
     // Read on every request, so never cached (a deactivation or a new role counts from the next request):
     // a prepared statement, only the columns the session needs, no model instance.
-    const [user] = await preparedQuery<SessionUser>(
-      sequelize,
-      `SELECT u.id, u.username, u.full_name AS "fullName", u.role, u.region_id AS "regionId", r.name_hy AS "regionNameHy", r.name_en AS "regionNameEn",
-              u.must_change_password AS "mustChangePassword"
-         FROM users u LEFT JOIN regions r ON r.id = u.region_id
-        WHERE u.id = $1 AND u.active`,
-      [id],
-    )
-    return user ?? null
+    // (The session store reads the same with the session itself: middleware/session.ts; this is for the other cases.)
+    const [user] = await preparedQuery<SessionUser>(sequelize, `SELECT ${SESSION_USER_COLUMNS} FROM users u LEFT JOIN regions r ON r.id = u.region_id WHERE u.id = $1 AND u.active`, [id])
+    return user ? sessionUserOf(user) : null
   }
 
   async function changeOwnPassword(userId: number, currentPassword: string, newPassword: string, context: RequestContext): Promise<void> {

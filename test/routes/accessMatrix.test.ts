@@ -259,6 +259,16 @@ const ROUTES: RouteCase[] = [
   route('POST', '/activities/:eventId/invitations', REGION_STAFF, (f) => `/activities/${f.eventId}/invitations`, true),
   route('POST', '/activities/:eventId/participants/:participantId', REGION_STAFF, (f) => `/activities/${f.eventId}/participants/${f.participantId}`, true),
   route('POST', '/activities/:eventId/participants/:participantId/withdraw', REGION_STAFF, (f) => `/activities/${f.eventId}/participants/${f.participantId}/withdraw`, true),
+  // Quarterly reports: the region's head (or acting head) prepares them, the service head reads every region's and decides;
+  // other staff have no access. An empty form is bad input (400), which still counts as allowed.
+  route('GET', '/regions/:regionId/reports', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/reports`, true),
+  route('GET', '/regions/:regionId/reports/:year/:quarter', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/reports/2031/1`, true),
+  route('POST', '/regions/:regionId/reports/:year/:quarter/narrative', HEAD_POWERS, (f) => `/regions/${f.ownRegionId}/reports/2031/1/narrative`, true),
+  route('POST', '/regions/:regionId/reports/:year/:quarter/decision', ['serviceHead'], (f) => `/regions/${f.ownRegionId}/reports/2031/1/decision`, true),
+  route('GET', '/regions/:regionId/reports/:year/:quarter/figures/:figure', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/reports/2031/1/figures/violationsRecorded`, true),
+  route('GET', '/regions/:regionId/reports/:year/:quarter/export.:format', ['serviceHead', ...HEAD_POWERS], (f) => `/regions/${f.ownRegionId}/reports/2031/1/export.xlsx`, true),
+  route('GET', '/reports/national', ['serviceHead']),
+  route('GET', '/reports/national/export.:format', ['serviceHead'], () => '/reports/national/export.csv'),
   // Last: it ends the session it is tried with.
   route('POST', '/sign-out', SIGNED_IN),
 ]

@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import request from 'supertest'
+import { QueryTypes } from 'sequelize'
 import { AuditEvent, User } from '../../models'
 import { SESSION_COOKIE } from '../../server/middleware/session'
 import { buildTestApp, type TestApp } from '../helpers/app'
@@ -159,5 +160,48 @@ describe('signing in and sessions', () => {
     const response = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD })
     expect(response.status).to.equal(401)
     expect(response.text).to.contain('Օգտանունը կամ գաղտնաբառը սխալ է')
+  })
+  it('when pages are opened, then the session row is written only when the session changes, not after every request', async () => {
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const browser = await signIn(t.app, person.username)
+    const expiry = async () => {
+      const [row] = await t.services.sequelize.query<{ expire: Date }>(`SELECT expire FROM user_sessions WHERE sess -> 'passport' ->> 'user' = :id`, { replacements: { id: String(person.id) }, type: QueryTypes.SELECT })
+      return row.expire.getTime()
+    }
+    const signedIn = await expiry()
+    // The row's expiry is kept in whole seconds: let a second pass, so that a rewrite would show.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    expect((await browser.get('/')).status).to.equal(200)
+    expect(await expiry()).to.equal(signedIn)
+    // Once a minute the last-seen time moves: the session is saved, its expiry with it (still the absolute limit ahead).
+    t.clock.advanceMinutes(2)
+    expect((await browser.get('/')).status).to.equal(200)
+    expect(await expiry()).to.be.greaterThan(signedIn)
+  })
+
+  it('when a signed-in page is opened, then the user is read with the session in one statement, as it is now', async () => {
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const browser = await signIn(t.app, person.username)
+    const users = t.services.users
+    const original = users.findActiveSessionUser
+    let separateReads = 0
+    users.findActiveSessionUser = (id) => {
+      separateReads += 1
+      return original(id)
+    }
+    try {
+      await User.update({ fullName: 'Renamed Meanwhile' }, { where: { id: person.id } })
+      const page = await browser.get('/')
+      expect(page.status).to.equal(200)
+      expect(page.text).to.contain('Renamed Meanwhile')
+      expect(separateReads).to.equal(0)
+      // Deactivated behind the app's back (its sessions left in place): the next request is no longer signed in.
+      await User.update({ active: false }, { where: { id: person.id } })
+      const after = await browser.get('/')
+      expect(after.status).to.equal(303)
+      expect(after.headers.location).to.match(/^\/sign-in/)
+    } finally {
+      users.findActiveSessionUser = original
+    }
   })
 })
