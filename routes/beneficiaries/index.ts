@@ -118,14 +118,15 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const file = withoutHealthUnlessAllowed(res, loaded ?? (await beneficiaries.get(beneficiaryId)))
     const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
     const opening = services.deadlines.forBeneficiary(file.id, true)
-    const [{ notes, documents, timeline, views }, courtActs, deadlines, measures] = await Promise.all([
+    const [{ notes, documents, timeline, views }, courtActs, deadlines, measures, correspondence] = await Promise.all([
       beneficiaries.fileSections(file.id, canSeeAccessLog),
       services.measures.courtActsOf(file.id),
       opening,
       opening.then((open) => services.measures.measuresOf(file.id, open)),
+      services.correspondence.forBeneficiary(file.id),
     ])
     res.status(status).render('pages/beneficiaries/file', {
-      file, facts: file, notes, documents, timeline, views, courtActs, measures, deadlines, measureTypes: MEASURE_TYPES_BY_CODE, catalogue,
+      file, facts: file, notes, documents, timeline, views, courtActs, measures, deadlines, correspondence, measureTypes: MEASURE_TYPES_BY_CODE, catalogue,
       noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms,
     })
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn, type Browser } from '../helpers/agent'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+import { createBeneficiary } from '../helpers/beneficiaries'
 import { AuditEvent } from '../../models'
 
 // Yerevan's body is this suite's own: its register numbers are not shared with other suites.
@@ -188,6 +189,13 @@ describe('correspondence through the app', () => {
     const early = await headBrowser.post(`/correspondence/${reply}/reply`, { addressee: 'x', subject: 'y', body: 'z', letterDate: '20.11.2026', version: versionOf(page.text) })
     expect(early.status).to.equal(400)
     expect(early.text).to.contain('չի կարող թվագրվել գրության ստացումից առաջ')
+  })
+
+  it('when an item concerns a beneficiary, then their personal file lists it', async () => {
+    const file = await createBeneficiary(regionId, officer.id, { fileNumber: `ԵՐ-2026-${String(9000 + Math.floor(Math.random() * 999)).padStart(4, '0')}` })
+    const itemId = await register({ ...COMPLAINT, kind: 'BENEFICIARY_APPLICATION', beneficiaryFileNumber: file.fileNumber })
+    const page = await officerBrowser.get(`/beneficiaries/${file.id}`)
+    expect(page.text).to.match(new RegExp(`data-testid="file-correspondence-in"[\\s\\S]*href="/correspondence/${itemId}"`))
   })
 
   it('when the register is exported for a period, then PDF and XLSX come back as files', async () => {
