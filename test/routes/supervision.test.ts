@@ -188,6 +188,24 @@ describe('supervision: assessments and plans through the app', () => {
     expect(refused.text).to.contain('Պլանը չի կարող հաստատվել')
   })
 
+  it('when plan forms carry bad input, then nothing of them is saved and the plan is as it was', async () => {
+    await completeAssessment((used) => answerAll(used, 'highest', (domain) => domain === 'FINANCES'))
+    const planId = Number(/\/plans\/(\d+)$/.exec((await officerBrowser.post(`/beneficiaries/${beneficiaryId}/plans`)).headers.location!)![1])
+    const before = await t.services.plans.get(planId)
+    const page = await officerBrowser.get(`/plans/${planId}`)
+    const goalId = before.goals[0].id
+    const pastTarget = await officerBrowser.post(`/plans/${planId}/goals/${goalId}`, { needDomain: 'FINANCES', description: 'Բյուջե', targetDate: '01.01.2030', status: 'ACTIVE', version: versionOf(page.text) })
+    expect(pastTarget.status).to.equal(400)
+    expect(pastTarget.text).to.contain('Ժամկետը չի կարող լինել անցյալում').and.contain('>Բյուջե</textarea>')
+    const noResponsible = await officerBrowser.post(`/plans/${planId}/goals/${goalId}/steps`, { kind: 'PROGRAMME', description: 'Ծրագիր', responsible: '', version: versionOf(page.text) })
+    expect(noResponsible.status).to.equal(400)
+    const unknownKind = await officerBrowser.post(`/plans/${planId}/goals/${goalId}/steps`, { kind: 'HYPNOSIS', description: 'x', responsible: 'y', version: versionOf(page.text) })
+    expect(unknownKind.status).to.equal(400)
+    const after = await t.services.plans.get(planId)
+    expect(after.version).to.equal(before.version)
+    expect(after.goals).to.deep.equal(before.goals)
+  })
+
   it('when a reassessment is completed, then the result shows the change from the previous one, domain by domain', async () => {
     await completeAssessment((used) => answerAll(used, 'highest'))
     const second = await completeAssessment((used) => answerAll(used, 'lowest'))
