@@ -27,9 +27,9 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const { sequelize, clock } = deps
   const audit = auditService(clock)
   const sessions = sessionRegistry(sequelize)
-  const beneficiaries = beneficiaryService({ sequelize, clock, audit })
-  const transfers = transferService({ sequelize, clock, audit })
   const deadlines = deadlineService({ sequelize, clock, audit })
+  const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines })
+  const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   const board = boardService({ sequelize, clock })
   return {

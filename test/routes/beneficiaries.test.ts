@@ -48,6 +48,17 @@ describe('beneficiary records', () => {
     expect(await AuditEvent.count({ where: { action: 'beneficiary.create', targetId: String(created!.id) } })).to.equal(1)
   })
 
+  it('when a card is registered, then its first contact and initial assessment fall due; a mediation participant\'s do not', async () => {
+    await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, birthDate: '02.02.1962', publicServiceNumber: '1234567802' })
+    const supervised = await Beneficiary.findOne({ where: { publicServiceNumber: '1234567802' } })
+    // Registered Monday 23.11.2026: first contact within 2 working days, assessment within 15.
+    const due = (await t.services.deadlines.forBeneficiary(supervised!.id, true)).map((deadline) => [deadline.ruleId, deadline.dueDate])
+    expect(due).to.deep.include.members([['FIRST_CONTACT', '2026-11-25'], ['INITIAL_ASSESSMENT', '2026-12-14']])
+    await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, birthDate: '03.03.1963', publicServiceNumber: '1234567803', category: 'MEDIATION_PARTICIPANT' })
+    const participant = await Beneficiary.findOne({ where: { publicServiceNumber: '1234567803' } })
+    expect(await t.services.deadlines.forBeneficiary(participant!.id, true)).to.deep.equal([])
+  })
+
   it('when 50 cards are created at the same time, then they get 50 distinct consecutive numbers', async () => {
     const card = (n: number) => ({ ...CARD, surname: 'Համբարձումյան', givenName: 'Գոռ', birthDate: `${String((n % 28) + 1).padStart(2, '0')}.0${(n % 9) + 1}.1985`, publicServiceNumber: String(5500000000 + n) })
     const before = await Beneficiary.count({ where: { regionId } })
