@@ -12,9 +12,26 @@
   var timer = null
   var saving = false
   var pending = false
+  // A submit pressed while a background save is on its way waits for it, then goes with the version it returned.
+  var submitAfterSave = null
+  var submitting = false
 
   function say(text) {
     if (status && text) status.textContent = text
+  }
+
+  function afterSave() {
+    saving = false
+    if (submitAfterSave) {
+      var submitter = submitAfterSave
+      submitAfterSave = null
+      submitting = true
+      if (form.requestSubmit) form.requestSubmit(submitter)
+      else form.submit()
+    } else if (pending) {
+      pending = false
+      save()
+    }
   }
 
   function save() {
@@ -38,13 +55,7 @@
       .catch(function () {
         say(status.getAttribute('data-offline'))
       })
-      .then(function () {
-        saving = false
-        if (pending) {
-          pending = false
-          save()
-        }
-      })
+      .then(afterSave)
   }
 
   function schedule() {
@@ -54,4 +65,14 @@
 
   form.addEventListener('input', schedule)
   form.addEventListener('change', schedule)
+  form.addEventListener('submit', function (event) {
+    if (submitting) return
+    // The submit carries everything on the screen: a save still waiting to start is not needed.
+    clearTimeout(timer)
+    pending = false
+    if (saving) {
+      event.preventDefault()
+      submitAfterSave = event.submitter || null
+    }
+  })
 })()

@@ -26,12 +26,13 @@ import {
   type RecordKind,
 } from '../../server/domain/quarterlyReport'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { NotFoundError } from '../../server/services/context'
 import { RECORDS_PAGE_SIZE, type ReportView, type RollupView } from '../../server/services/quarterlyReports'
 import { tableToPdf, tableToXlsx, type TableModel } from '../../server/export/table'
 import { tableToCsv } from '../../server/export/csv'
 import type { Language } from '../../server/i18n'
 import { translateErrors, typedValues, validate } from '../../server/validation'
+import { refusal, type FormErrors } from '../forms'
 import * as schemas from './schemas'
 
 function params<T>(schema: Joi.ObjectSchema<T>, req: Request): T {
@@ -175,13 +176,6 @@ async function sendTable(res: Response, table: TableModel, format: 'xlsx' | 'csv
   else res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await tableToXlsx(table, services.clock))
 }
 
-/** A refusal from the service as a message beside its field; a stale edit as the form's own notice. */
-function refusal(error: unknown, res: Response, defaultField: string): { errors: Record<string, string>; status: number } | null {
-  if (error instanceof StaleEditError) return { errors: { [defaultField]: res.locals.t('form.staleEdit') }, status: 409 }
-  if (error instanceof ServiceError) return { errors: { [error.field ?? defaultField]: res.locals.t(error.code, error.params) }, status: 400 }
-  return null
-}
-
 /** The regional bodies' quarterly reports: prepared and submitted by the head, decided by the service head, rolled up nationally. */
 export function reportRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()
@@ -201,7 +195,7 @@ export function reportRoutes(services: Services, authorize: Authorize): Router {
     res.render('pages/reports/index', { region, quarters, show: presenter(res), today: today() })
   })
 
-  async function renderReport(req: Request, res: Response, data: { errors?: Record<string, Record<string, string>>; values?: Record<string, Record<string, string>>; status?: number } = {}) {
+  async function renderReport(req: Request, res: Response, data: { errors?: FormErrors; values?: FormErrors; status?: number } = {}) {
     const { regionId, quarter } = quarterOf(req)
     const query = validate(schemas.reportQuery, req.query)
     const [region, view] = await Promise.all([services.regions.get(regionId), quarterlyReports.report(regionId, quarter, query.ok ? query.value.version : undefined)])
@@ -240,7 +234,7 @@ export function reportRoutes(services: Services, authorize: Authorize): Router {
     } catch (error) {
       const refused = refusal(error, res, 'problems')
       if (!refused) throw error
-      return renderReport(req, res, { errors: { narrative: refused.errors }, values, status: refused.status })
+      return renderReport(req, res, { errors: { narrative: refused.errors }, values, status: refused.stale ? 409 : 400 })
     }
     res.redirect(303, `/regions/${regionId}/reports/${quarter.year}/${quarter.quarter}`)
   })
@@ -255,7 +249,7 @@ export function reportRoutes(services: Services, authorize: Authorize): Router {
     } catch (error) {
       const refused = refusal(error, res, 'decision')
       if (!refused) throw error
-      return renderReport(req, res, { errors: { decision: refused.errors }, values, status: refused.status })
+      return renderReport(req, res, { errors: { decision: refused.errors }, values, status: refused.stale ? 409 : 400 })
     }
     res.redirect(303, `/regions/${regionId}/reports/${quarter.year}/${quarter.quarter}`)
   })

@@ -1,6 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
-import { PERSON_CONTACT_KINDS, CONTACT_OUTCOMES, countsAsHeld } from '../domain/contacts'
+import { addCalendarDays } from '../domain/calendar'
+import { PERSON_CONTACT_KINDS, CONTACT_OUTCOMES, countsAsHeld, yerevanMoment } from '../domain/contacts'
 import { SERVICE_TIME_ZONE, serviceDateOf } from '../domain/dates'
 import type { DueDateExplanation } from '../domain/deadlineRules'
 import {
@@ -129,6 +130,8 @@ export interface RollupView {
 export const RECORDS_PAGE_SIZE = 100
 
 interface FigureRow {
+  /** Which of the requested quarters the row counts (its index). */
+  period: number
   regionId: number
   code: FigureCode
   part: string | null
@@ -139,98 +142,149 @@ interface FigureRow {
 // The outcomes and kinds that make a contact held, from the contacts domain (the same rule as the contacts page).
 const HELD_OUTCOMES = CONTACT_OUTCOMES.filter((outcome) => countsAsHeld(PERSON_CONTACT_KINDS[0], outcome))
 
+/*
+ * The quarters asked for, as rows every query joins on the region: one per quarter and region wanted, with the quarter's
+ * days, the same as moments in Yerevan (appointments are found by time) and its three months (judged only once over).
+ */
+const QUARTERS = `quarters AS MATERIALIZED (
+  SELECT q.n, r.region_id, q.day_from, q.day_to, q.moment_from, q.moment_until, q.m1_from, q.m1_until, q.m1_judged, q.m2_from, q.m2_until, q.m2_judged, q.m3_from, q.m3_until, q.m3_judged, q.m2_moment, q.m3_moment
+    FROM jsonb_to_recordset(CAST(:quarters AS jsonb)) AS q (
+      n int, region_ids int[], day_from date, day_to date, moment_from timestamptz, moment_until timestamptz,
+      m1_from date, m1_until date, m1_judged boolean, m2_from date, m2_until date, m2_judged boolean, m3_from date, m3_until date, m3_judged boolean, m2_moment timestamptz, m3_moment timestamptz)
+   CROSS JOIN LATERAL unnest(q.region_ids) AS r (region_id))`
+
 /**
- * The figures of a quarter for some regions, in a few set-based queries grouped by region. Each query yields rows of
- * (region, figure, breakdown key, value, ids); the ids are aggregated only when a drill-down needs them.
+ * The figures of some quarters for some regions, in a few set-based queries: each reads its tables once for all the
+ * quarters and regions asked, grouped by quarter and region, and yields rows of (quarter, region, figure, breakdown
+ * key, value, ids). The ids are aggregated only when a drill-down needs them.
  */
 function figureQueries(withIds: boolean): string[] {
-  const ids = (column: string) => (withIds ? `array_agg(DISTINCT ${column} ORDER BY ${column})` : 'NULL::int[]')
-  const registeredOn = `(b.created_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date`
+  const ids = (column: string, where?: string) => (withIds ? `array_agg(DISTINCT ${column} ORDER BY ${column})${where ? ` FILTER (WHERE ${where})` : ''}` : 'NULL::int[]')
   const fileOf = (alias: string) => `JOIN beneficiaries b ON b.id = ${alias}.beneficiary_id AND b.region_id IN (:regionIds)`
+  const inQuarter = (date: string) => `${date} BETWEEN q.day_from AND q.day_to`
+  // The same test against all the quarters asked at once, so that rows outside them are dropped before any join.
+  const inAnyQuarter = (date: string) => `${date} BETWEEN (SELECT min(day_from) FROM quarters) AND (SELECT max(day_to) FROM quarters)`
+  const head = `q.n AS period, b.region_id AS "regionId"`
   return [
-    // The caseload: a file is open from the day it was registered until the day it was closed (that day excluded).
-    `WITH files AS (SELECT b.id, b.region_id, b.category, ${registeredOn} AS registered_on, b.closed_on FROM beneficiaries b WHERE b.region_id IN (:regionIds))
-     SELECT region_id AS "regionId", 'caseloadAtStart' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM files
-      WHERE registered_on < :from AND (closed_on IS NULL OR closed_on >= :from) GROUP BY region_id
-     UNION ALL SELECT region_id, 'caseloadAtEnd', NULL, count(*), ${ids('id')} FROM files WHERE registered_on <= :to AND (closed_on IS NULL OR closed_on > :to) GROUP BY region_id
-     UNION ALL SELECT region_id, 'newBeneficiaries', category, count(*), ${ids('id')} FROM files WHERE registered_on BETWEEN :from AND :to GROUP BY region_id, category
-     UNION ALL SELECT region_id, 'closedBeneficiaries', category, count(*), ${ids('id')} FROM files WHERE closed_on BETWEEN :from AND :to GROUP BY region_id, category`,
+    /*
+     * The caseload: a file is open from the day it was registered until the day it was closed (that day excluded). One
+     * pass over the files that could count (registered by the quarter's end, not closed before it began), by category.
+     */
+    `WITH ${QUARTERS},
+          files AS (
+            SELECT q.n, b.region_id, b.category,
+                   count(*) FILTER (WHERE b.registered_on < q.day_from) AS at_start, ${ids('b.id', 'b.registered_on < q.day_from')} AS at_start_ids,
+                   count(*) FILTER (WHERE b.closed_on IS NULL OR b.closed_on > q.day_to) AS at_end, ${ids('b.id', 'b.closed_on IS NULL OR b.closed_on > q.day_to')} AS at_end_ids,
+                   count(*) FILTER (WHERE b.registered_on >= q.day_from) AS opened, ${ids('b.id', 'b.registered_on >= q.day_from')} AS opened_ids,
+                   count(*) FILTER (WHERE b.closed_on <= q.day_to) AS closed, ${ids('b.id', 'b.closed_on <= q.day_to')} AS closed_ids
+              FROM (SELECT id, region_id, category, closed_on, created_at, (created_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date AS registered_on FROM beneficiaries WHERE region_id IN (:regionIds)) b
+              JOIN quarters q ON q.region_id = b.region_id AND b.created_at < q.moment_until AND (b.closed_on IS NULL OR b.closed_on >= q.day_from)
+             GROUP BY q.n, b.region_id, b.category)
+     SELECT f.n AS period, f.region_id AS "regionId", v.code, v.part, v.value::float8 AS value, v.ids FROM files f
+      CROSS JOIN LATERAL (VALUES ('caseloadAtStart', NULL, f.at_start, f.at_start_ids), ('caseloadAtEnd', NULL, f.at_end, f.at_end_ids),
+                                 ('newBeneficiaries', f.category, f.opened, f.opened_ids), ('closedBeneficiaries', f.category, f.closed, f.closed_ids)) AS v (code, part, value, ids)
+      WHERE v.value > 0`,
     // Measures arrive with the court act (its receipt date) and end when completed or ended.
-    `WITH ms AS (SELECT m.id, b.region_id, m.type_code, m.state, m.ended_on, m.details, a.received_date FROM measures m JOIN court_acts a ON a.id = m.court_act_id ${fileOf('m')}
-                  WHERE a.received_date BETWEEN :from AND :to OR m.ended_on BETWEEN :from AND :to),
-          arrived AS (SELECT * FROM ms WHERE received_date BETWEEN :from AND :to)
-     SELECT region_id AS "regionId", 'newMeasures' AS code, type_code AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM arrived GROUP BY region_id, type_code
-     UNION ALL SELECT region_id, 'endedMeasures', type_code, count(*), ${ids('id')} FROM ms WHERE state IN ('completed', 'ended') AND ended_on BETWEEN :from AND :to GROUP BY region_id, type_code
-     UNION ALL SELECT region_id, 'publicWorksHoursOrdered', NULL, sum(COALESCE((details ->> 'hoursOrdered')::numeric, 0)), ${ids('id')} FROM arrived WHERE type_code = 'PUBLIC_WORKS' GROUP BY region_id
-     UNION ALL SELECT region_id, 'finesImposed', NULL, count(*), ${ids('id')} FROM arrived WHERE type_code = 'FINE' GROUP BY region_id
-     UNION ALL SELECT region_id, 'finesImposedAmd', NULL, sum(COALESCE((details ->> 'amountAmd')::numeric, 0)), ${ids('id')} FROM arrived WHERE type_code = 'FINE' GROUP BY region_id`,
-    `SELECT b.region_id AS "regionId", 'publicWorksHoursWorked' AS code, NULL::text AS part, sum(w.hours)::float8 AS value, ${ids('w.id')} AS ids
-       FROM work_sessions w JOIN measures m ON m.id = w.measure_id ${fileOf('m')} WHERE w.work_date BETWEEN :from AND :to GROUP BY b.region_id
-     UNION ALL SELECT b.region_id, 'finesPaidAmd', NULL, sum(p.amount_amd), ${ids('p.id')}
-       FROM fine_payments p JOIN measures m ON m.id = p.measure_id ${fileOf('m')} WHERE p.paid_on BETWEEN :from AND :to GROUP BY b.region_id
-     UNION ALL SELECT b.region_id, 'violationsRecorded', v.kind, count(*), ${ids('v.id')}
-       FROM violations v JOIN measures m ON m.id = v.measure_id ${fileOf('m')} WHERE v.occurred_on BETWEEN :from AND :to GROUP BY b.region_id, v.kind
-     UNION ALL SELECT b.region_id, 'submissionsToCourt', NULL, count(*), ${ids('v.id')}
-       FROM violations v JOIN measures m ON m.id = v.measure_id ${fileOf('m')} WHERE v.outcome = 'SUBMITTED_TO_COURT' AND v.decided_on BETWEEN :from AND :to GROUP BY b.region_id`,
+    `WITH ${QUARTERS},
+          ms AS (
+            SELECT q.n, m.id, b.region_id, m.type_code, m.details, ${inQuarter('a.received_date')} AS arrived, m.state IN ('completed', 'ended') AND ${inQuarter('m.ended_on')} AS ended
+              FROM measures m JOIN court_acts a ON a.id = m.court_act_id ${fileOf('m')}
+              JOIN quarters q ON q.region_id = b.region_id AND (${inQuarter('a.received_date')} OR ${inQuarter('m.ended_on')})
+             WHERE ${inAnyQuarter('a.received_date')} OR ${inAnyQuarter('m.ended_on')})
+     SELECT n AS period, region_id AS "regionId", 'newMeasures' AS code, type_code AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM ms WHERE arrived GROUP BY n, region_id, type_code
+     UNION ALL SELECT n, region_id, 'endedMeasures', type_code, count(*), ${ids('id')} FROM ms WHERE ended GROUP BY n, region_id, type_code
+     UNION ALL SELECT n, region_id, 'publicWorksHoursOrdered', NULL, sum(COALESCE((details ->> 'hoursOrdered')::numeric, 0)), ${ids('id')} FROM ms WHERE arrived AND type_code = 'PUBLIC_WORKS' GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'finesImposed', NULL, count(*), ${ids('id')} FROM ms WHERE arrived AND type_code = 'FINE' GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'finesImposedAmd', NULL, sum(COALESCE((details ->> 'amountAmd')::numeric, 0)), ${ids('id')} FROM ms WHERE arrived AND type_code = 'FINE' GROUP BY n, region_id`,
+    `WITH ${QUARTERS}
+     SELECT ${head}, 'publicWorksHoursWorked' AS code, NULL::text AS part, sum(w.hours)::float8 AS value, ${ids('w.id')} AS ids
+       FROM work_sessions w JOIN measures m ON m.id = w.measure_id ${fileOf('m')} JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('w.work_date')}
+      WHERE ${inAnyQuarter('w.work_date')} GROUP BY q.n, b.region_id
+     UNION ALL SELECT ${head}, 'finesPaidAmd', NULL, sum(p.amount_amd), ${ids('p.id')}
+       FROM fine_payments p JOIN measures m ON m.id = p.measure_id ${fileOf('m')} JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('p.paid_on')}
+      WHERE ${inAnyQuarter('p.paid_on')} GROUP BY q.n, b.region_id
+     UNION ALL SELECT ${head}, 'violationsRecorded', v.kind, count(*), ${ids('v.id')}
+       FROM violations v JOIN measures m ON m.id = v.measure_id ${fileOf('m')} JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('v.occurred_on')}
+      WHERE ${inAnyQuarter('v.occurred_on')} GROUP BY q.n, b.region_id, v.kind
+     UNION ALL SELECT ${head}, 'submissionsToCourt', NULL, count(*), ${ids('v.id')}
+       FROM violations v JOIN measures m ON m.id = v.measure_id ${fileOf('m')} JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('v.decided_on')}
+      WHERE v.outcome = 'SUBMITTED_TO_COURT' AND ${inAnyQuarter('v.decided_on')} GROUP BY q.n, b.region_id`,
     // Done on time: of the due dates falling in the quarter (cancelled ones aside), those closed as done by the due date.
-    `WITH due AS (SELECT d.id, b.region_id, d.rule_id, d.status, d.done_on, d.due_date FROM deadlines d ${fileOf('d')}
-                   WHERE d.due_date BETWEEN :from AND :to AND d.status <> 'CANCELLED' AND d.rule_id IN (:assessmentRules, :planRules))
-     SELECT b.region_id AS "regionId", 'assessmentsCompleted' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('a.id')} AS ids
-       FROM assessments a ${fileOf('a')} WHERE a.status IN ('COMPLETED', 'COUNTERSIGNED') AND a.completed_on BETWEEN :from AND :to GROUP BY b.region_id
-     UNION ALL SELECT b.region_id, 'plansApproved', NULL, count(*), ${ids('p.id')} FROM supervision_plans p ${fileOf('p')} WHERE p.approved_on BETWEEN :from AND :to GROUP BY b.region_id
-     UNION ALL SELECT region_id, 'assessmentsDue', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:assessmentRules) GROUP BY region_id
-     UNION ALL SELECT region_id, 'assessmentsOnTime', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:assessmentRules) AND status = 'DONE' AND done_on <= due_date GROUP BY region_id
-     UNION ALL SELECT region_id, 'plansDue', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:planRules) GROUP BY region_id
-     UNION ALL SELECT region_id, 'plansOnTime', NULL, count(*), ${ids('id')} FROM due WHERE rule_id IN (:planRules) AND status = 'DONE' AND done_on <= due_date GROUP BY region_id`,
+    `WITH ${QUARTERS},
+          due AS (
+            SELECT q.n, d.id, b.region_id, d.rule_id IN (:assessmentRules) AS assessment, d.status = 'DONE' AND d.done_on <= d.due_date AS on_time FROM deadlines d ${fileOf('d')}
+              JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('d.due_date')}
+             WHERE d.status <> 'CANCELLED' AND d.rule_id IN (:assessmentRules, :planRules) AND ${inAnyQuarter('d.due_date')})
+     SELECT ${head}, 'assessmentsCompleted' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('a.id')} AS ids
+       FROM assessments a ${fileOf('a')} JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('a.completed_on')} WHERE a.status IN ('COMPLETED', 'COUNTERSIGNED') AND ${inAnyQuarter('a.completed_on')} GROUP BY q.n, b.region_id
+     UNION ALL SELECT ${head}, 'plansApproved', NULL, count(*), ${ids('p.id')}
+       FROM supervision_plans p ${fileOf('p')} JOIN quarters q ON q.region_id = b.region_id AND ${inQuarter('p.approved_on')}
+      WHERE ${inAnyQuarter('p.approved_on')} GROUP BY q.n, b.region_id
+     UNION ALL SELECT n, region_id, 'assessmentsDue', NULL, count(*), ${ids('id')} FROM due WHERE assessment GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'assessmentsOnTime', NULL, count(*), ${ids('id')} FROM due WHERE assessment AND on_time GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'plansDue', NULL, count(*), ${ids('id')} FROM due WHERE NOT assessment GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'plansOnTime', NULL, count(*), ${ids('id')} FROM due WHERE NOT assessment AND on_time GROUP BY n, region_id`,
     /*
      * Contacts against the standard, month by month as on the contacts page (domain/contacts.ts requiredInMonth): each
      * approved plan requires its monthly figure from its approval until the next plan's, for the share of the month's
      * days it was in force, rounded up; here also only until the file was closed. Only months already over are judged.
+     * The quarter's three months are columns, so each person is one row.
      */
-    `WITH months AS (SELECT month_start, month_end, (month_end - month_start) AS days FROM unnest(CAST(:monthStarts AS date[]), CAST(:monthEnds AS date[])) AS m (month_start, month_end) WHERE month_end <= :today),
-          periods AS (
-            SELECT p.beneficiary_id, b.region_id, p.contacts_per_month, p.approved_on AS since,
+    `WITH ${QUARTERS},
+          periods AS MATERIALIZED (
+            SELECT p.beneficiary_id, b.region_id, p.contacts_per_month AS per_month, p.approved_on AS since,
                    LEAST(COALESCE(lead(p.approved_on) OVER (PARTITION BY p.beneficiary_id ORDER BY p.approved_on, p.plan_version), 'infinity'::date), COALESCE(b.closed_on, 'infinity'::date)) AS until
-              FROM supervision_plans p ${fileOf('p')} WHERE p.status IN ('APPROVED', 'SUPERSEDED') AND p.approved_on IS NOT NULL),
+              FROM supervision_plans p ${fileOf('p')}
+             WHERE p.status IN ('APPROVED', 'SUPERSEDED') AND p.approved_on IS NOT NULL AND (b.closed_on IS NULL OR b.closed_on >= (SELECT min(day_from) FROM quarters))),
+          weighted AS (
+            SELECT q.n, pe.region_id, pe.beneficiary_id,
+                   ${[1, 2, 3].map((m) => `sum(pe.per_month * GREATEST(0, LEAST(q.m${m}_until, pe.until) - GREATEST(q.m${m}_from, pe.since))) AS w${m}`).join(', ')}
+              FROM periods pe JOIN quarters q ON q.region_id = pe.region_id AND pe.since < q.m3_until AND pe.until > q.m1_from
+             GROUP BY q.n, pe.region_id, pe.beneficiary_id),
           required AS (
-            SELECT pe.region_id, pe.beneficiary_id, mo.month_start,
-                   ceil(sum(pe.contacts_per_month * GREATEST(0, LEAST(mo.month_end, pe.until) - GREATEST(mo.month_start, pe.since)))::numeric / mo.days)::int AS required
-              FROM periods pe JOIN months mo ON pe.since < mo.month_end AND pe.until > mo.month_start
-             GROUP BY pe.region_id, pe.beneficiary_id, mo.month_start, mo.days),
+            SELECT w.n, w.region_id, w.beneficiary_id,
+                   ${[1, 2, 3].map((m) => `CASE WHEN q.m${m}_judged THEN ceil(w.w${m}::numeric / (q.m${m}_until - q.m${m}_from))::int ELSE 0 END AS r${m}`).join(', ')}
+              FROM weighted w JOIN quarters q ON q.n = w.n AND q.region_id = w.region_id),
+          held_contacts AS MATERIALIZED (
+            SELECT q.n, ap.id, ap.beneficiary_id, b.region_id, ap.scheduled_at >= q.m2_moment AND ap.scheduled_at < q.m3_moment AS in_month2, ap.scheduled_at >= q.m3_moment AS in_month3
+              FROM appointments ap ${fileOf('ap')} JOIN quarters q ON q.region_id = b.region_id AND ap.scheduled_at >= q.moment_from AND ap.scheduled_at < q.moment_until
+             WHERE ap.cancelled_at IS NULL AND ap.kind IN (:personKinds) AND ap.outcome IN (:heldOutcomes)
+               AND ap.scheduled_at >= (SELECT min(moment_from) FROM quarters) AND ap.scheduled_at < (SELECT max(moment_until) FROM quarters)),
           held AS (
-            SELECT ap.beneficiary_id, date_trunc('month', ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date AS month_start, count(*) AS held
-              FROM appointments ap ${fileOf('ap')}
-             WHERE ap.cancelled_at IS NULL AND ap.kind IN (:personKinds) AND ap.outcome IN (:heldOutcomes) AND (ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date BETWEEN :from AND :to
-             GROUP BY 1, 2),
+            SELECT n, beneficiary_id, count(*) FILTER (WHERE NOT in_month2 AND NOT in_month3) AS h1, count(*) FILTER (WHERE in_month2) AS h2, count(*) FILTER (WHERE in_month3) AS h3
+              FROM held_contacts GROUP BY n, beneficiary_id),
           people AS (
-            SELECT r.region_id, r.beneficiary_id, sum(r.required) AS required, bool_and(COALESCE(h.held, 0) >= r.required) AS met
-              FROM required r LEFT JOIN held h ON h.beneficiary_id = r.beneficiary_id AND h.month_start = r.month_start
-             WHERE r.required > 0 GROUP BY r.region_id, r.beneficiary_id)
-     SELECT region_id AS "regionId", 'contactsRequired' AS code, NULL::text AS part, sum(required)::float8 AS value, ${ids('beneficiary_id')} AS ids FROM people GROUP BY region_id
-     UNION ALL SELECT region_id, 'peopleMeetingStandard', NULL, count(*), ${ids('beneficiary_id')} FROM people WHERE met GROUP BY region_id
-     UNION ALL SELECT region_id, 'peopleBelowStandard', NULL, count(*), ${ids('beneficiary_id')} FROM people WHERE NOT met GROUP BY region_id
-     UNION ALL SELECT b.region_id, 'contactsHeld', NULL, count(*), ${ids('ap.id')} FROM appointments ap ${fileOf('ap')}
-      WHERE ap.cancelled_at IS NULL AND ap.kind IN (:personKinds) AND ap.outcome IN (:heldOutcomes) AND (ap.scheduled_at AT TIME ZONE '${SERVICE_TIME_ZONE}')::date BETWEEN :from AND :to GROUP BY b.region_id`,
+            SELECT r.n, r.region_id, r.beneficiary_id, r.r1 + r.r2 + r.r3 AS required,
+                   COALESCE(h.h1, 0) >= r.r1 AND COALESCE(h.h2, 0) >= r.r2 AND COALESCE(h.h3, 0) >= r.r3 AS met
+              FROM required r LEFT JOIN held h ON h.n = r.n AND h.beneficiary_id = r.beneficiary_id WHERE r.r1 + r.r2 + r.r3 > 0)
+     SELECT n AS period, region_id AS "regionId", 'contactsRequired' AS code, NULL::text AS part, sum(required)::float8 AS value, ${ids('beneficiary_id')} AS ids FROM people GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'peopleMeetingStandard', NULL, count(*), ${ids('beneficiary_id')} FROM people WHERE met GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'peopleBelowStandard', NULL, count(*), ${ids('beneficiary_id')} FROM people WHERE NOT met GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'contactsHeld', NULL, count(*), ${ids('id')} FROM held_contacts GROUP BY n, region_id`,
     // Activities count the events the region held in the quarter, whoever took part.
-    `WITH ev AS (SELECT e.id, e.region_id FROM activity_events e WHERE e.region_id IN (:regionIds) AND e.event_date BETWEEN :from AND :to),
-          pa AS (SELECT p.id, p.beneficiary_id, p.attendance, ev.region_id FROM activity_participants p JOIN ev ON ev.id = p.event_id)
-     SELECT region_id AS "regionId", 'activityEvents' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM ev GROUP BY region_id
-     UNION ALL SELECT region_id, 'activityInvitations', NULL, count(*), ${ids('id')} FROM pa GROUP BY region_id
-     UNION ALL SELECT region_id, 'activityAttendances', NULL, count(*), ${ids('id')} FROM pa WHERE attendance = 'ATTENDED' GROUP BY region_id
-     UNION ALL SELECT region_id, 'activityPeople', NULL, count(DISTINCT beneficiary_id), ${ids('beneficiary_id')} FROM pa WHERE attendance = 'ATTENDED' GROUP BY region_id`,
+    `WITH ${QUARTERS},
+          ev AS (SELECT q.n, e.id, e.region_id FROM activity_events e JOIN quarters q ON q.region_id = e.region_id AND ${inQuarter('e.event_date')} WHERE e.region_id IN (:regionIds) AND ${inAnyQuarter('e.event_date')}),
+          pa AS (SELECT ev.n, p.id, p.beneficiary_id, p.attendance, ev.region_id FROM activity_participants p JOIN ev ON ev.id = p.event_id)
+     SELECT n AS period, region_id AS "regionId", 'activityEvents' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM ev GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'activityInvitations', NULL, count(*), ${ids('id')} FROM pa GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'activityAttendances', NULL, count(*), ${ids('id')} FROM pa WHERE attendance = 'ATTENDED' GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'activityPeople', NULL, count(DISTINCT beneficiary_id), ${ids('beneficiary_id')} FROM pa WHERE attendance = 'ATTENDED' GROUP BY n, region_id`,
     // The definitions of the correspondence summary (services/correspondence.ts quarterSummary).
-    `WITH items AS (SELECT id, region_id, kind, topic, due_date, answered_on, status FROM incoming_items WHERE region_id IN (:regionIds) AND received_on BETWEEN :from AND :to)
-     SELECT region_id AS "regionId", 'correspondenceReceived' AS code, kind AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM items GROUP BY region_id, kind
-     UNION ALL SELECT region_id, 'correspondenceAnsweredOnTime', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NOT NULL AND answered_on <= due_date GROUP BY region_id, kind
-     UNION ALL SELECT region_id, 'correspondenceAnsweredLate', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NOT NULL AND answered_on > due_date GROUP BY region_id, kind
-     UNION ALL SELECT region_id, 'correspondenceOpenOverdue', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NULL AND status <> 'CLOSED' AND due_date < :today GROUP BY region_id, kind
-     UNION ALL SELECT region_id, 'complaintsReceived', topic, count(*), ${ids('id')} FROM items WHERE kind = 'COMPLAINT' GROUP BY region_id, topic`,
-    `WITH cases AS (SELECT * FROM mediation_cases WHERE region_id IN (:regionIds))
-     SELECT region_id AS "regionId", 'mediationInstructed' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM cases WHERE instructed_on BETWEEN :from AND :to GROUP BY region_id
-     UNION ALL SELECT region_id, 'mediationConcluded', outcome, count(*), ${ids('id')} FROM cases WHERE concluded_on BETWEEN :from AND :to AND outcome IS NOT NULL GROUP BY region_id, outcome
-     UNION ALL SELECT region_id, 'mediationReportsSent', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN :from AND :to GROUP BY region_id
-     UNION ALL SELECT region_id, 'mediationReportsOnTime', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN :from AND :to AND report_sent_on <= report_due_date GROUP BY region_id
-     UNION ALL SELECT region_id, 'mediationStopped', NULL, count(*), ${ids('id')} FROM cases WHERE status IN ('DECLINED', 'ENDED') AND ended_on BETWEEN :from AND :to GROUP BY region_id`,
+    `WITH ${QUARTERS},
+          items AS (SELECT q.n, i.id, i.region_id, i.kind, i.topic, i.due_date, i.answered_on, i.status FROM incoming_items i
+                     JOIN quarters q ON q.region_id = i.region_id AND ${inQuarter('i.received_on')} WHERE i.region_id IN (:regionIds) AND ${inAnyQuarter('i.received_on')})
+     SELECT n AS period, region_id AS "regionId", 'correspondenceReceived' AS code, kind AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM items GROUP BY n, region_id, kind
+     UNION ALL SELECT n, region_id, 'correspondenceAnsweredOnTime', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NOT NULL AND answered_on <= due_date GROUP BY n, region_id, kind
+     UNION ALL SELECT n, region_id, 'correspondenceAnsweredLate', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NOT NULL AND answered_on > due_date GROUP BY n, region_id, kind
+     UNION ALL SELECT n, region_id, 'correspondenceOpenOverdue', kind, count(*), ${ids('id')} FROM items WHERE answered_on IS NULL AND status <> 'CLOSED' AND due_date < :today GROUP BY n, region_id, kind
+     UNION ALL SELECT n, region_id, 'complaintsReceived', topic, count(*), ${ids('id')} FROM items WHERE kind = 'COMPLAINT' GROUP BY n, region_id, topic`,
+    `WITH ${QUARTERS},
+          cases AS (SELECT q.n, q.day_from, q.day_to, c.* FROM mediation_cases c JOIN quarters q ON q.region_id = c.region_id WHERE c.region_id IN (:regionIds))
+     SELECT n AS period, region_id AS "regionId", 'mediationInstructed' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM cases WHERE instructed_on BETWEEN day_from AND day_to GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'mediationConcluded', outcome, count(*), ${ids('id')} FROM cases WHERE concluded_on BETWEEN day_from AND day_to AND outcome IS NOT NULL GROUP BY n, region_id, outcome
+     UNION ALL SELECT n, region_id, 'mediationReportsSent', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN day_from AND day_to GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'mediationReportsOnTime', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN day_from AND day_to AND report_sent_on <= report_due_date GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'mediationStopped', NULL, count(*), ${ids('id')} FROM cases WHERE status IN ('DECLINED', 'ENDED') AND ended_on BETWEEN day_from AND day_to GROUP BY n, region_id`,
   ]
 }
 
@@ -304,30 +358,42 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
   const { sequelize, clock, audit, deadlines } = deps
   const today = () => serviceDateOf(clock.now())
 
-  /** Every figure of a quarter for each of some regions, computed now from the records. */
-  async function computeFigures(regionIds: readonly number[], quarter: Quarter, withIds: boolean, transaction?: Transaction): Promise<Map<number, FigureSet>> {
-    const sets = new Map(regionIds.map((regionId) => [regionId, emptyFigureSet()]))
-    if (regionIds.length === 0) return sets
-    const { from, to } = quarterPeriod(quarter)
-    const months = monthsOf(quarter)
+  /**
+   * Every figure, computed now from the records, for each request's regions and quarter (one map per request): each
+   * query reads its tables once for all the requests.
+   */
+  async function computeFigures(requests: readonly { regionIds: readonly number[]; quarter: Quarter }[], withIds: boolean, transaction?: Transaction): Promise<Map<number, FigureSet>[]> {
+    const results = requests.map((request) => new Map(request.regionIds.map((regionId) => [regionId, emptyFigureSet()])))
+    const asked = requests.map((request, n) => ({ ...request, n })).filter((request) => request.regionIds.length > 0)
+    if (asked.length === 0) return results
+    const now = today()
+    const quarters = asked.map(({ n, regionIds, quarter }) => {
+      const { from, to } = quarterPeriod(quarter)
+      const [m1, m2, m3] = monthsOf(quarter)
+      return {
+        n, region_ids: regionIds, day_from: from, day_to: to,
+        moment_from: yerevanMoment(from, '00:00'), moment_until: yerevanMoment(addCalendarDays(to, 1), '00:00'),
+        m1_from: m1.from, m1_until: m1.until, m1_judged: m1.until <= now, m2_from: m2.from, m2_until: m2.until, m2_judged: m2.until <= now, m3_from: m3.from, m3_until: m3.until, m3_judged: m3.until <= now,
+        m2_moment: yerevanMoment(m2.from, '00:00'), m3_moment: yerevanMoment(m3.from, '00:00'),
+      }
+    })
     const replacements = {
-      regionIds: [...regionIds], from, to, today: today(),
-      monthStarts: `{${months.map((month) => month.from).join(',')}}`, monthEnds: `{${months.map((month) => month.until).join(',')}}`,
+      quarters: JSON.stringify(quarters), regionIds: [...new Set(asked.flatMap((request) => request.regionIds))], today: now,
       assessmentRules: [...ASSESSMENT_DEADLINE_RULES], planRules: [...PLAN_DEADLINE_RULES], personKinds: [...PERSON_CONTACT_KINDS], heldOutcomes: HELD_OUTCOMES,
     }
     const run = (sql: string) => sequelize.query<FigureRow>(sql, { replacements, type: QueryTypes.SELECT, transaction })
     const queries = withIds ? QUERIES_WITH_IDS : QUERIES_WITHOUT_IDS
     // In parallel on the pool; one after another inside a transaction, which has a single connection.
-    const results: FigureRow[][] = []
-    if (transaction) for (const sql of queries) results.push(await run(sql))
-    else results.push(...(await Promise.all(queries.map(run))))
-    for (const row of results.flat()) {
-      const figure = sets.get(row.regionId)![row.code]
+    const rows: FigureRow[][] = []
+    if (transaction) for (const sql of queries) rows.push(await run(sql))
+    else rows.push(...(await Promise.all(queries.map(run))))
+    for (const row of rows.flat()) {
+      const figure = results[row.period].get(row.regionId)![row.code]
       figure.value += row.value
       if (row.ids) figure.ids = [...(figure.ids ?? []), ...row.ids]
       if (row.part !== null) figure.parts[row.part] = { value: row.value, ids: row.ids }
     }
-    for (const set of sets.values()) {
+    for (const set of results.flatMap((result) => [...result.values()])) {
       for (const code of FIGURE_CODES) {
         const figure = set[code]
         // Sums of hours come back as floating point: a tenth is the finest unit recorded.
@@ -335,11 +401,12 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
         if (withIds) figure.ids = [...new Set(figure.ids ?? [])].sort((a, b) => a - b)
       }
     }
-    return sets
+    return results
   }
 
   async function figures(regionId: number, quarter: Quarter, transaction?: Transaction): Promise<FigureSet> {
-    return (await computeFigures([regionId], quarter, true, transaction)).get(regionId)!
+    const [result] = await computeFigures([{ regionIds: [regionId], quarter }], true, transaction)
+    return result.get(regionId)!
   }
 
   async function versionsOf(regionId: number, quarter: Quarter, transaction?: Transaction): Promise<ReportVersion[]> {
@@ -360,6 +427,17 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
       { replacements: { reportId }, type: QueryTypes.SELECT },
     )
     return fromSnapshot(row.figures, row.recordIds)
+  }
+
+  const idsOf = (figure: FigureSet[FigureCode], part: string | null): number[] => (part === null ? figure.ids : figure.parts[part]?.ids) ?? []
+
+  /** The ids frozen behind one figure (or one part of it) of a submitted version, without reading the others'. */
+  async function snapshotIdsOf(reportId: number, code: FigureCode, part: string | null): Promise<number[]> {
+    const [row] = await sequelize.query<{ ids: number[] | null }>(
+      `SELECT CASE WHEN CAST(:part AS text) IS NULL THEN record_ids -> :code -> 'ids' ELSE record_ids -> :code -> 'parts' -> :part END AS ids FROM quarterly_reports WHERE id = :reportId`,
+      { replacements: { reportId, code, part }, type: QueryTypes.SELECT },
+    )
+    return row?.ids ?? []
   }
 
   /** A quarter's report as shown: the chosen version (the latest unless asked), its figures, and the history. */
@@ -475,9 +553,7 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     const shown = input.versionNumber === undefined ? (versions[0] ?? null) : (versions.find((version) => version.versionNumber === input.versionNumber) ?? null)
     if (input.versionNumber !== undefined && !shown) throw new NotFoundError()
     const live = shown === null || shown.status === 'DRAFT'
-    const set = live ? await figures(regionId, quarter) : await snapshotOf(shown.id, true)
-    const figure = set[input.code]
-    const ids = (input.part === null ? figure.ids : figure.parts[input.part]?.ids) ?? []
+    const ids = live ? idsOf((await figures(regionId, quarter))[input.code], input.part) : await snapshotIdsOf(shown.id, input.code, input.part)
     if (ids.length === 0) return { lines: [], total: 0, live }
     const kind = figureDefinition(input.code)!.records
     const alias = RECORD_ALIAS[kind]
@@ -522,7 +598,7 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     const chosen = (which: Quarter) => new Map(regions.map((region) => [region.id, rollupSource(of(region.id, which))]))
     const [currentChoice, previousChoice] = [chosen(quarter), chosen(previous)]
     const liveIds = (choice: Map<number, RollupPick>) => [...choice].filter(([, pick]) => pick.source === 'live').map(([regionId]) => regionId)
-    const [liveCurrent, livePrevious] = await Promise.all([computeFigures(liveIds(currentChoice), quarter, false), computeFigures(liveIds(previousChoice), previous, false)])
+    const [liveCurrent, livePrevious] = await computeFigures([{ regionIds: liveIds(currentChoice), quarter }, { regionIds: liveIds(previousChoice), quarter: previous }], false)
     const valuesOf = (pick: RollupPick, live: FigureSet | undefined): Record<FigureCode, number> => {
       const set = pick.version?.figures ? fromSnapshot(pick.version.figures, null) : live!
       return Object.fromEntries(FIGURE_CODES.map((code) => [code, set[code].value])) as Record<FigureCode, number>

@@ -40,6 +40,8 @@ describe('browser: quarterly report', () => {
     })
     page.on('pageerror', (error) => problems.push(error.message))
     await signInThroughForm(page, session!.baseUrl, username, TEST_PASSWORD)
+    // Signed in once the header names the user: checking the password is slow on purpose, slower still on a busy machine.
+    await page.getByTestId('current-user').waitFor({ timeout: 20_000 })
     return { page, problems }
   }
 
@@ -65,7 +67,8 @@ describe('browser: quarterly report', () => {
     const { page: serviceHead, problems } = await signedIn(serviceHeadAccount.username)
     await submitWith(serviceHead, serviceHead.getByRole('link', { name: 'Եռամսյակային հաշվետվություններ', exact: true }))
     expect(await textOf(serviceHead.getByRole('heading', { level: 1 }))).to.equal(`Եռամսյակային ամփոփում ըստ մարզային մարմինների: ${QUARTER}`)
-    await serviceHead.waitForFunction(() => document.querySelectorAll('canvas[data-chart]').length === 4 && [...document.querySelectorAll('canvas[data-chart]')].every((canvas) => (canvas as HTMLCanvasElement).width > 0))
+    // Chart.js (served by the app) has drawn the four charts.
+    await serviceHead.waitForFunction('window.Chart !== undefined && Object.keys(window.Chart.instances).length === 4')
     expect(problems, 'console errors on the roll-up').to.deep.equal([])
     await submitWith(serviceHead, serviceHead.getByTestId('national-rollup').getByRole('link', { name: 'Կոտայքի մարզային մարմին', exact: true }))
     const decision = serviceHead.getByTestId('decision-form')
