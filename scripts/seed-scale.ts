@@ -27,6 +27,7 @@ import { hashPassword } from '../server/services/passwordHashing'
 import { initModels } from '../models'
 import { formatDuration, mulberry32, ProgressBar, Random, Weighted } from './scale/common'
 import { seedMeasures, type MeasureTarget } from './scale/measures'
+import { seedCorrespondence } from './scale/correspondence'
 import {
   COMMUNITIES, DEFAULT_REGION_WEIGHT, EMPLOYERS, FEMALE_NAMES, FOREIGN_CITIZENSHIPS, HEALTH_NOTES, JOB_TITLES, MALE_NAMES, MOBILE_PREFIXES,
   REGION_WEIGHTS, RISK_REASONS, SCALE_PASSWORD, SCALE_USERNAME_PREFIX, scaleUsername, STREETS, SURNAMES, YEREVAN_DISTRICTS,
@@ -41,6 +42,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       beneficiaries: { type: 'string', default: '100000' },
+      correspondence: { type: 'string', default: '300000' },
       seed: { type: 'string', default: '1' },
       batch: { type: 'string', default: '5000' },
       append: { type: 'boolean', default: false },
@@ -49,7 +51,7 @@ function options() {
     strict: true,
   })
   if (values.help) {
-    console.log('usage: npm run seed:scale -- --beneficiaries <N> [--seed <n>] [--batch <rows>] [--append]')
+    console.log('usage: npm run seed:scale -- --beneficiaries <N> [--correspondence <incoming items, default 300000>] [--seed <n>] [--batch <rows>] [--append]')
     process.exit(0)
   }
   const integer = (name: string, text: string, min: number) => {
@@ -59,6 +61,7 @@ function options() {
   }
   return {
     beneficiaries: integer('beneficiaries', values.beneficiaries, 1),
+    correspondence: integer('correspondence', values.correspondence, 0),
     seed: integer('seed', values.seed, 0),
     batch: integer('batch', values.batch, 1),
     append: values.append,
@@ -426,11 +429,29 @@ async function main(): Promise<void> {
     await seedDemoData(services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears }).beneficiaries)
     const prepared = Date.now()
 
+    // The correspondence registers: added once (an existing register is left as it is).
+    const addCorrespondence = async (): Promise<boolean> => {
+      const startedAt = Date.now()
+      const [{ items }] = await sequelize.query<{ items: number }>('SELECT (SELECT count(*) FROM incoming_items) + (SELECT count(*) FROM outgoing_letters) AS items', { type: QueryTypes.SELECT })
+      if (items > 0 || opts.correspondence === 0) {
+        console.log(`Correspondence: ${Number(items).toLocaleString('en-US')} items and letters exist already; none added.`)
+        return false
+      }
+      const seeded = await seedCorrespondence(sequelize, opts.correspondence, serviceDateOf(new Date()))
+      console.log(`Correspondence: ${seeded.incoming.toLocaleString('en-US')} incoming items, ${seeded.outgoing.toLocaleString('en-US')} outgoing letters in ${formatDuration(Date.now() - startedAt)}.`)
+      return true
+    }
+
     const existing = await countScaleRows(sequelize)
     const existingMeasures = await countScaleMeasures(sequelize)
     let toInsert = opts.append ? opts.beneficiaries : opts.beneficiaries - existing
     if (!opts.append && existing >= opts.beneficiaries) {
       if (existingMeasures > 0) {
+        // An earlier seed without correspondence gets it; anything more needs --append or a fresh folder.
+        if (await addCorrespondence()) {
+          await sequelize.query('VACUUM (ANALYZE) incoming_items, outgoing_letters, register_counters')
+          return
+        }
         console.error(
           `Refusing: the database already holds ${existing.toLocaleString('en-US')} scale beneficiaries (>= ${opts.beneficiaries.toLocaleString('en-US')}) and their measures. ` +
             'Pass --append to add that many more, or start from a fresh data folder.',
@@ -511,6 +532,8 @@ async function main(): Promise<void> {
       console.log(`Measures: ${measureSummary}.`)
     }
     const measuresMs = Date.now() - measuresStartedAt
+
+    await addCorrespondence()
 
     // Counters to the highest number in use per region and year: new cards continue each sequence without a gap.
     await sequelize.query(
