@@ -784,6 +784,20 @@ async function main(): Promise<void> {
     }
     if (yerevan && yerevanHead) pages.push({ name: 'Register, Yerevan', core: false, account: yerevanHead, paths: [`/regions/${yerevan.id}/beneficiaries`], problem: register })
     if (serviceHead) pages.push({ name: 'Search "Petrosian", service head (national)', core: false, account: serviceHead, paths: ['/beneficiaries/search?q=Petrosian'], problem: searchResults })
+    // Later areas: the correspondence register (300,000 items nationally), the deadline boards and the national roll-up.
+    const incomingRegister = (html: string) => notSignIn(html) ?? (/href="\/correspondence\/\d+"/.test(html) ? null : 'no item in the register')
+    const anyPage = (html: string) => notSignIn(html)
+    pages.push(
+      { name: 'Incoming register, Ararat', core: false, account: araratHead, paths: [`/regions/${ararat.id}/correspondence`], problem: incomingRegister },
+      { name: 'Incoming register, Ararat, search + overdue', core: false, account: araratHead, paths: [`/regions/${ararat.id}/correspondence?q=%D5%A9%D5%A5%D5%B4%D5%A1&overdue=1`], problem: anyPage },
+      { name: 'Deadline board, Ararat head', core: false, account: araratHead, paths: [`/regions/${ararat.id}/board`], problem: anyPage },
+    )
+    if (serviceHead) {
+      pages.push(
+        { name: 'National deadline board, service head', core: false, account: serviceHead, paths: ['/board/national'], problem: anyPage },
+        { name: 'National quarterly roll-up, service head', core: false, account: serviceHead, paths: ['/reports/national'], problem: anyPage },
+      )
+    }
 
     const results: PageResult[] = []
     if (opts.only) notes.push(`Only the pages matching /${opts.only.source}/i were measured (--only).`)
