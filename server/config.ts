@@ -57,7 +57,7 @@ const schema = Joi.object({
   }),
   TRUST_PROXY: Joi.boolean().default(false),
   VIEW_CACHE: Joi.boolean().when('NODE_ENV', { is: 'development', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),
-  HEAP_GROWING_PERCENT: Joi.number().integer().min(0).max(1000).default(50),
+  HEAP_GROWING_PERCENT: Joi.number().integer().min(0).max(1000).default(100),
   CLOSED_FILE_RETENTION_YEARS: Joi.number().integer().min(1).max(100).default(5),
   UNACCEPTABLE_ABSENCES_BEFORE_VIOLATION: Joi.number().integer().min(1).max(20).default(2),
   JOBS_ENABLED: Joi.boolean().when('NODE_ENV', { is: 'test', then: Joi.optional().default(false), otherwise: Joi.optional().default(true) }),

@@ -19,7 +19,7 @@ const SHUTDOWN_GRACE_MS = 10_000
 async function main(): Promise<void> {
   const startedAt = Date.now()
   const config = loadConfig()
-  // V8 reads this at every full collection, so setting it now takes effect (measured in bench/REPORT.md): without it,
+  // V8 reads this at every full collection, so setting it now takes effect (README, Performance): without it,
   // V8 on a machine with much memory lets the heap grow to 4 times its live size between collections.
   if (config.heapGrowingPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`)
   // Log lines are written asynchronously (batched while a write is in flight) rather than one write per line in the

@@ -5,7 +5,7 @@ import type { Sequelize } from 'sequelize'
 /*
  * The reads that run on nearly every page (the signed-in user, the personal file, the register, the search) go to
  * PostgreSQL as named prepared statements on Sequelize's own pooled connections: each connection parses and plans
- * a statement once (planning cost more than executing most of them: bench/REPORT.md), and no Sequelize query object
+ * a statement once (planning cost more than executing most of them: README, Performance), and no Sequelize query object
  * is built per call. Only statements whose text comes from the code go here, never text built from input: the
  * values always travel as parameters. Writes inside a transaction keep using Sequelize (its connection).
  */
