@@ -47,7 +47,7 @@ export function configurePassport(services: Services): passport.PassportStatic {
   return authenticator
 }
 
-/** Signs in and rotates the session id (passport regenerates the session). */
+/** Signs in, rotates the session id (passport regenerates the session) and stores the session before returning. */
 export function signIn(req: Request, user: SessionUser, now: number): Promise<void> {
   const language = req.session.language
   return new Promise((resolve, reject) => {
@@ -56,7 +56,9 @@ export function signIn(req: Request, user: SessionUser, now: number): Promise<vo
       req.session.signedInAt = now
       req.session.lastSeenAt = now
       if (language) req.session.language = language
-      resolve()
+      // Stored before the redirect goes out: express-session would save at the response's end, after the headers,
+      // and a browser following the Location at once could load the session without its sign-in time ("expired").
+      req.session.save((saveError) => (saveError ? reject(saveError) : resolve()))
     })
   })
 }

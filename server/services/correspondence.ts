@@ -282,6 +282,18 @@ const OUTGOING_LINE_COLUMNS = `l.id, l.number, l.signed_on AS "signedOn", l.purp
   l.sending_method AS "sendingMethod", l.sent_on AS "sentOn", l.status`
 const OUTGOING_LINE_SOURCE = 'outgoing_letters l LEFT JOIN incoming_items i ON i.id = l.incoming_item_id LEFT JOIN users su ON su.id = l.signed_by_user_id'
 
+/** Adds a condition and its named value when the filter is set. */
+function whenSet(conditions: string[], replacements: Record<string, unknown>, name: string, value: unknown, condition: string): void {
+  if (value === undefined || value === null || value === '') return
+  conditions.push(condition)
+  replacements[name] = value
+}
+
+/** A LIKE pattern for text containing `text`, case-insensitive against the lower-cased search text. */
+function containing(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
 /** What the register's trigram search looks through: numbers, sender or addressee, references and subject. */
 function searchTextOf(parts: (string | null | undefined)[]): string {
   return parts.filter(Boolean).join(' ').toLowerCase()
@@ -936,30 +948,12 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
   async function incomingRegister(filter: RegisterFilter): Promise<{ rows: RegisterLine[]; total: number }> {
     const conditions = ['i.region_id = :regionId']
     const replacements: Record<string, unknown> = { regionId: filter.regionId, today: today(), limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE, open: OPEN_ITEM_STATUSES }
-    if (filter.q) {
-      conditions.push('i.search_text LIKE :q')
-      replacements.q = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    }
-    if (filter.kind) {
-      conditions.push('i.kind = :kind')
-      replacements.kind = filter.kind
-    }
-    if (filter.status) {
-      conditions.push('i.status = :status')
-      replacements.status = filter.status
-    }
-    if (filter.assigneeId) {
-      conditions.push('i.assignee_user_id = :assigneeId')
-      replacements.assigneeId = filter.assigneeId
-    }
-    if (filter.from) {
-      conditions.push('i.received_on >= :from')
-      replacements.from = filter.from
-    }
-    if (filter.to) {
-      conditions.push('i.received_on <= :to')
-      replacements.to = filter.to
-    }
+    whenSet(conditions, replacements, 'q', filter.q ? containing(filter.q) : undefined, 'i.search_text LIKE :q')
+    whenSet(conditions, replacements, 'kind', filter.kind, 'i.kind = :kind')
+    whenSet(conditions, replacements, 'status', filter.status, 'i.status = :status')
+    whenSet(conditions, replacements, 'assigneeId', filter.assigneeId, 'i.assignee_user_id = :assigneeId')
+    whenSet(conditions, replacements, 'from', filter.from, 'i.received_on >= :from')
+    whenSet(conditions, replacements, 'to', filter.to, 'i.received_on <= :to')
     if (filter.overdue) conditions.push('i.status IN (:open) AND i.due_date < :today')
     if (filter.underControl) conditions.push('i.under_control')
     const where = conditions.join(' AND ')
@@ -978,18 +972,9 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
   async function outgoingRegister(filter: { regionId: number; q?: string; from?: string; to?: string; page: number }): Promise<{ rows: OutgoingLine[]; total: number }> {
     const conditions = ['l.region_id = :regionId', 'l.number IS NOT NULL']
     const replacements: Record<string, unknown> = { regionId: filter.regionId, limit: PAGE_SIZE, offset: (filter.page - 1) * PAGE_SIZE }
-    if (filter.q) {
-      conditions.push('l.search_text LIKE :q')
-      replacements.q = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-    }
-    if (filter.from) {
-      conditions.push('l.signed_on >= :from')
-      replacements.from = filter.from
-    }
-    if (filter.to) {
-      conditions.push('l.signed_on <= :to')
-      replacements.to = filter.to
-    }
+    whenSet(conditions, replacements, 'q', filter.q ? containing(filter.q) : undefined, 'l.search_text LIKE :q')
+    whenSet(conditions, replacements, 'from', filter.from, 'l.signed_on >= :from')
+    whenSet(conditions, replacements, 'to', filter.to, 'l.signed_on <= :to')
     const where = conditions.join(' AND ')
     const [rows, [{ total }]] = await Promise.all([
       sequelize.query<OutgoingLine>(
@@ -1018,18 +1003,9 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     const weekEnd = addCalendarDays(now, 7)
     const conditions = ["i.status NOT IN ('SENT', 'CLOSED')", 'i.due_date <= :weekEnd']
     const replacements: Record<string, unknown> = { weekEnd }
-    if (filter.regionId) {
-      conditions.push('i.region_id = :regionId')
-      replacements.regionId = filter.regionId
-    }
-    if (filter.assigneeId) {
-      conditions.push('i.assignee_user_id = :assigneeId')
-      replacements.assigneeId = filter.assigneeId
-    }
-    if (filter.kind) {
-      conditions.push('i.kind = :kind')
-      replacements.kind = filter.kind
-    }
+    whenSet(conditions, replacements, 'regionId', filter.regionId, 'i.region_id = :regionId')
+    whenSet(conditions, replacements, 'assigneeId', filter.assigneeId, 'i.assignee_user_id = :assigneeId')
+    whenSet(conditions, replacements, 'kind', filter.kind, 'i.kind = :kind')
     if (filter.underControl) conditions.push('i.under_control')
     const rows = await sequelize.query<ControlLine>(
       `SELECT i.id, i.number, i.kind, i.sender, i.subject, i.due_date AS "dueDate", i.status, i.assignee_user_id AS "assigneeUserId", a.full_name AS "assigneeName",

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import type { BrowserContext, Page } from 'playwright-core'
-import { signInThroughForm, startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
-import { createPerson, TEST_PASSWORD } from '../helpers/people'
+import type { Page } from 'playwright-core'
+import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { createPerson } from '../helpers/people'
 import { User } from '../../models'
 
 /*
@@ -17,7 +17,6 @@ const DUE_ON = '07.10.2030'
 
 describe('browser: correspondence journey', () => {
   let session: BrowserApp | undefined
-  const contexts: BrowserContext[] = []
 
   before(async function () {
     session = await startBrowserApp(this)
@@ -29,17 +28,10 @@ describe('browser: correspondence journey', () => {
   })
 
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()))
+    await session?.closeContexts()
   })
 
-  async function signedIn(username: string): Promise<Page> {
-    const context = await session!.browser.newContext()
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(5000)
-    await signInThroughForm(page, session!.baseUrl, username, TEST_PASSWORD)
-    return page
-  }
+  const signedIn = (username: string) => session!.signedIn(username)
 
   /** The control view's list of one bucket ("Ժամկետանց (n)" and so on), found by its heading. */
   const bucket = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(`^${name} \\(\\d+\\)$`) })

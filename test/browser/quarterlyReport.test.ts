@@ -1,7 +1,7 @@
 import { expect } from 'chai'
-import type { BrowserContext, Page } from 'playwright-core'
-import { signInThroughForm, startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
-import { createPerson, TEST_PASSWORD } from '../helpers/people'
+import type { Page } from 'playwright-core'
+import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { createPerson } from '../helpers/people'
 
 /*
  * Issue 7 in a real browser: Kotayk's head submits the first quarter's report, the service head returns it from the
@@ -13,7 +13,6 @@ const QUARTER = '2035 թ. 1-ին եռամսյակ'
 
 describe('browser: quarterly report', () => {
   let session: BrowserApp | undefined
-  const contexts: BrowserContext[] = []
 
   before(async function () {
     session = await startBrowserApp(this)
@@ -25,23 +24,18 @@ describe('browser: quarterly report', () => {
   })
 
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()))
+    await session?.closeContexts()
   })
 
+  /** A signed-in page, and anything the browser refuses (a script or style the CSP blocks) or fails to run. */
   async function signedIn(username: string): Promise<{ page: Page; problems: string[] }> {
-    const context = await session!.browser.newContext()
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(5000)
-    // Anything the browser refuses (a script or style the CSP blocks) or fails to run shows up here.
     const problems: string[] = []
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text())
+    const page = await session!.signedIn(username, (fresh) => {
+      fresh.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text())
+      })
+      fresh.on('pageerror', (error) => problems.push(error.message))
     })
-    page.on('pageerror', (error) => problems.push(error.message))
-    await signInThroughForm(page, session!.baseUrl, username, TEST_PASSWORD)
-    // Signed in once the header names the user: checking the password is slow on purpose, slower still on a busy machine.
-    await page.getByTestId('current-user').waitFor({ timeout: 20_000 })
     return { page, problems }
   }
 

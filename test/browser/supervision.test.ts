@@ -1,6 +1,5 @@
 import { expect } from 'chai'
-import type { BrowserContext, Page } from 'playwright-core'
-import { signInThroughForm, startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 import { formatDate } from '../../server/domain/dates'
@@ -21,7 +20,6 @@ const LAST_EVIDENCE = 'Ապրում է ընկերոջ մոտ, վարձակալո
 
 describe('browser: supervision journey', () => {
   let session: BrowserApp | undefined
-  const contexts: BrowserContext[] = []
 
   before(async function () {
     session = await startBrowserApp(this)
@@ -33,17 +31,10 @@ describe('browser: supervision journey', () => {
   })
 
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()))
+    await session?.closeContexts()
   })
 
-  async function signedIn(username: string): Promise<Page> {
-    const context = await session!.browser.newContext()
-    contexts.push(context)
-    const page = await context.newPage()
-    page.setDefaultTimeout(5000)
-    await signInThroughForm(page, session!.baseUrl, username, TEST_PASSWORD)
-    return page
-  }
+  const signedIn = (username: string) => session!.signedIn(username)
 
   it('when the officer completes an assessment, builds the plan and the head approves it, then a visit recorded as held counts for the month against the plan', async function () {
     this.timeout(120_000)

@@ -2,8 +2,9 @@ import fs from 'node:fs'
 import { once } from 'node:events'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { buildTestApp, type TestApp } from './app'
+import { TEST_PASSWORD } from './people'
 
 /*
  * The real app in Debian's Chromium (the 'chromium' package; .ci/run installs it). No browser is ever
@@ -16,6 +17,12 @@ export interface BrowserApp {
   browser: Browser
   baseUrl: string
   testApp: TestApp
+  /**
+   * A page in a fresh browser context (one person's browser), signed in through the form; `prepare` attaches
+   * listeners before the first navigation. The contexts are closed by closeContexts (call it in afterEach).
+   */
+  signedIn(username: string, prepare?: (page: Page) => void): Promise<Page>
+  closeContexts(): Promise<void>
   close(): Promise<void>
 }
 
@@ -31,10 +38,26 @@ export async function startBrowserApp(context: Mocha.Context): Promise<BrowserAp
   const server: Server = testApp.app.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const contexts: BrowserContext[] = []
   return {
     browser,
     testApp,
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    baseUrl,
+    async signedIn(username, prepare) {
+      const context = await browser.newContext()
+      contexts.push(context)
+      const page = await context.newPage()
+      page.setDefaultTimeout(5000)
+      prepare?.(page)
+      await signInThroughForm(page, baseUrl, username, TEST_PASSWORD)
+      // Signed in once the header names the user: checking the password is slow on purpose, slower still on a busy machine.
+      await page.getByTestId('current-user').waitFor({ timeout: 20_000 })
+      return page
+    },
+    async closeContexts() {
+      await Promise.all(contexts.splice(0).map((context) => context.close()))
+    },
     async close() {
       await browser.close()
       const closed = once(server, 'close')
