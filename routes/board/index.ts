@@ -3,7 +3,7 @@ import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import type { Services } from '../../server/services'
 import { BOARD_GROUPS } from '../../server/services/board'
-import { kindLabel } from './labels'
+import { kindLabel, noteLabel } from './labels'
 import { NotFoundError } from '../../server/services/context'
 import { id, validate } from '../../server/validation'
 
@@ -30,14 +30,15 @@ export function boardRoutes(services: Services, authorize: Authorize): Router {
     const query = validate(filterSchema, req.query)
     const filter = query.ok ? query.value : {}
     const [region, board] = await Promise.all([services.regions.get(regionId), services.board.regionBoard(regionId, filter)])
-    res.render('pages/board/board', { region, board, filter, groups: BOARD_GROUPS, mine: false, kindName: kindLabel(res) })
+    res.render('pages/board/board', { region, board, filter, groups: BOARD_GROUPS, mine: false, kindName: kindLabel(res), noteText: noteLabel(res) })
   })
 
   router.get('/my-work', authorize('board.mine'), async (req, res) => {
     const query = validate(filterSchema, req.query)
     const user = req.user!
-    const board = await services.board.myWork(user.regionId!, user.id, query.ok ? query.value.kind : undefined)
-    res.render('pages/board/board', { region: null, board, filter: query.ok ? query.value : {}, groups: BOARD_GROUPS, mine: true, kindName: kindLabel(res) })
+    const headOfRegion = res.locals.can('report.prepare', { regionId: user.regionId })
+    const board = await services.board.myWork(user.regionId!, user.id, { kind: query.ok ? query.value.kind : undefined, headOfRegion })
+    res.render('pages/board/board', { region: null, board, filter: query.ok ? query.value : {}, groups: BOARD_GROUPS, mine: true, kindName: kindLabel(res), noteText: noteLabel(res) })
   })
 
   router.get('/board/national', authorize('board.national'), async (_req, res) => {

@@ -25,7 +25,7 @@ export type ContactOutcome = (typeof CONTACT_OUTCOMES)[number]
  * held nor toward the absences rule; the month's requirement stands, so the officer books another contact.
  * An unacceptable absence is not a contact and counts toward the absences rule.
  */
-const HELD_OUTCOMES: readonly ContactOutcome[] = ['ATTENDED_COMPLIED', 'ATTENDED_FAILED_TO_COMPLY']
+export const HELD_OUTCOMES: readonly ContactOutcome[] = ['ATTENDED_COMPLIED', 'ATTENDED_FAILED_TO_COMPLY']
 
 export function isContactKind(value: unknown): value is ContactKind {
   return typeof value === 'string' && (CONTACT_KINDS as readonly string[]).includes(value)

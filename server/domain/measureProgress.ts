@@ -30,6 +30,10 @@ export interface PublicWorksProgress {
   forecastCompletion: string | null
   /** The forecast falls after the term's end. */
   cannotFinishInTerm: boolean
+  /** When the hours ordered are due: all of them worked at the expected weekly hours from the start, or the term's end if sooner. */
+  dueDate: string | null
+  /** Behind pace or unable to finish in term: a line on the head's board. */
+  needsAttention: boolean
 }
 
 export function publicWorksProgress(input: { hoursOrdered: number; sessions: { hours: number }[]; startDate: string | null; termEnd: string | null; today: string; expectedWeeklyHours?: number }): PublicWorksProgress {
@@ -42,15 +46,21 @@ export function publicWorksProgress(input: { hoursOrdered: number; sessions: { h
   const weeklyPace = input.startDate ? Math.round((hoursDone / weeks) * 10) / 10 : 0
   const pace = weeklyPace > 0 ? weeklyPace : expectedWeeklyHours
   const forecastCompletion = hoursLeft === 0 ? null : addCalendarDays(input.today, Math.ceil((hoursLeft / pace) * 7))
+  const expectedCompletion = input.startDate ? addCalendarDays(input.startDate, Math.ceil((input.hoursOrdered / expectedWeeklyHours) * 7)) : null
+  const dueDate = [expectedCompletion, input.termEnd].filter((date): date is string => date !== null).sort()[0] ?? null
+  const behindPace = input.startDate !== null && hoursLeft > 0 && weeklyPace < expectedWeeklyHours
+  const cannotFinishInTerm = forecastCompletion !== null && input.termEnd !== null && forecastCompletion > input.termEnd
   return {
     hoursOrdered: input.hoursOrdered,
     hoursDone,
     hoursLeft,
     weeklyPace,
     expectedWeeklyHours,
-    behindPace: input.startDate !== null && hoursLeft > 0 && weeklyPace < expectedWeeklyHours,
+    behindPace,
     forecastCompletion,
-    cannotFinishInTerm: forecastCompletion !== null && input.termEnd !== null && forecastCompletion > input.termEnd,
+    cannotFinishInTerm,
+    dueDate,
+    needsAttention: behindPace || cannotFinishInTerm,
   }
 }
 

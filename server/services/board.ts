@@ -1,10 +1,18 @@
 import { QueryTypes, type Sequelize } from 'sequelize'
-import { addCalendarDays, quarterEndOf } from '../domain/calendar'
+import { addCalendarDays, daysInMonth, quarterEndOf } from '../domain/calendar'
 import type { Clock } from '../domain/clock'
+import { HELD_OUTCOMES, PERSON_CONTACT_KINDS, requiredInMonth, yerevanMoment, type FrequencyPeriod } from '../domain/contacts'
 import { serviceDateOf } from '../domain/dates'
+import { MEASURE_CODES, measureType } from '../domain/measureCatalogue'
+import { OPEN_MEASURE_STATES } from '../domain/measureLifecycle'
+import { publicWorksProgress } from '../domain/measureProgress'
+import type { QuarterlyReportService } from './quarterlyReports'
 
-/** Kinds of line that are not a stored deadline rule: work waiting for someone, dated by when it started waiting. */
-export const WORK_KINDS = ['CORRESPONDENCE', 'ASSESSMENT_COUNTERSIGN', 'PLAN_APPROVAL', 'APPOINTMENT_OUTCOME'] as const
+/**
+ * Kinds of line that are not a stored deadline rule: work waiting for someone (dated by when it started waiting),
+ * and the conditions computed from the records (dated by when they must be put right).
+ */
+export const WORK_KINDS = ['CORRESPONDENCE', 'ASSESSMENT_COUNTERSIGN', 'PLAN_APPROVAL', 'APPOINTMENT_OUTCOME', 'CONTACTS_BEHIND', 'PUBLIC_WORKS_BEHIND'] as const
 export type WorkKind = (typeof WORK_KINDS)[number]
 
 export const BOARD_GROUPS = ['overdue', 'today', 'week', 'later'] as const
@@ -22,6 +30,23 @@ export interface BoardLine {
   officerId: number | null
   officerName: string | null
   riskToStaff: boolean
+  /** A locale key and its values saying why the line is there (contacts held of those required, hours done...). */
+  note: BoardNote | null
+}
+
+/** A value of a note is shown as it is, or (`{ key }`) itself translated. */
+export interface BoardNote {
+  key: string
+  params: Record<string, string | number | { key: string }>
+}
+
+/** A line with the region it belongs to, for the national counts. */
+type RegionLine = BoardLine & { regionId: number }
+
+/** Whose lines: a region's (or, with null, every region's), optionally only one officer's. */
+interface Scope {
+  regionId: number | null
+  officerId?: number
 }
 
 export interface BoardView {
@@ -52,9 +77,91 @@ const GROUP_LIMIT = 300
  * plans, violations, devices, probation ends...), its open correspondence, and work waiting for a head or an
  * officer (assessments to countersign, plans to approve, appointments without an outcome).
  */
-export function boardService(deps: { sequelize: Sequelize; clock: Clock }) {
-  const { sequelize, clock } = deps
+export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports: Pick<QuarterlyReportService, 'awaitingRegions'> }) {
+  const { sequelize, clock, reports } = deps
   const today = () => serviceDateOf(clock.now())
+  const PUBLIC_WORKS_CODES = MEASURE_CODES.filter((code) => measureType(code).executionKind === 'publicWorks')
+  const FILE_COLUMNS = `b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff", b.region_id AS "regionId"`
+  const scopeSql = (scope: Scope) => `${scope.regionId === null ? '' : 'AND b.region_id = :regionId'} ${scope.officerId === undefined ? '' : 'AND b.responsible_officer_id = :officerId'}`
+
+  /**
+   * Active files whose plans require more contacts this month than are held, booked or awaiting an outcome: the
+   * officer has to book more before the month ends (CONTACT_FREQUENCY, counted as on the person's contacts page).
+   * Suspended files are left out: their supervision is paused.
+   */
+  async function contactsBehind(scope: Scope): Promise<RegionLine[]> {
+    const now = today()
+    const month = now.slice(0, 7)
+    const monthLast = `${month}-${String(daysInMonth(Number(now.slice(0, 4)), Number(now.slice(5, 7)))).padStart(2, '0')}`
+    const nextMonthFirst = addCalendarDays(monthLast, 1)
+    const rows = await sequelize.query<Omit<BoardLine, 'kind' | 'dueDate' | 'href' | 'explainHref' | 'note'> & { regionId: number; id: number; periods: FrequencyPeriod[]; held: number; open: number }>(
+      `WITH files AS (
+         SELECT b.id, ${FILE_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id WHERE b.status = 'ACTIVE' ${scopeSql(scope)}
+       ), periods AS (
+         SELECT p.beneficiary_id, p.contacts_per_month, p.approved_on AS from_date,
+                lead(p.approved_on) OVER (PARTITION BY p.beneficiary_id ORDER BY p.approved_on, p.plan_version) AS to_date
+           FROM supervision_plans p JOIN files f ON f.id = p.beneficiary_id WHERE p.status IN ('APPROVED', 'SUPERSEDED') AND p.approved_on IS NOT NULL
+       ), of_month AS (
+         SELECT beneficiary_id, json_agg(json_build_object('from', from_date, 'to', to_date, 'contactsPerMonth', contacts_per_month)) AS periods
+           FROM periods WHERE from_date < :nextMonthFirst AND (to_date IS NULL OR to_date > :monthFirst) GROUP BY beneficiary_id
+       ), contacts AS (
+         SELECT ap.beneficiary_id, count(*) FILTER (WHERE ap.outcome IN (:held))::int AS held, count(*) FILTER (WHERE ap.outcome IS NULL)::int AS open
+           FROM appointments ap JOIN of_month m ON m.beneficiary_id = ap.beneficiary_id
+          WHERE ap.cancelled_at IS NULL AND ap.kind IN (:personKinds) AND ap.scheduled_at >= :from AND ap.scheduled_at < :until GROUP BY ap.beneficiary_id
+       )
+       SELECT f.*, m.periods, coalesce(c.held, 0) AS held, coalesce(c.open, 0) AS open FROM of_month m JOIN files f ON f.id = m.beneficiary_id LEFT JOIN contacts c ON c.beneficiary_id = m.beneficiary_id`,
+      {
+        replacements: {
+          regionId: scope.regionId, officerId: scope.officerId ?? null, monthFirst: `${month}-01`, nextMonthFirst, held: [...HELD_OUTCOMES], personKinds: [...PERSON_CONTACT_KINDS],
+          from: yerevanMoment(`${month}-01`, '00:00'), until: yerevanMoment(nextMonthFirst, '00:00'),
+        },
+        type: QueryTypes.SELECT,
+      },
+    )
+    return rows.flatMap(({ id, periods, held, open, ...file }) => {
+      const required = requiredInMonth(month, periods)
+      if (held + open >= required) return []
+      const href = `/beneficiaries/${id}/contacts`
+      return [{ ...file, kind: 'CONTACTS_BEHIND', dueDate: monthLast, href, explainHref: href, note: { key: 'board.note.contactsBehind', params: { held, open, required } } }]
+    })
+  }
+
+  /** Public works started and behind their expected weekly hours, or unable to finish in term at the current pace. */
+  async function publicWorksBehind(scope: Scope): Promise<RegionLine[]> {
+    const now = today()
+    const rows = await sequelize.query<Omit<BoardLine, 'kind' | 'dueDate' | 'href' | 'explainHref' | 'note'> & { regionId: number; id: number; startDate: string; endDate: string | null; hoursOrdered: number; hoursDone: number }>(
+      `SELECT m.id, m.start_date AS "startDate", m.end_date AS "endDate", (m.details->>'hoursOrdered')::float8 AS "hoursOrdered",
+              coalesce((SELECT sum(w.hours) FROM work_sessions w WHERE w.measure_id = m.id), 0)::float8 AS "hoursDone", ${FILE_COLUMNS}
+         FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+        WHERE m.type_code IN (:codes) AND m.state IN (:states) AND m.start_date IS NOT NULL ${scopeSql(scope)}`,
+      { replacements: { regionId: scope.regionId, officerId: scope.officerId ?? null, codes: PUBLIC_WORKS_CODES, states: [...OPEN_MEASURE_STATES] }, type: QueryTypes.SELECT },
+    )
+    return rows.flatMap(({ id, startDate, endDate, hoursOrdered, hoursDone, ...file }) => {
+      const progress = publicWorksProgress({ hoursOrdered, sessions: [{ hours: hoursDone }], startDate, termEnd: endDate, today: now })
+      if (!progress.needsAttention || progress.dueDate === null) return []
+      const href = `/measures/${id}`
+      const params = { done: progress.hoursDone, ordered: progress.hoursOrdered, pace: progress.weeklyPace, expected: progress.expectedWeeklyHours }
+      return [{ ...file, kind: 'PUBLIC_WORKS_BEHIND', dueDate: progress.dueDate, href, explainHref: href, note: { key: 'board.note.publicWorksBehind', params } }]
+    })
+  }
+
+  /** The region's quarterly reports still to be submitted: the head's own line, assigned to no officer. */
+  async function quarterlyReportLines(regionId: number | null): Promise<RegionLine[]> {
+    const awaiting = await reports.awaitingRegions(regionId)
+    return awaiting.map(({ regionId: region, quarter, dueDate }) => {
+      const href = `/regions/${region}/reports/${quarter.year}/${quarter.quarter}`
+      return {
+        kind: 'QUARTERLY_REPORT', dueDate, href, explainHref: href, subject: '', fileNumber: null, officerId: null, officerName: null, riskToStaff: false, regionId: region,
+        note: { key: 'quarterly.quarterName', params: { year: quarter.year, ordinal: { key: `quarterly.ordinal.${quarter.quarter}` } } },
+      }
+    })
+  }
+
+  /** The lines computed from the records rather than stored; the quarterly report only where the head's duties are asked for. */
+  async function computedLines(scope: Scope, withReports: boolean): Promise<RegionLine[]> {
+    const parts = await Promise.all([contactsBehind(scope), publicWorksBehind(scope), withReports ? quarterlyReportLines(scope.regionId) : Promise.resolve([])])
+    return parts.flat()
+  }
 
   /** One query over all sources, filtered by region (or the whole country) and optionally by the officer responsible. */
   function linesSql(scope: 'region' | 'officer'): string {
@@ -89,13 +196,17 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock }) {
     return dueDate <= weekEnd ? 'week' : 'later'
   }
 
-  async function build(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer'): Promise<BoardView> {
+  async function build(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', withReports: boolean): Promise<BoardView> {
     const now = today()
     const weekEnd = addCalendarDays(now, 7)
-    const rows = await sequelize.query<BoardLine>(`SELECT * FROM (${linesSql(scope)}) lines ORDER BY "dueDate", kind`, {
-      replacements: { regionId, officerId: filter.officerId ?? null, now: clock.now() },
-      type: QueryTypes.SELECT,
-    })
+    const [stored, computed] = await Promise.all([
+      sequelize.query<BoardLine>(`SELECT *, NULL AS note FROM (${linesSql(scope)}) lines`, {
+        replacements: { regionId, officerId: filter.officerId ?? null, now: clock.now() },
+        type: QueryTypes.SELECT,
+      }),
+      computedLines(scope === 'officer' ? { regionId, officerId: filter.officerId } : { regionId }, withReports),
+    ])
+    const rows = [...stored, ...computed].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.kind.localeCompare(b.kind))
     const kinds = [...new Set(rows.map((row) => row.kind))].sort()
     const shown = rows.filter((row) => (scope === 'officer' || !filter.officerId || row.officerId === filter.officerId) && (!filter.kind || row.kind === filter.kind))
     const groups: Record<BoardGroup, BoardLine[]> = { overdue: [], today: [], week: [], later: [] }
@@ -119,12 +230,12 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock }) {
   }
 
   async function regionBoard(regionId: number, filter: { officerId?: number; kind?: string }): Promise<BoardView> {
-    return build(regionId, filter, 'region')
+    return build(regionId, filter, 'region', true)
   }
 
-  /** "My work": the same board restricted to what is assigned to one officer. */
-  async function myWork(regionId: number, officerId: number, kind?: string): Promise<BoardView> {
-    return build(regionId, { officerId, kind }, 'officer')
+  /** "My work": the same board restricted to what is assigned to one officer; a head's also holds the region's report. */
+  async function myWork(regionId: number, officerId: number, options: { kind?: string; headOfRegion?: boolean } = {}): Promise<BoardView> {
+    return build(regionId, { officerId, kind: options.kind }, 'officer', options.headOfRegion ?? false)
   }
 
   /**
@@ -137,7 +248,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock }) {
     const quarterEnd = quarterEndOf(now)
     const quarterStart = `${quarterEnd.slice(0, 5)}${String(Number(quarterEnd.slice(5, 7)) - 2).padStart(2, '0')}-01`
     const replacements = { now, weekEnd, quarterStart, quarterEnd }
-    const [regions, open, done] = await Promise.all([
+    const [regions, open, done, computed] = await Promise.all([
       sequelize.query<{ id: number; nameHy: string; nameEn: string }>('SELECT id, name_hy AS "nameHy", name_en AS "nameEn" FROM regions WHERE active ORDER BY name_hy', { type: QueryTypes.SELECT }),
       sequelize.query<{ regionId: number; kind: string; overdue: number; due: number }>(
         `SELECT region_id AS "regionId", kind, count(*) FILTER (WHERE due_date < :now)::int AS overdue, count(*) FILTER (WHERE due_date BETWEEN :now AND :weekEnd)::int AS due
@@ -156,7 +267,14 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock }) {
           GROUP BY region_id`,
         { replacements, type: QueryTypes.SELECT },
       ),
+      computedLines({ regionId: null }, true),
     ])
+    for (const line of computed) {
+      if (line.dueDate > weekEnd) continue
+      const counted = open.find((row) => row.regionId === line.regionId && row.kind === line.kind) ?? open[open.push({ regionId: line.regionId, kind: line.kind, overdue: 0, due: 0 }) - 1]
+      if (line.dueDate < now) counted.overdue += 1
+      else counted.due += 1
+    }
     const rows = regions.map((region) => {
       const own = open.filter((line) => line.regionId === region.id)
       const finished = done.find((line) => line.regionId === region.id)

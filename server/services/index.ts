@@ -31,7 +31,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines })
   const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
-  const board = boardService({ sequelize, clock })
+  const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
+  const board = boardService({ sequelize, clock, reports: quarterlyReports })
   return {
     sequelize,
     clock,
@@ -54,7 +55,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     activities: activityService({ sequelize, clock, audit }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),
     mediation: mediationService({ sequelize, clock, audit, deadlines }),
-    quarterlyReports: quarterlyReportService({ sequelize, clock, audit, deadlines }),
+    quarterlyReports,
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }
 }

@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { addCalendarDays } from '../domain/calendar'
-import { PERSON_CONTACT_KINDS, CONTACT_OUTCOMES, countsAsHeld, yerevanMoment } from '../domain/contacts'
+import { HELD_OUTCOMES, PERSON_CONTACT_KINDS, yerevanMoment } from '../domain/contacts'
 import { SERVICE_TIME_ZONE, serviceDateOf } from '../domain/dates'
 import type { DueDateExplanation } from '../domain/deadlineRules'
 import {
@@ -15,7 +15,9 @@ import {
   PLAN_DEADLINE_RULES,
   preparationStep,
   previousQuarter,
+  quarterOf,
   quarterPeriod,
+  quarterToReport,
   rollupSource,
   submissionProblems,
   toSnapshot,
@@ -140,7 +142,6 @@ interface FigureRow {
 }
 
 // The outcomes and kinds that make a contact held, from the contacts domain (the same rule as the contacts page).
-const HELD_OUTCOMES = CONTACT_OUTCOMES.filter((outcome) => countsAsHeld(PERSON_CONTACT_KINDS[0], outcome))
 
 /*
  * The quarters asked for, as rows every query joins on the region: one per quarter and region wanted, with the quarter's
@@ -379,7 +380,7 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     })
     const replacements = {
       quarters: JSON.stringify(quarters), regionIds: [...new Set(asked.flatMap((request) => request.regionIds))], today: now,
-      assessmentRules: [...ASSESSMENT_DEADLINE_RULES], planRules: [...PLAN_DEADLINE_RULES], personKinds: [...PERSON_CONTACT_KINDS], heldOutcomes: HELD_OUTCOMES,
+      assessmentRules: [...ASSESSMENT_DEADLINE_RULES], planRules: [...PLAN_DEADLINE_RULES], personKinds: [...PERSON_CONTACT_KINDS], heldOutcomes: [...HELD_OUTCOMES],
     }
     const run = (sql: string) => sequelize.query<FigureRow>(sql, { replacements, type: QueryTypes.SELECT, transaction })
     const queries = withIds ? QUERIES_WITH_IDS : QUERIES_WITHOUT_IDS
@@ -579,6 +580,29 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
   }
 
   /**
+   * Reports still in the regions' hands (none yet, a draft, or returned) for the quarter to report on `today` and the
+   * running one, with their due dates: lines on the regional head's board.
+   */
+  async function awaitingRegions(regionId: number | null): Promise<{ regionId: number; quarter: Quarter; dueDate: string }[]> {
+    const now = today()
+    const quarters = [quarterToReport(now), quarterOf(now)]
+    const [regions, latest, dueDates] = await Promise.all([
+      sequelize.query<{ id: number }>(`SELECT id FROM regions WHERE active ${regionId === null ? '' : 'AND id = :regionId'}`, { replacements: { regionId }, type: QueryTypes.SELECT }),
+      sequelize.query<{ regionId: number; year: number; quarter: number; versionNumber: number; status: ReportStatus; dueDate: string }>(
+        `SELECT DISTINCT ON (region_id, year, quarter) region_id AS "regionId", year, quarter, version_number AS "versionNumber", status, due_date AS "dueDate"
+           FROM quarterly_reports WHERE (year, quarter) IN ((:year1, :quarter1), (:year2, :quarter2)) ${regionId === null ? '' : 'AND region_id = :regionId'}
+          ORDER BY region_id, year, quarter, version_number DESC`,
+        { replacements: { regionId, year1: quarters[0].year, quarter1: quarters[0].quarter, year2: quarters[1].year, quarter2: quarters[1].quarter }, type: QueryTypes.SELECT },
+      ),
+      Promise.all(quarters.map(async (quarter) => (await dueDateOf(quarter)).dueDate)),
+    ])
+    return regions.flatMap((region) => quarters.flatMap((quarter, index) => {
+      const version = latest.find((row) => row.regionId === region.id && row.year === quarter.year && row.quarter === quarter.quarter) ?? null
+      return preparationStep(version).kind === 'refused' ? [] : [{ regionId: region.id, quarter, dueDate: version?.dueDate ?? dueDates[index] }]
+    }))
+  }
+
+  /**
    * All active regions side by side for a quarter and the one before: each region's accepted snapshot, else the one
    * awaiting a decision, else figures computed now (set-based, for all such regions at once, without ids).
    */
@@ -617,7 +641,7 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     return { quarter, previousQuarter: previous, period: quarterPeriod(quarter), computedOn: today(), rows, totals: sum((row) => row.values), previousTotals: sum((row) => row.previous) }
   }
 
-  return { figures, computeFigures, report, saveDraft, submit, decide, records, overview, rollup, versionsOf }
+  return { figures, computeFigures, report, saveDraft, submit, decide, records, overview, rollup, versionsOf, awaitingRegions }
 }
 
 export type QuarterlyReportService = ReturnType<typeof quarterlyReportService>

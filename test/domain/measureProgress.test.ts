@@ -10,6 +10,17 @@ describe('measure progress', () => {
     expect(progress.cannotFinishInTerm).to.equal(true)
   })
 
+  it('when public works are behind pace or cannot finish in term, then they need attention and are due when the hours should be done', () => {
+    // 120 h at the expected 12 h a week from Monday 02.11.2026: 70 days, 11.01.2027; the term ends later.
+    const behind = publicWorksProgress({ hoursOrdered: 120, sessions: [{ hours: 4 }], startDate: '2026-11-02', termEnd: '2027-03-31', today: '2026-11-16' })
+    expect(behind).to.include({ behindPace: true, needsAttention: true, dueDate: '2027-01-11' })
+    // A term ending before the hours could be done at the expected pace is the due date.
+    expect(publicWorksProgress({ hoursOrdered: 120, sessions: [], startDate: '2026-11-02', termEnd: '2026-12-31', today: '2026-11-03' }).dueDate).to.equal('2026-12-31')
+    const onPace = publicWorksProgress({ hoursOrdered: 120, sessions: [{ hours: 12 }, { hours: 12 }], startDate: '2026-11-02', termEnd: null, today: '2026-11-16' })
+    expect(onPace).to.include({ behindPace: false, needsAttention: false, dueDate: '2027-01-11' })
+    expect(publicWorksProgress({ hoursOrdered: 120, sessions: [], startDate: null, termEnd: null, today: '2026-11-16' })).to.include({ needsAttention: false, dueDate: null })
+  })
+
   it('when every hour is done, then nothing is left and there is no forecast', () => {
     expect(publicWorksProgress({ hoursOrdered: 8, sessions: [{ hours: 4 }, { hours: 4 }], startDate: '2026-11-02', termEnd: null, today: '2026-11-05' })).to.include({ hoursLeft: 0, forecastCompletion: null, behindPace: false })
   })

@@ -3,6 +3,7 @@ import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn } from '../helpers/agent'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf } from '../helpers/people'
+import { contextOf, planInForce } from '../helpers/supervision'
 
 describe('deadline board: the region, my work and the national view', () => {
   let t: TestApp
@@ -53,5 +54,52 @@ describe('deadline board: the region, my work and the national view', () => {
     expect((await officerBrowser.get('/board/national')).status).to.equal(403)
     const otherHead = await createPerson('REGIONAL_HEAD', 'LORI')
     expect((await (await signIn(t.app, otherHead.username)).get(`/regions/${regionId}/board`)).status).to.equal(404)
+  })
+
+  it('when contacts fall behind the plan, public works behind pace and the quarterly report is not in, then the board says so and explains why, and each line goes when put right', async () => {
+    const regionId = await regionIdOf('ARAGATSOTN')
+    const head = await createPerson('REGIONAL_HEAD', 'ARAGATSOTN')
+    const officer = await createPerson('SPECIALIST', 'ARAGATSOTN')
+    const supervised = await createBeneficiary(regionId, officer.id, { category: 'PROBATION_PERIOD' })
+    const working = await createBeneficiary(regionId, officer.id, { category: 'NON_CUSTODIAL_PUNISHMENT' })
+    // The plan comes into force on 02.05.2038 at the medium level: 2 contacts a month, 2 × 30/31 rounded up in May too.
+    t.clock.set('2038-05-02T10:00:00+04:00')
+    await planInForce(t.services, supervised.id, officer, head)
+    t.clock.set('2038-05-06T10:00:00+04:00')
+    const act = { court: 'Court', caseNumber: 'K-1', kind: 'VERDICT' as const, actDate: '2038-04-20', inForceDate: '2038-04-28', receivedDate: '2038-05-02', documentId: null, changesActId: null, changeKind: null, endsMeasureIds: [] }
+    await t.services.measures.registerCourtAct(working.id, act, [{ typeCode: 'PUBLIC_WORKS', details: { hoursOrdered: 120 } }], contextOf(officer))
+    const [{ id: measureId }] = await t.services.measures.measuresOf(working.id)
+    await t.services.measures.transition(measureId, 'start', { date: '2038-05-06', reason: null, endReason: null, courtActReference: null }, contextOf(officer))
+    t.clock.set('2038-05-20T10:00:00+04:00')
+    await t.services.measures.addWorkSession(measureId, { workDate: '2038-05-07', hours: 4, confirmedBy: 'Ashtarak municipality' }, contextOf(officer))
+    await t.services.contacts.book(supervised.id, { kind: 'OFFICE_VISIT', scheduledAt: new Date('2038-05-10T11:00:00+04:00'), durationMinutes: 30, place: null, notes: null, outcome: 'ATTENDED_COMPLIED', outcomeNote: null, riskAcknowledged: false }, contextOf(officer))
+
+    const headBrowser = await signIn(t.app, head.username)
+    let board = await headBrowser.get(`/regions/${regionId}/board`)
+    expect(board.status).to.equal(200)
+    // One contact held of the two required, none booked: due by the month's end, explained on the contacts page.
+    expect(board.text).to.match(new RegExp(`href="/beneficiaries/${supervised.id}/contacts"[^>]*>31\\.05\\.2038</a>`))
+    expect(board.text).to.contain('Այս ամիս պահանջվում է 2 հանդիպում. կայացել է 1, նշանակված կամ արդյունքին սպասող՝ 0։')
+    // 4 of 120 hours in two weeks: behind the expected 12 a week; due when 120 hours at 12 a week from 06.05 are done (70 days).
+    expect(board.text).to.match(new RegExp(`href="/measures/${measureId}"[^>]*>15\\.07\\.2038</a>`))
+    expect(board.text).to.contain('Կատարված է 4 ժամ 120-ից. տեմպը՝ շաբաթական 2 ժամ, սպասվողը՝ 12։')
+    // The first quarter's report was due on 05.04.2038 and is overdue; the second's is due on 05.07.2038.
+    expect(board.text).to.match(new RegExp(`data-testid="board-overdue"[\\s\\S]*?href="/regions/${regionId}/reports/2038/1"[^>]*>05\\.04\\.2038</a>[\\s\\S]*?</table>`))
+    expect(board.text).to.contain(`/regions/${regionId}/reports/2038/2"`)
+    const national = await t.services.board.national()
+    expect(national.rows.find((row) => row.regionId === regionId)!.byKind.QUARTERLY_REPORT).to.deep.equal({ overdue: 1, due: 0 })
+
+    // The officer's own work has the file's lines but not the head's report; the head's own work has the report.
+    const mine = await (await signIn(t.app, officer.username)).get('/my-work')
+    expect(mine.text).to.contain(`/beneficiaries/${supervised.id}/contacts"`).and.contain(`/measures/${measureId}"`).and.not.contain('/reports/2038/1"')
+    expect((await headBrowser.get('/my-work')).text).to.contain(`/regions/${regionId}/reports/2038/1"`)
+
+    // Put right: a second contact booked, the hours caught up, the report submitted.
+    await t.services.contacts.book(supervised.id, { kind: 'PHONE', scheduledAt: new Date('2038-05-28T11:00:00+04:00'), durationMinutes: 15, place: null, notes: null, outcome: null, outcomeNote: null, riskAcknowledged: false }, contextOf(officer))
+    for (const workDate of ['2038-05-18', '2038-05-19']) await t.services.measures.addWorkSession(measureId, { workDate, hours: 12, confirmedBy: 'Ashtarak municipality' }, contextOf(officer))
+    await t.services.quarterlyReports.submit(regionId, { year: 2038, quarter: 1 }, { problems: 'Late', proposals: 'Earlier preparation', expectedVersion: 0 }, contextOf(head))
+    board = await headBrowser.get(`/regions/${regionId}/board`)
+    expect(board.text).not.to.contain(`/beneficiaries/${supervised.id}/contacts"`).and.not.contain(`/measures/${measureId}"`).and.not.contain('/reports/2038/1"')
+    expect(board.text).to.contain(`/regions/${regionId}/reports/2038/2"`)
   })
 })
