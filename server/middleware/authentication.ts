@@ -92,7 +92,9 @@ export function currentUser(services: Services, config: Config): RequestHandler 
     if (!signedInAt || !lastSeenAt || now - lastSeenAt > idleMs || now - signedInAt > absoluteMs) {
       await services.audit.record(requestContext(req), { action: 'session.expired', category: 'account', regionId: req.user.regionId, target: { type: 'user', id: req.user.id } })
       await signOut(req)
-      return res.redirect(303, '/sign-in?notice=expired')
+      // Back to the page that was being opened once signed in again; a form posted after expiry cannot be replayed.
+      const returnTo = req.method === 'GET' && req.originalUrl !== '/' ? `&returnTo=${encodeURIComponent(req.originalUrl)}` : ''
+      return res.redirect(303, `/sign-in?notice=expired${returnTo}`)
     }
     // Writing the session on every request would cost a database write per page; a minute's precision is enough.
     if (now - lastSeenAt >= LAST_SEEN_PRECISION_MS) req.session.lastSeenAt = now

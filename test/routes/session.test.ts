@@ -66,6 +66,20 @@ describe('signing in and sessions', () => {
     expect((await browser.get('/')).headers.location).to.match(/^\/sign-in/)
   })
 
+  it('when a session expires while a page is being opened, then signing in again returns to that page', async () => {
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const browser = await signIn(t.app, person.username)
+    t.clock.advanceMinutes(31)
+    const expired = await browser.get('/my-work?kind=CORRESPONDENCE')
+    expect(expired.headers.location).to.equal('/sign-in?notice=expired&returnTo=%2Fmy-work%3Fkind%3DCORRESPONDENCE')
+    const form = await browser.get(expired.headers.location)
+    expect(form.text).to.contain('value="/my-work?kind=CORRESPONDENCE"')
+    await refreshToken(browser)
+    const again = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD, returnTo: '/my-work?kind=CORRESPONDENCE' })
+    expect(again.status).to.equal(303)
+    expect(again.headers.location).to.equal('/my-work?kind=CORRESPONDENCE')
+  })
+
   it('when a session stays active past 12 hours, then it ends anyway', async () => {
     const person = await createPerson('SPECIALIST', 'ARARAT')
     const browser = await signIn(t.app, person.username)
