@@ -33,6 +33,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
   const board = boardService({ sequelize, clock, reports: quarterlyReports })
+  const delegations = delegationService({ sequelize, clock, audit })
   return {
     sequelize,
     clock,
@@ -40,7 +41,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     sessions,
     users: userService({ sequelize, clock, audit, sessions }),
     regions: regionService({ sequelize, audit }),
-    delegations: delegationService({ sequelize, clock, audit }),
+    delegations,
     beneficiaries,
     transfers,
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
@@ -50,7 +51,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     assessments,
     plans: planService({ sequelize, clock, audit, deadlines, assessments }),
     board,
-    reminders: reminderService({ sequelize, clock, audit, board, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
+    reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
     contacts: contactService({ sequelize, clock, audit, deadlines }),
     activities: activityService({ sequelize, clock, audit }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),

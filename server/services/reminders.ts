@@ -3,9 +3,12 @@ import { QueryTypes, type Sequelize } from 'sequelize'
 import { calendarFeed, type FeedEvent } from '../domain/calendarFeed'
 import type { Clock } from '../domain/clock'
 import { formatDate, serviceDateOf } from '../domain/dates'
+import type { Role } from '../domain/roles'
+import { can } from '../policy'
 import type { AuditService } from './audit'
 import type { BoardGroup, BoardService } from './board'
 import type { RequestContext } from './context'
+import type { DelegationService } from './delegations'
 
 /** Sends one plain-text message; the app has one only when SMTP is configured. */
 export interface Mailer {
@@ -43,11 +46,18 @@ function hashToken(token: string): string {
  * Reminders: each user's daily digest of their work (prepared by a background job, shown in the app, e-mailed when
  * SMTP is configured), and a personal calendar feed of their deadlines and appointments behind a secret token.
  */
-export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; board: BoardService; mailer: Mailer | null; publicUrl: string }) {
-  const { sequelize, clock, audit, board, mailer, publicUrl } = deps
+export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; board: BoardService; delegations: Pick<DelegationService, 'actingHeadRegions'>; mailer: Mailer | null; publicUrl: string }) {
+  const { sequelize, clock, audit, board, delegations, mailer, publicUrl } = deps
 
-  async function contentFor(user: { id: number; regionId: number }): Promise<DigestContent> {
-    const work = await board.myWork(user.regionId, user.id)
+  /** A user's own work; for whoever holds the head's powers today (the head, or the acting head), the region's report too. */
+  async function workOf(user: { id: number; role: Role; regionId: number }) {
+    const acting = user.role === 'SENIOR_SPECIALIST' ? await delegations.actingHeadRegions(user.id) : []
+    const actor = { id: user.id, role: user.role, regionId: user.regionId, actingHeadRegionIds: acting.map((delegation) => delegation.regionId) }
+    return board.myWork(user.regionId, user.id, { headOfRegion: can(actor, 'report.prepare', { regionId: user.regionId }) })
+  }
+
+  async function contentFor(user: { id: number; role: Role; regionId: number }): Promise<DigestContent> {
+    const work = await workOf(user)
     const lines = [...work.groups.overdue, ...work.groups.today, ...work.groups.week].slice(0, DIGEST_LINES)
     return { counts: work.counts, lines: lines.map((line) => ({ kind: line.kind, dueDate: line.dueDate, href: line.href, fileNumber: line.fileNumber })) }
   }
@@ -68,8 +78,8 @@ export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audi
    * second run, on this worker or another, a no-op; only the run that created a digest sends its e-mail.
    */
   async function prepareDigests(date: string = serviceDateOf(clock.now())): Promise<{ prepared: number; alreadyThere: number; emailed: number }> {
-    const users = await sequelize.query<{ id: number; regionId: number; email: string | null }>(
-      `SELECT id, region_id AS "regionId", email FROM users WHERE active AND region_id IS NOT NULL AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY id`,
+    const users = await sequelize.query<{ id: number; role: Role; regionId: number; email: string | null }>(
+      `SELECT id, role, region_id AS "regionId", email FROM users WHERE active AND region_id IS NOT NULL AND role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY id`,
       { type: QueryTypes.SELECT },
     )
     let prepared = 0
@@ -135,8 +145,8 @@ export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audi
    * appointments of their caseload. Summaries carry file numbers and kinds, never names: calendars sync to phones.
    */
   async function feed(token: string, describe: (kind: string) => string): Promise<string | null> {
-    const [owner] = await sequelize.query<{ userId: number; regionId: number | null; fullName: string }>(
-      `SELECT f.user_id AS "userId", u.region_id AS "regionId", u.full_name AS "fullName" FROM calendar_feeds f JOIN users u ON u.id = f.user_id
+    const [owner] = await sequelize.query<{ userId: number; role: Role; regionId: number | null; fullName: string }>(
+      `SELECT f.user_id AS "userId", u.role, u.region_id AS "regionId", u.full_name AS "fullName" FROM calendar_feeds f JOIN users u ON u.id = f.user_id
         WHERE f.token_hash = :hash AND f.revoked_at IS NULL AND u.active`,
       { replacements: { hash: hashToken(token) }, type: QueryTypes.SELECT },
     )
@@ -144,7 +154,7 @@ export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audi
     await sequelize.query('UPDATE calendar_feeds SET last_used_at = :now WHERE user_id = :userId', { replacements: { now: clock.now(), userId: owner.userId } })
     const events: FeedEvent[] = []
     if (owner.regionId !== null) {
-      const work = await board.myWork(owner.regionId, owner.userId)
+      const work = await workOf({ id: owner.userId, role: owner.role, regionId: owner.regionId })
       for (const line of [...work.groups.overdue, ...work.groups.today, ...work.groups.week, ...work.groups.later]) {
         events.push({ uid: `${line.kind}${line.href.replace(/\//g, '-')}@probation`, kind: 'day', date: line.dueDate, summary: `${describe(line.kind)}${line.fileNumber ? ` · ${line.fileNumber}` : ''}`, description: `${publicUrl}${line.href}` })
       }

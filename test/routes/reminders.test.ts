@@ -68,6 +68,22 @@ describe('reminders: the daily digest and the calendar feed', () => {
     expect(page.text).to.contain('data-testid="digest-counts"').and.contain(file.fileNumber).and.not.contain('Գևորգյան')
   })
 
+  it('when the quarterly report is still to be submitted, then the head\'s and the acting head\'s digests list it and an officer\'s does not', async () => {
+    t.clock.set('2039-04-03T08:00:00+04:00')
+    const regionId = await regionIdOf('SYUNIK')
+    const head = await createPerson('REGIONAL_HEAD', 'SYUNIK')
+    const senior = await createPerson('SENIOR_SPECIALIST', 'SYUNIK')
+    const officer = await createPerson('SPECIALIST', 'SYUNIK')
+    const headContext = { actor: { id: head.id, role: head.role, regionId, actingHeadRegionIds: [] }, actorUsername: head.username, sourceIp: null, requestId: null }
+    await t.services.delegations.create({ regionId, actingUserId: senior.id, startsOn: '2039-04-03', endsOn: '2039-04-10', reason: 'Leave' }, headContext)
+    await t.services.reminders.prepareDigests()
+    const reportLines = async (userId: number) => (await t.services.reminders.latestDigest(userId))!.content.lines.filter((line) => line.kind === 'QUARTERLY_REPORT').map((line) => line.href)
+    // The first quarter of 2039 is due on 05.04.2039, within the digest's week.
+    expect(await reportLines(head.id)).to.deep.equal([`/regions/${regionId}/reports/2039/1`])
+    expect(await reportLines(senior.id)).to.deep.equal([`/regions/${regionId}/reports/2039/1`])
+    expect(await reportLines(officer.id)).to.deep.equal([])
+  })
+
   it('when an officer creates a calendar address, then it serves their deadlines without a session; a new address or revocation ends the old one', async () => {
     t.clock.set('2034-03-06T08:00:00+04:00')
     const regionId = await regionIdOf('ARAGATSOTN')
