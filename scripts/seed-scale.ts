@@ -1,5 +1,5 @@
 /*
- * npm run seed:scale -- --beneficiaries 100000 [--seed 1] [--append] [--batch 5000]
+ * npm run seed:scale -- --beneficiaries 100000 [--correspondence 300000] [--contacts 1000000] [--seed 1] [--append] [--batch 5000]
  *
  * Fills the database with a synthetic national caseload for load tests: per regional body a head, two senior
  * specialists and specialists (scale.<region>.<n>, password SCALE_PASSWORD), and N beneficiaries spread over
@@ -8,7 +8,11 @@
  * the same starting database. Refuses when N scale rows already exist, unless --append (adds N more). Then about 80%
  * of the scale files get a court act with one or two measures, their work sessions, payments, events and OPEN
  * deadlines (scripts/scale/measures.ts); skipped when scale files have measures already, unless --append (this
- * run's files only). Ends with VACUUM (ANALYZE).
+ * run's files only). Then, when both registers are empty, the correspondence (scripts/scale/correspondence.ts); then
+ * the assessments, supervision plans, appointments (--contacts, 10 per file by default: a million at 100,000 files),
+ * supervision deadlines and activities of the supervised files (scripts/scale/supervision.ts), skipped when scale
+ * files have assessments already, unless --append (this run's files only). An earlier seed that lacks the
+ * correspondence or the supervision gets them when run again. Ends with VACUUM (ANALYZE).
  */
 import { parseArgs } from 'node:util'
 import { QueryTypes, type Sequelize } from 'sequelize'
@@ -28,6 +32,7 @@ import { initModels } from '../models'
 import { formatDuration, mulberry32, ProgressBar, Random, Weighted } from './scale/common'
 import { seedMeasures, type MeasureTarget } from './scale/measures'
 import { seedCorrespondence } from './scale/correspondence'
+import { seedSupervision, type SupervisionSeedResult } from './scale/supervision'
 import {
   COMMUNITIES, DEFAULT_REGION_WEIGHT, EMPLOYERS, FEMALE_NAMES, FOREIGN_CITIZENSHIPS, HEALTH_NOTES, JOB_TITLES, MALE_NAMES, MOBILE_PREFIXES,
   REGION_WEIGHTS, RISK_REASONS, SCALE_PASSWORD, SCALE_USERNAME_PREFIX, scaleUsername, STREETS, SURNAMES, YEREVAN_DISTRICTS,
@@ -43,6 +48,7 @@ function options() {
     options: {
       beneficiaries: { type: 'string', default: '100000' },
       correspondence: { type: 'string', default: '300000' },
+      contacts: { type: 'string' },
       seed: { type: 'string', default: '1' },
       batch: { type: 'string', default: '5000' },
       append: { type: 'boolean', default: false },
@@ -51,7 +57,7 @@ function options() {
     strict: true,
   })
   if (values.help) {
-    console.log('usage: npm run seed:scale -- --beneficiaries <N> [--correspondence <incoming items, default 300000>] [--seed <n>] [--batch <rows>] [--append]')
+    console.log('usage: npm run seed:scale -- --beneficiaries <N> [--correspondence <incoming items, default 300000>] [--contacts <appointments, default 10 per file; 0: no supervision>] [--seed <n>] [--batch <rows>] [--append]')
     process.exit(0)
   }
   const integer = (name: string, text: string, min: number) => {
@@ -62,6 +68,8 @@ function options() {
   return {
     beneficiaries: integer('beneficiaries', values.beneficiaries, 1),
     correspondence: integer('correspondence', values.correspondence, 0),
+    /** Appointments wanted; null: 10 per scale file the supervision is generated for. */
+    contacts: values.contacts === undefined ? null : integer('contacts', values.contacts, 0),
     seed: integer('seed', values.seed, 0),
     batch: integer('batch', values.batch, 1),
     append: values.append,
@@ -397,6 +405,26 @@ async function countScaleMeasures(sequelize: Sequelize): Promise<number> {
   return count
 }
 
+async function countScaleAssessments(sequelize: Sequelize): Promise<number> {
+  const [{ count }] = await sequelize.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM assessments a JOIN beneficiaries b ON b.id = a.beneficiary_id
+      WHERE b.created_by_user_id IN (SELECT id FROM users WHERE username LIKE :prefix)`,
+    { replacements: { prefix: `${SCALE_USERNAME_PREFIX}%` }, type: QueryTypes.SELECT },
+  )
+  return count
+}
+
+function describeSupervision(seeded: SupervisionSeedResult, ms: number): string {
+  const n = (value: number) => value.toLocaleString('en-US')
+  const pct = (part: number, whole: number) => `${((100 * part) / Math.max(1, whole)).toFixed(0)}%`
+  return `${n(seeded.files)} supervised files: ${n(seeded.assessments)} assessments (${n(seeded.drafts)} drafts, ${n(seeded.awaitingCountersignature)} awaiting countersignature), ` +
+    `${n(seeded.plans)} plans (${n(seeded.plansApproved)} approved, ${n(seeded.plansSuperseded)} superseded, ${n(seeded.plansSubmitted)} submitted, ${n(seeded.plansDraft)} drafts) ` +
+    `with ${n(seeded.goals)} goals and ${n(seeded.steps)} steps, ${n(seeded.appointments)} appointments over the last ${n(seeded.contactWindowDays)} days and the next four weeks ` +
+    `(${n(seeded.appointmentsPast)} past, ${n(seeded.appointmentsAwaitingOutcome)} of them awaiting an outcome; ${n(seeded.appointmentsFuture)} booked; ${n(seeded.appointmentsCancelled)} cancelled), ` +
+    `${n(seeded.openDeadlines)} open supervision deadlines (${n(seeded.overdueDeadlines)} overdue, ${pct(seeded.overdueDeadlines, seeded.openDeadlines)}) and ${n(seeded.doneDeadlines)} done, ` +
+    `${n(seeded.activityEvents)} activity events with ${n(seeded.participants)} invitations in ${formatDuration(ms)}`
+}
+
 // ----------------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -426,7 +454,8 @@ async function main(): Promise<void> {
     const applied = await createMigrator(sequelize).up()
     if (applied.length > 0) console.log(`Migrations applied: ${applied.map((m) => m.name).join(', ')}`)
     // The demo accounts (and demo people) exactly as the app creates them at start-up.
-    await seedDemoData(services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears }).beneficiaries)
+    const app = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears })
+    await seedDemoData(app.beneficiaries)
     const prepared = Date.now()
 
     // The correspondence registers: added once (an existing register is left as it is).
@@ -442,14 +471,38 @@ async function main(): Promise<void> {
       return true
     }
 
+    // Assessments, plans, contacts and activities: for every scale file when none has an assessment yet (an older seed
+    // gets them), else (--append) for this run's files only (id above afterId).
+    const addSupervision = async (afterId: number, files: number): Promise<boolean> => {
+      const startedAt = Date.now()
+      const contacts = opts.contacts ?? 10 * files
+      const existingAssessments = await countScaleAssessments(sequelize)
+      if (contacts === 0) {
+        console.log('Supervision: --contacts 0, no assessments, plans or contacts added.')
+        return false
+      }
+      if (existingAssessments > 0 && afterId === 0) {
+        console.log(`Supervision: ${existingAssessments.toLocaleString('en-US')} assessments of scale files exist already; none added (pass --append).`)
+        return false
+      }
+      process.stderr.write(`supervision: assessments, plans, about ${contacts.toLocaleString('en-US')} appointments, deadlines and activities in one transaction…\n`)
+      const seeded = await seedSupervision(sequelize, app.assessments, { contacts, afterId, seed: opts.seed, today: serviceDateOf(new Date()), now: new Date() })
+      console.log(`Supervision: ${describeSupervision(seeded, Date.now() - startedAt)}.`)
+      return true
+    }
+
     const existing = await countScaleRows(sequelize)
     const existingMeasures = await countScaleMeasures(sequelize)
     let toInsert = opts.append ? opts.beneficiaries : opts.beneficiaries - existing
     if (!opts.append && existing >= opts.beneficiaries) {
       if (existingMeasures > 0) {
-        // An earlier seed without correspondence gets it; anything more needs --append or a fresh folder.
-        if (await addCorrespondence()) {
-          await sequelize.query('VACUUM (ANALYZE) incoming_items, outgoing_letters, register_counters')
+        // An earlier seed without correspondence or supervision gets them; anything more needs --append or a fresh folder.
+        const addedCorrespondence = await addCorrespondence()
+        const addedSupervision = await addSupervision(0, existing)
+        if (addedCorrespondence || addedSupervision) {
+          const analyseStartedAt = Date.now()
+          await sequelize.query('VACUUM (ANALYZE)')
+          console.log(`VACUUM (ANALYZE) ${formatDuration(Date.now() - analyseStartedAt)}, total ${formatDuration(Date.now() - startedAt)}.`)
           return
         }
         console.error(
@@ -535,6 +588,14 @@ async function main(): Promise<void> {
 
     await addCorrespondence()
 
+    const supervisionStartedAt = Date.now()
+    if (!stopRequested) {
+      // Like the measures: every scale file when none has an assessment yet, else (--append) this run's files.
+      const everyFile = (await countScaleAssessments(sequelize)) === 0
+      await addSupervision(everyFile ? 0 : maxId, everyFile ? existing + inserted : inserted)
+    }
+    const supervisionMs = Date.now() - supervisionStartedAt
+
     // Counters to the highest number in use per region and year: new cards continue each sequence without a gap.
     await sequelize.query(
       `INSERT INTO file_number_counters (region_id, year, last_number)
@@ -558,7 +619,8 @@ async function main(): Promise<void> {
     const rate = inserted / Math.max(insertMs / 1000, 0.001)
     console.log(
       `\nInserted ${inserted.toLocaleString('en-US')} beneficiaries in ${formatDuration(insertMs)} (${Math.round(rate).toLocaleString('en-US')} rows/s); ` +
-        `start-up and migrations ${formatDuration(prepared - startedAt)}, measures ${formatDuration(measuresMs)}, VACUUM (ANALYZE) ${formatDuration(analyseMs)}, total ${formatDuration(Date.now() - startedAt)}.`,
+        `start-up and migrations ${formatDuration(prepared - startedAt)}, measures ${formatDuration(measuresMs)}, supervision ${formatDuration(supervisionMs)}, VACUUM (ANALYZE) ${formatDuration(analyseMs)}, ` +
+        `total ${formatDuration(Date.now() - startedAt)}.`,
     )
   } finally {
     process.off('SIGINT', onSignal)
