@@ -81,7 +81,11 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
   const { sequelize, clock, reports } = deps
   const today = () => serviceDateOf(clock.now())
   const PUBLIC_WORKS_CODES = MEASURE_CODES.filter((code) => measureType(code).executionKind === 'publicWorks')
-  const FILE_COLUMNS = `b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff", b.region_id AS "regionId"`
+  // The national board only counts lines per region: it leaves out what would only be shown.
+  const fileColumns = (scope: Scope) =>
+    scope.regionId === null
+      ? `NULL AS subject, NULL AS "fileNumber", b.responsible_officer_id AS "officerId", NULL AS "officerName", false AS "riskToStaff", b.region_id AS "regionId"`
+      : `b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff", b.region_id AS "regionId"`
   const scopeSql = (scope: Scope) => `${scope.regionId === null ? '' : 'AND b.region_id = :regionId'} ${scope.officerId === undefined ? '' : 'AND b.responsible_officer_id = :officerId'}`
 
   /**
@@ -89,14 +93,15 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
    * officer has to book more before the month ends (CONTACT_FREQUENCY, counted as on the person's contacts page).
    * Suspended files are left out: their supervision is paused.
    */
-  async function contactsBehind(scope: Scope): Promise<RegionLine[]> {
+  async function contactsBehind(scope: Scope, dueBy: string | null): Promise<RegionLine[]> {
     const now = today()
     const month = now.slice(0, 7)
     const monthLast = `${month}-${String(daysInMonth(Number(now.slice(0, 4)), Number(now.slice(5, 7)))).padStart(2, '0')}`
+    if (dueBy !== null && monthLast > dueBy) return []
     const nextMonthFirst = addCalendarDays(monthLast, 1)
     const rows = await sequelize.query<Omit<BoardLine, 'kind' | 'dueDate' | 'href' | 'explainHref' | 'note'> & { regionId: number; id: number; periods: FrequencyPeriod[]; held: number; open: number }>(
       `WITH files AS (
-         SELECT b.id, ${FILE_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id WHERE b.status = 'ACTIVE' ${scopeSql(scope)}
+         SELECT b.id, ${fileColumns(scope)} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id WHERE b.status = 'ACTIVE' ${scopeSql(scope)}
        ), periods AS (
          SELECT p.beneficiary_id, p.contacts_per_month, p.approved_on AS from_date,
                 lead(p.approved_on) OVER (PARTITION BY p.beneficiary_id ORDER BY p.approved_on, p.plan_version) AS to_date
@@ -131,7 +136,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     const now = today()
     const rows = await sequelize.query<Omit<BoardLine, 'kind' | 'dueDate' | 'href' | 'explainHref' | 'note'> & { regionId: number; id: number; startDate: string; endDate: string | null; hoursOrdered: number; hoursDone: number }>(
       `SELECT m.id, m.start_date AS "startDate", m.end_date AS "endDate", (m.details->>'hoursOrdered')::float8 AS "hoursOrdered",
-              coalesce((SELECT sum(w.hours) FROM work_sessions w WHERE w.measure_id = m.id), 0)::float8 AS "hoursDone", ${FILE_COLUMNS}
+              coalesce((SELECT sum(w.hours) FROM work_sessions w WHERE w.measure_id = m.id), 0)::float8 AS "hoursDone", ${fileColumns(scope)}
          FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
         WHERE m.type_code IN (:codes) AND m.state IN (:states) AND m.start_date IS NOT NULL ${scopeSql(scope)}`,
       { replacements: { regionId: scope.regionId, officerId: scope.officerId ?? null, codes: PUBLIC_WORKS_CODES, states: [...OPEN_MEASURE_STATES] }, type: QueryTypes.SELECT },
@@ -157,37 +162,44 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     })
   }
 
-  /** The lines computed from the records rather than stored; the quarterly report only where the head's duties are asked for. */
-  async function computedLines(scope: Scope, withReports: boolean): Promise<RegionLine[]> {
-    const parts = await Promise.all([contactsBehind(scope), publicWorksBehind(scope), withReports ? quarterlyReportLines(scope.regionId) : Promise.resolve([])])
+  /**
+   * The lines computed from the records rather than stored; the quarterly report only where the head's duties are
+   * asked for. With `dueBy`, a source whose lines all fall due later is not computed (the national board counts only
+   * what is overdue or due within the week).
+   */
+  async function computedLines(scope: Scope, withReports: boolean, dueBy: string | null = null): Promise<RegionLine[]> {
+    const parts = await Promise.all([contactsBehind(scope, dueBy), publicWorksBehind(scope), withReports ? quarterlyReportLines(scope.regionId) : Promise.resolve([])])
     return parts.flat()
   }
 
-  /** One query over all sources, filtered by region (or the whole country) and optionally by the officer responsible. */
+  /**
+   * The stored lines of a region's files, or of one officer's: their open deadlines, the region's open correspondence,
+   * and work waiting (assessments to countersign, plans to approve, appointments without an outcome). The region's
+   * files are read once; each source is then an index lookup by file.
+   */
   function linesSql(scope: 'region' | 'officer'): string {
     const officerFilter = (column: string) => (scope === 'officer' ? `AND ${column} = :officerId` : '')
     return `
-      SELECT d.rule_id AS kind, d.due_date AS "dueDate", '/beneficiaries/' || b.id AS href, '/deadlines/' || d.id AS "explainHref",
-             b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff"
-        FROM deadlines d JOIN beneficiaries b ON b.id = d.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-       WHERE d.status = 'OPEN' AND b.region_id = :regionId ${officerFilter('b.responsible_officer_id')}
-      UNION ALL
-      SELECT 'CORRESPONDENCE', i.due_date, '/correspondence/' || i.id, '/correspondence/' || i.id, i.number || ' · ' || i.subject, NULL, i.assignee_user_id, u.full_name, false
-        FROM incoming_items i LEFT JOIN users u ON u.id = i.assignee_user_id
-       WHERE i.status NOT IN ('SENT', 'CLOSED') AND i.region_id = :regionId ${officerFilter('i.assignee_user_id')}
-      UNION ALL
-      SELECT 'ASSESSMENT_COUNTERSIGN', a.completed_on, '/assessments/' || a.id, NULL, b.surname || ' ' || b.given_name, b.file_number, b.responsible_officer_id, u.full_name, b.risk_to_staff
-        FROM assessments a JOIN beneficiaries b ON b.id = a.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-       WHERE a.status = 'COMPLETED' AND b.region_id = :regionId ${officerFilter('b.responsible_officer_id')}
-      UNION ALL
-      SELECT 'PLAN_APPROVAL', p.submitted_on, '/plans/' || p.id, NULL, b.surname || ' ' || b.given_name, b.file_number, b.responsible_officer_id, u.full_name, b.risk_to_staff
-        FROM supervision_plans p JOIN beneficiaries b ON b.id = p.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-       WHERE p.status = 'SUBMITTED' AND b.region_id = :regionId ${officerFilter('b.responsible_officer_id')}
-      UNION ALL
-      SELECT 'APPOINTMENT_OUTCOME', (ap.scheduled_at AT TIME ZONE 'Asia/Yerevan')::date, '/beneficiaries/' || b.id || '/contacts', NULL, b.surname || ' ' || b.given_name, b.file_number,
-             b.responsible_officer_id, u.full_name, b.risk_to_staff
-        FROM appointments ap JOIN beneficiaries b ON b.id = ap.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-       WHERE ap.outcome IS NULL AND ap.cancelled_at IS NULL AND ap.scheduled_at < :now AND b.region_id = :regionId ${officerFilter('b.responsible_officer_id')}`
+      files AS MATERIALIZED (
+        SELECT b.id, b.surname || ' ' || b.given_name AS subject, b.file_number, b.responsible_officer_id AS officer_id, b.risk_to_staff
+          FROM beneficiaries b WHERE b.region_id = :regionId ${officerFilter('b.responsible_officer_id')}
+      ), lines AS MATERIALIZED (
+        SELECT d.rule_id AS kind, d.due_date AS "dueDate", '/beneficiaries/' || f.id AS href, '/deadlines/' || d.id AS "explainHref",
+               f.subject, f.file_number AS "fileNumber", f.officer_id AS "officerId", f.risk_to_staff AS "riskToStaff"
+          FROM deadlines d JOIN files f ON f.id = d.beneficiary_id WHERE d.status = 'OPEN'
+        UNION ALL
+        SELECT 'CORRESPONDENCE', i.due_date, '/correspondence/' || i.id, '/correspondence/' || i.id, i.number || ' · ' || i.subject, NULL, i.assignee_user_id, false
+          FROM incoming_items i WHERE i.status NOT IN ('SENT', 'CLOSED') AND i.region_id = :regionId ${officerFilter('i.assignee_user_id')}
+        UNION ALL
+        SELECT 'ASSESSMENT_COUNTERSIGN', a.completed_on, '/assessments/' || a.id, NULL, f.subject, f.file_number, f.officer_id, f.risk_to_staff
+          FROM assessments a JOIN files f ON f.id = a.beneficiary_id WHERE a.status = 'COMPLETED'
+        UNION ALL
+        SELECT 'PLAN_APPROVAL', p.submitted_on, '/plans/' || p.id, NULL, f.subject, f.file_number, f.officer_id, f.risk_to_staff
+          FROM supervision_plans p JOIN files f ON f.id = p.beneficiary_id WHERE p.status = 'SUBMITTED'
+        UNION ALL
+        SELECT 'APPOINTMENT_OUTCOME', (ap.scheduled_at AT TIME ZONE 'Asia/Yerevan')::date, '/beneficiaries/' || f.id || '/contacts', NULL, f.subject, f.file_number, f.officer_id, f.risk_to_staff
+          FROM appointments ap JOIN files f ON f.id = ap.beneficiary_id WHERE ap.outcome IS NULL AND ap.cancelled_at IS NULL AND ap.scheduled_at < :now
+      )`
   }
 
   function groupOf(dueDate: string, now: string, weekEnd: string): BoardGroup {
@@ -196,36 +208,67 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     return dueDate <= weekEnd ? 'week' : 'later'
   }
 
+  /** groupOf in SQL, for the stored lines counted and cut to GROUP_LIMIT in the database (with :today and :weekEnd). */
+  const GROUP_SQL = `CASE WHEN "dueDate" < :today THEN 'overdue' WHEN "dueDate" = :today THEN 'today' WHEN "dueDate" <= :weekEnd THEN 'week' ELSE 'later' END`
+
+  const byDueDate = (a: BoardLine, b: BoardLine) => a.dueDate.localeCompare(b.dueDate) || a.kind.localeCompare(b.kind) || a.href.localeCompare(b.href)
+
+  /**
+   * The stored lines grouped, counted and cut in the database (a region has thousands; the page shows GROUP_LIMIT a
+   * group), with each officer's overdue and this week's counts and the kinds present, in one row of JSON.
+   */
+  async function storedSummary(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', now: string, weekEnd: string) {
+    const [summary] = await sequelize.query<{ lines: (BoardLine & { group: BoardGroup })[]; counts: Partial<Record<BoardGroup, number>>; officers: Record<string, [number, number]>; kinds: string[] }>(
+      `WITH ${linesSql(scope)},
+            grouped AS (SELECT l.*, ${GROUP_SQL} AS "group" FROM lines l),
+            shown AS (SELECT * FROM grouped WHERE (CAST(:officerId AS int) IS NULL OR "officerId" = :officerId) AND (CAST(:kind AS text) IS NULL OR kind = :kind)),
+            ranked AS (SELECT s.*, row_number() OVER (PARTITION BY "group" ORDER BY "dueDate", kind, href) AS rank FROM shown s)
+       SELECT (SELECT coalesce(json_agg(line ORDER BY line."dueDate", line.kind, line.href), '[]')
+                 FROM (SELECT r.kind, r."dueDate", r.href, r."explainHref", r.subject, r."fileNumber", r."officerId", u.full_name AS "officerName", r."riskToStaff", NULL AS note, r."group"
+                         FROM ranked r LEFT JOIN users u ON u.id = r."officerId" WHERE r.rank <= :limit) line) AS lines,
+              (SELECT coalesce(json_object_agg("group", n), '{}') FROM (SELECT "group", count(*)::int AS n FROM shown GROUP BY "group") c) AS counts,
+              (SELECT coalesce(json_object_agg("officerId", json_build_array(overdue, week)), '{}')
+                 FROM (SELECT "officerId", count(*) FILTER (WHERE "group" = 'overdue')::int AS overdue, count(*) FILTER (WHERE "group" IN ('today', 'week'))::int AS week
+                         FROM grouped WHERE "officerId" IS NOT NULL GROUP BY "officerId") o) AS officers,
+              (SELECT coalesce(json_agg(DISTINCT kind), '[]') FROM lines) AS kinds`,
+      { replacements: { regionId, officerId: filter.officerId ?? null, kind: filter.kind ?? null, now: clock.now(), today: now, weekEnd, limit: GROUP_LIMIT }, type: QueryTypes.SELECT },
+    )
+    return summary
+  }
+
   async function build(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', withReports: boolean): Promise<BoardView> {
     const now = today()
     const weekEnd = addCalendarDays(now, 7)
-    const [stored, computed] = await Promise.all([
-      sequelize.query<BoardLine>(`SELECT *, NULL AS note FROM (${linesSql(scope)}) lines`, {
-        replacements: { regionId, officerId: filter.officerId ?? null, now: clock.now() },
-        type: QueryTypes.SELECT,
-      }),
+    const [stored, computed, staff] = await Promise.all([
+      storedSummary(regionId, filter, scope, now, weekEnd),
       computedLines(scope === 'officer' ? { regionId, officerId: filter.officerId } : { regionId }, withReports),
+      sequelize.query<{ id: number; fullName: string; caseload: number }>(
+        `SELECT u.id, u.full_name AS "fullName",
+                (SELECT count(*) FROM beneficiaries b WHERE b.responsible_officer_id = u.id AND b.status IN ('ACTIVE', 'SUSPENDED'))::int AS caseload
+           FROM users u WHERE u.region_id = :regionId AND u.active AND u.role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY u.full_name`,
+        { replacements: { regionId }, type: QueryTypes.SELECT },
+      ),
     ])
-    const rows = [...stored, ...computed].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.kind.localeCompare(b.kind))
-    const kinds = [...new Set(rows.map((row) => row.kind))].sort()
-    const shown = rows.filter((row) => (scope === 'officer' || !filter.officerId || row.officerId === filter.officerId) && (!filter.kind || row.kind === filter.kind))
     const groups: Record<BoardGroup, BoardLine[]> = { overdue: [], today: [], week: [], later: [] }
     const counts: Record<BoardGroup, number> = { overdue: 0, today: 0, week: 0, later: 0 }
-    for (const row of shown) {
-      const group = groupOf(row.dueDate, now, weekEnd)
+    const perOfficer = new Map(Object.entries(stored.officers).map(([officerId, [overdue, week]]) => [Number(officerId), { overdue, week }]))
+    for (const { group, ...line } of stored.lines) groups[group].push(line)
+    for (const group of BOARD_GROUPS) counts[group] = stored.counts[group] ?? 0
+    for (const line of computed) {
+      const group = groupOf(line.dueDate, now, weekEnd)
+      if (line.officerId !== null) {
+        const own = perOfficer.get(line.officerId) ?? { overdue: 0, week: 0 }
+        if (group === 'overdue') own.overdue += 1
+        else if (group !== 'later') own.week += 1
+        perOfficer.set(line.officerId, own)
+      }
+      if ((scope === 'region' && filter.officerId && line.officerId !== filter.officerId) || (filter.kind && line.kind !== filter.kind)) continue
       counts[group] += 1
-      if (groups[group].length < GROUP_LIMIT) groups[group].push(row)
+      groups[group].push(line)
     }
-    const staff = await sequelize.query<{ id: number; fullName: string; caseload: number }>(
-      `SELECT u.id, u.full_name AS "fullName",
-              (SELECT count(*) FROM beneficiaries b WHERE b.responsible_officer_id = u.id AND b.status IN ('ACTIVE', 'SUSPENDED'))::int AS caseload
-         FROM users u WHERE u.region_id = :regionId AND u.active AND u.role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY u.full_name`,
-      { replacements: { regionId }, type: QueryTypes.SELECT },
-    )
-    const officers = staff.map((person) => {
-      const own = rows.filter((row) => row.officerId === person.id)
-      return { ...person, overdue: own.filter((row) => row.dueDate < now).length, dueThisWeek: own.filter((row) => row.dueDate >= now && row.dueDate <= weekEnd).length }
-    })
+    for (const group of BOARD_GROUPS) groups[group] = groups[group].sort(byDueDate).slice(0, GROUP_LIMIT)
+    const kinds = [...new Set([...stored.kinds, ...computed.map((line) => line.kind)])].sort()
+    const officers = staff.map((person) => ({ ...person, overdue: perOfficer.get(person.id)?.overdue ?? 0, dueThisWeek: perOfficer.get(person.id)?.week ?? 0 }))
     return { today: now, weekEnd, groups, counts, kinds, officers: scope === 'officer' ? officers.filter((person) => person.id === filter.officerId) : officers }
   }
 
@@ -267,7 +310,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
           GROUP BY region_id`,
         { replacements, type: QueryTypes.SELECT },
       ),
-      computedLines({ regionId: null }, true),
+      computedLines({ regionId: null }, true, weekEnd),
     ])
     for (const line of computed) {
       if (line.dueDate > weekEnd) continue
