@@ -32,6 +32,8 @@ function fieldId(form: string, field: string): string {
 export function contactRoutes(services: Services, authorize: Authorize, config: Pick<Config, 'unacceptableAbsencesBeforeViolation'>): Router {
   const router = Router()
   const { contacts } = services
+  // The latest past appointments are what an officer works with; a file with years of contacts lists the rest on request.
+  const PAST_SHOWN = 30
 
   const fileOf = (req: Request) => services.beneficiaries.facts(param(schemas.beneficiaryParam, req, 'beneficiaryId'))
   const appointmentFile = async (req: Request) => services.beneficiaries.facts((await contacts.facts(param(schemas.appointmentParam, req, 'appointmentId'))).beneficiaryId)
@@ -50,11 +52,16 @@ export function contactRoutes(services: Services, authorize: Authorize, config: 
     ])
     if (status === 200) await services.beneficiaries.recordView(file.id, file.regionId, 'contact.view', requestContext(req))
     const errors = state.errors ?? {}
+    // A refused outcome form is shown again wherever its appointment is in the list.
+    const pageQuery = validate(schemas.contactsPageQuery, req.query)
+    const allPast = (pageQuery.ok && pageQuery.value.past === 'all') || Object.keys(errors).some((form) => form.startsWith('outcome-'))
     const summary = Object.fromEntries(Object.entries(errors).flatMap(([form, fields]) => Object.entries(fields).map(([field, message]) => [fieldId(form, field), message])))
     res.status(status).render('pages/contacts/file', {
       file,
       facts: { id: file.id, regionId: file.regionId, responsibleOfficerId: file.responsibleOfficerId, status: file.status },
       ...overview,
+      past: allPast ? overview.past : overview.past.slice(0, PAST_SHOWN),
+      pastTotal: overview.past.length,
       violationMeasures: measures.filter((measure) => OPEN_MEASURE_STATES.includes(measure.state)).map((measure) => ({ id: measure.id, name: measureType(measure.typeCode).name })),
       fileOpen: OPEN_FILE_STATUSES.includes(file.status),
       participations,

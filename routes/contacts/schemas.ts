@@ -20,6 +20,8 @@ export const bookingSchema = Joi.object({
 
 export const outcomeSchema = Joi.object({ outcome: Joi.string().valid(...CONTACT_OUTCOMES).required(), note: optionalText(2000), version })
 export const cancelSchema = Joi.object({ reason: text(500).required(), version })
+/** The contacts page lists the latest past appointments; `past=all` lists every one. */
+export const contactsPageQuery = Joi.object({ past: Joi.string().valid('all') }).unknown(true)
 export const pendingQuery = Joi.object({ mine: Joi.string().valid('1'), page: Joi.number().integer().min(1).max(10_000).default(1) })
 
 export const beneficiaryParam = Joi.object({ beneficiaryId: id.required() }).unknown(true)

@@ -107,6 +107,26 @@ describe('contacts through the app', () => {
     expect(page.text).to.match(/data-testid="plan-frequency">[\s\S]*?ամսական 2 հանդիպում/)
   })
 
+  it('when a file has more past appointments than the page lists, then the latest are listed with a link to all of them, and the months still count every one', async () => {
+    const { file } = await fileWithPlan()
+    await at('2030-03-05T12:00:00+04:00')
+    const ids: number[] = []
+    // 32 phone calls held, one every other day from 02.01.2030 to 05.03.2030 (entered afterwards, with their outcome).
+    for (let day = 0; day < 32; day += 1) {
+      const scheduledAt = new Date(Date.parse('2030-01-02T10:00:00+04:00') + day * 2 * 86_400_000)
+      ids.push(await t.services.contacts.book(file.id, { kind: 'PHONE', scheduledAt, durationMinutes: 15, place: null, notes: null, outcome: 'ATTENDED_COMPLIED', outcomeNote: null, riskAcknowledged: false }, contextOf(officer)))
+    }
+    const page = await officerBrowser.get(`/beneficiaries/${file.id}/contacts`)
+    const listed = (html: string) => [...html.matchAll(/data-testid="appointment-(\d+)"/g)].map((match) => Number(match[1]))
+    expect(listed(page.text)).to.have.length(30).and.include(ids[31]).and.not.include(ids[0])
+    expect(page.text).to.match(/data-testid="all-past">Ցույց տալ բոլոր 32 անցած հանդիպումները</)
+    // January's calls are off the list but still count: 15 held, from the 2nd every other day.
+    expect(complianceRow(page.text, '2030-01')[2]).to.equal('15')
+    const all = await officerBrowser.get(`/beneficiaries/${file.id}/contacts?past=all`)
+    expect(listed(all.text)).to.have.length(32)
+    expect(all.text).not.to.contain('data-testid="all-past"')
+  })
+
   it('when the file is closed, then contacts are required up to the closing day only and no more can be booked', async () => {
     const { file } = await fileWithPlan()
     await t.services.sequelize.query(`UPDATE beneficiaries SET status = 'CLOSED', closed_on = '2030-02-10', close_reason = 'MEASURE_COMPLETED' WHERE id = :id`, { replacements: { id: file.id } })
