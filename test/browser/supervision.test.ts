@@ -184,8 +184,8 @@ describe('browser: supervision journey', () => {
     await officer.getByLabel('Օգտանուն', { exact: true }).fill(officerAccount.username)
     await officer.getByLabel('Գաղտնաբառ', { exact: true }).fill(TEST_PASSWORD)
     await submitWith(officer, officer.getByRole('button', { name: 'Մուտք', exact: true }))
-    // Signing in redirects to the home page: wait for it, not for the first navigation of the redirect chain.
-    await officer.waitForURL((url) => url.pathname === '/')
+    // Signing in returns to the page that was being opened: wait for it, not for the first navigation of the redirect chain.
+    await officer.waitForURL((url) => url.href.split('#')[0] === contactsUrl)
     await officer.getByRole('navigation').waitFor()
     // The region's list of past appointments without an outcome leads back to the person's contacts page.
     await submitWith(officer, officer.getByRole('link', { name: 'Չարձանագրված հանդիպումներ', exact: true }))
