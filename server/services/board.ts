@@ -69,8 +69,12 @@ export interface NationalRow {
   doneOnTimeInQuarter: number
 }
 
-/** At most this many lines are listed per group; the counts are always complete. */
-const GROUP_LIMIT = 300
+/**
+ * At most this many lines are listed per group, oldest due first; the counts are always complete and the filters by
+ * officer and kind narrow the list. A region has thousands of lines: listing 300 a group cost the server about as much
+ * rendering as the queries themselves.
+ */
+const GROUP_LIMIT = 100
 
 /**
  * Every deadline of a region in one place: the stored deadlines of its files (court acts, contacts, assessments,
