@@ -40,12 +40,12 @@ export interface BoardNote {
   params: Record<string, string | number | { key: string }>
 }
 
-/** A line with the region it belongs to, for the national counts. */
+/** A computed line, with the region it belongs to. */
 type RegionLine = BoardLine & { regionId: number }
 
-/** Whose lines: a region's (or, with null, every region's), optionally only one officer's. */
+/** Whose lines: a region's, optionally only one officer's. */
 interface Scope {
-  regionId: number | null
+  regionId: number
   officerId?: number
 }
 
@@ -85,12 +85,8 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
   const { sequelize, clock, reports } = deps
   const today = () => serviceDateOf(clock.now())
   const PUBLIC_WORKS_CODES = MEASURE_CODES.filter((code) => measureType(code).executionKind === 'publicWorks')
-  // The national board only counts lines per region: it leaves out what would only be shown.
-  const fileColumns = (scope: Scope) =>
-    scope.regionId === null
-      ? `NULL AS subject, NULL AS "fileNumber", b.responsible_officer_id AS "officerId", NULL AS "officerName", false AS "riskToStaff", b.region_id AS "regionId"`
-      : `b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff", b.region_id AS "regionId"`
-  const scopeSql = (scope: Scope) => `${scope.regionId === null ? '' : 'AND b.region_id = :regionId'} ${scope.officerId === undefined ? '' : 'AND b.responsible_officer_id = :officerId'}`
+  const FILE_COLUMNS = `b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff", b.region_id AS "regionId"`
+  const scopeSql = (scope: Scope) => `AND b.region_id = :regionId ${scope.officerId === undefined ? '' : 'AND b.responsible_officer_id = :officerId'}`
 
   /**
    * Active files whose plans require more contacts this month than are held, booked or awaiting an outcome: the
@@ -105,7 +101,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     const nextMonthFirst = addCalendarDays(monthLast, 1)
     const rows = await sequelize.query<Omit<BoardLine, 'kind' | 'dueDate' | 'href' | 'explainHref' | 'note'> & { regionId: number; id: number; periods: FrequencyPeriod[]; held: number; open: number }>(
       `WITH files AS (
-         SELECT b.id, ${fileColumns(scope)} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id WHERE b.status = 'ACTIVE' ${scopeSql(scope)}
+         SELECT b.id, ${FILE_COLUMNS} FROM beneficiaries b LEFT JOIN users u ON u.id = b.responsible_officer_id WHERE b.status = 'ACTIVE' ${scopeSql(scope)}
        ), periods AS (
          SELECT p.beneficiary_id, p.contacts_per_month, p.approved_on AS from_date,
                 lead(p.approved_on) OVER (PARTITION BY p.beneficiary_id ORDER BY p.approved_on, p.plan_version) AS to_date
@@ -140,7 +136,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     const now = today()
     const rows = await sequelize.query<Omit<BoardLine, 'kind' | 'dueDate' | 'href' | 'explainHref' | 'note'> & { regionId: number; id: number; startDate: string; endDate: string | null; hoursOrdered: number; hoursDone: number }>(
       `SELECT m.id, m.start_date AS "startDate", m.end_date AS "endDate", (m.details->>'hoursOrdered')::float8 AS "hoursOrdered",
-              coalesce((SELECT sum(w.hours) FROM work_sessions w WHERE w.measure_id = m.id), 0)::float8 AS "hoursDone", ${fileColumns(scope)}
+              coalesce((SELECT sum(w.hours) FROM work_sessions w WHERE w.measure_id = m.id), 0)::float8 AS "hoursDone", ${FILE_COLUMNS}
          FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
         WHERE m.type_code IN (:codes) AND m.state IN (:states) AND m.start_date IS NOT NULL ${scopeSql(scope)}`,
       { replacements: { regionId: scope.regionId, officerId: scope.officerId ?? null, codes: PUBLIC_WORKS_CODES, states: [...OPEN_MEASURE_STATES] }, type: QueryTypes.SELECT },
@@ -155,7 +151,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
   }
 
   /** The region's quarterly reports still to be submitted: the head's own line, assigned to no officer. */
-  async function quarterlyReportLines(regionId: number | null): Promise<RegionLine[]> {
+  async function quarterlyReportLines(regionId: number): Promise<RegionLine[]> {
     const awaiting = await reports.awaitingRegions(regionId)
     return awaiting.map(({ regionId: region, quarter, dueDate }) => {
       const href = `/regions/${region}/reports/${quarter.year}/${quarter.quarter}`
@@ -295,7 +291,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     const quarterEnd = quarterEndOf(now)
     const quarterStart = `${quarterEnd.slice(0, 5)}${String(Number(quarterEnd.slice(5, 7)) - 2).padStart(2, '0')}-01`
     const replacements = { now, weekEnd, quarterStart, quarterEnd }
-    const [regions, open, done, computed] = await Promise.all([
+    const [regions, open, done] = await Promise.all([
       sequelize.query<{ id: number; nameHy: string; nameEn: string }>('SELECT id, name_hy AS "nameHy", name_en AS "nameEn" FROM regions WHERE active ORDER BY name_hy', { type: QueryTypes.SELECT }),
       sequelize.query<{ regionId: number; kind: string; overdue: number; due: number }>(
         `SELECT region_id AS "regionId", kind, count(*) FILTER (WHERE due_date < :now)::int AS overdue, count(*) FILTER (WHERE due_date BETWEEN :now AND :weekEnd)::int AS due
@@ -314,14 +310,21 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
           GROUP BY region_id`,
         { replacements, type: QueryTypes.SELECT },
       ),
-      computedLines({ regionId: null }, true, weekEnd),
     ])
-    for (const line of computed) {
-      if (line.dueDate > weekEnd) continue
-      const counted = open.find((row) => row.regionId === line.regionId && row.kind === line.kind) ?? open[open.push({ regionId: line.regionId, kind: line.kind, overdue: 0, due: 0 }) - 1]
-      if (line.dueDate < now) counted.overdue += 1
-      else counted.due += 1
+    // Region by region, two at a time, each region's lines counted and let go: the whole country's at once held some
+    // 50,000 rows in memory and took the server past its memory target.
+    const waiting = regions.map((region) => region.id)
+    const countComputed = async () => {
+      for (let regionId = waiting.shift(); regionId !== undefined; regionId = waiting.shift()) {
+        for (const line of await computedLines({ regionId }, true, weekEnd)) {
+          if (line.dueDate > weekEnd) continue
+          const counted = open.find((row) => row.regionId === regionId && row.kind === line.kind) ?? open[open.push({ regionId, kind: line.kind, overdue: 0, due: 0 }) - 1]
+          if (line.dueDate < now) counted.overdue += 1
+          else counted.due += 1
+        }
+      }
     }
+    await Promise.all([countComputed(), countComputed()])
     const rows = regions.map((region) => {
       const own = open.filter((line) => line.regionId === region.id)
       const finished = done.find((line) => line.regionId === region.id)
