@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { browserSuite, submitWith, textOf } from '../helpers/browser'
 import { createPerson } from '../helpers/people'
 import { User } from '../../models'
 
@@ -16,22 +16,9 @@ const RECEIVED_ON = '05.09.2030'
 const DUE_ON = '07.10.2030'
 
 describe('browser: correspondence journey', () => {
-  let session: BrowserApp | undefined
+  const session = browserSuite(TODAY)
 
-  before(async function () {
-    session = await startBrowserApp(this)
-    session.testApp.clock.set(TODAY)
-  })
-
-  after(async () => {
-    await session?.close()
-  })
-
-  afterEach(async () => {
-    await session?.closeContexts()
-  })
-
-  const signedIn = (username: string) => session!.signedIn(username)
+  const signedIn = (username: string) => session().signedIn(username)
 
   /** The control view's list of one bucket ("Ժամկետանց (n)" and so on), found by its heading. */
   const bucket = (page: Page, name: string) => page.getByRole('region', { name: new RegExp(`^${name} \\(\\d+\\)$`) })

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { browserSuite, submitWith, textOf } from '../helpers/browser'
 import { createPerson } from '../helpers/people'
 
 /*
@@ -12,25 +12,12 @@ const TODAY = '2035-04-03T10:00:00+04:00' // a Tuesday; the report of 2035's fir
 const QUARTER = '2035 թ. 1-ին եռամսյակ'
 
 describe('browser: quarterly report', () => {
-  let session: BrowserApp | undefined
-
-  before(async function () {
-    session = await startBrowserApp(this)
-    session.testApp.clock.set(TODAY)
-  })
-
-  after(async () => {
-    await session?.close()
-  })
-
-  afterEach(async () => {
-    await session?.closeContexts()
-  })
+  const session = browserSuite(TODAY)
 
   /** A signed-in page, and anything the browser refuses (a script or style the CSP blocks) or fails to run. */
   async function signedIn(username: string): Promise<{ page: Page; problems: string[] }> {
     const problems: string[] = []
-    const page = await session!.signedIn(username, (fresh) => {
+    const page = await session().signedIn(username, (fresh) => {
       fresh.on('console', (message) => {
         if (message.type() === 'error') problems.push(message.text())
       })

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { browserSuite, submitWith, textOf } from '../helpers/browser'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 import { formatDate } from '../../server/domain/dates'
@@ -19,26 +19,13 @@ const NEED_DOMAIN = 'ACCOMMODATION'
 const LAST_EVIDENCE = 'Ապրում է ընկերոջ մոտ, վարձակալության պայմանագիր չունի'
 
 describe('browser: supervision journey', () => {
-  let session: BrowserApp | undefined
+  const session = browserSuite(TODAY)
 
-  before(async function () {
-    session = await startBrowserApp(this)
-    session.testApp.clock.set(TODAY)
-  })
-
-  after(async () => {
-    await session?.close()
-  })
-
-  afterEach(async () => {
-    await session?.closeContexts()
-  })
-
-  const signedIn = (username: string) => session!.signedIn(username)
+  const signedIn = (username: string) => session().signedIn(username)
 
   it('when the officer completes an assessment, builds the plan and the head approves it, then a visit recorded as held counts for the month against the plan', async function () {
     this.timeout(120_000)
-    const services = session!.testApp.services
+    const services = session().testApp.services
     const officerAccount = await createPerson('SPECIALIST', 'LORI')
     const headAccount = await createPerson('REGIONAL_HEAD', 'LORI')
     const officerName = (await User.findByPk(officerAccount.id))!.fullName
@@ -47,7 +34,7 @@ describe('browser: supervision journey', () => {
 
     // 1. The officer starts the assessment from the person's file.
     const officer = await signedIn(officerAccount.username)
-    await officer.goto(`${session!.baseUrl}/beneficiaries/${file.id}`)
+    await officer.goto(`${session().baseUrl}/beneficiaries/${file.id}`)
     await submitWith(officer, officer.getByRole('link', { name: 'Գնահատումներ և պլաններ', exact: true }))
     expect(await textOf(officer.getByRole('heading', { level: 1 }))).to.equal('Գնահատումներ և վերահսկողության պլաններ')
     await submitWith(officer, officer.getByRole('button', { name: 'Սկսել գնահատումը', exact: true }))
@@ -177,7 +164,7 @@ describe('browser: supervision journey', () => {
     expect(await booked.getByLabel('Արդյունք').count(), 'no outcome before the visit').to.equal(0)
 
     // The visit takes place; the officer comes back after it (the session has idled out meanwhile) and records it.
-    session!.testApp.clock.set(AFTER_THE_VISIT)
+    session().testApp.clock.set(AFTER_THE_VISIT)
     await officer.reload()
     expect(new URL(officer.url()).pathname, 'an idle session ends').to.equal('/sign-in')
     expect(await textOf(officer.getByRole('status').filter({ hasText: 'աշխատաշրջան' }))).to.equal('Ձեր աշխատաշրջանն ավարտվել է։ Կրկին մուտք գործեք։')

@@ -69,6 +69,25 @@ export async function startBrowserApp(context: Mocha.Context): Promise<BrowserAp
 }
 
 /** Clicks what submits a form and waits until the page it leads to (after any redirects) has loaded. */
+/**
+ * Registers a suite's hooks: the app and Chromium started once with the clock at `today`, each test's browser
+ * contexts closed after it, everything stopped at the end. Returns the running app (from `before` on).
+ */
+export function browserSuite(today: string): () => BrowserApp {
+  let session: BrowserApp | undefined
+  before(async function () {
+    session = await startBrowserApp(this)
+    session.testApp.clock.set(today)
+  })
+  after(async () => {
+    await session?.close()
+  })
+  afterEach(async () => {
+    await session?.closeContexts()
+  })
+  return () => session!
+}
+
 export async function submitWith(page: Page, control: Locator): Promise<void> {
   const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() })
   await control.click()
