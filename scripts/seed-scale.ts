@@ -396,18 +396,10 @@ async function countScaleRows(sequelize: Sequelize): Promise<number> {
   return count
 }
 
-async function countScaleMeasures(sequelize: Sequelize): Promise<number> {
+/** Rows of a per-file table (measures, assessments) that belong to scale files. */
+async function countOfScaleFiles(sequelize: Sequelize, table: 'measures' | 'assessments'): Promise<number> {
   const [{ count }] = await sequelize.query<{ count: number }>(
-    `SELECT count(*)::int AS count FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id
-      WHERE b.created_by_user_id IN (SELECT id FROM users WHERE username LIKE :prefix)`,
-    { replacements: { prefix: `${SCALE_USERNAME_PREFIX}%` }, type: QueryTypes.SELECT },
-  )
-  return count
-}
-
-async function countScaleAssessments(sequelize: Sequelize): Promise<number> {
-  const [{ count }] = await sequelize.query<{ count: number }>(
-    `SELECT count(*)::int AS count FROM assessments a JOIN beneficiaries b ON b.id = a.beneficiary_id
+    `SELECT count(*)::int AS count FROM ${table} t JOIN beneficiaries b ON b.id = t.beneficiary_id
       WHERE b.created_by_user_id IN (SELECT id FROM users WHERE username LIKE :prefix)`,
     { replacements: { prefix: `${SCALE_USERNAME_PREFIX}%` }, type: QueryTypes.SELECT },
   )
@@ -476,7 +468,7 @@ async function main(): Promise<void> {
     const addSupervision = async (afterId: number, files: number): Promise<boolean> => {
       const startedAt = Date.now()
       const contacts = opts.contacts ?? 10 * files
-      const existingAssessments = await countScaleAssessments(sequelize)
+      const existingAssessments = await countOfScaleFiles(sequelize, 'assessments')
       if (contacts === 0) {
         console.log('Supervision: --contacts 0, no assessments, plans or contacts added.')
         return false
@@ -492,7 +484,7 @@ async function main(): Promise<void> {
     }
 
     const existing = await countScaleRows(sequelize)
-    const existingMeasures = await countScaleMeasures(sequelize)
+    const existingMeasures = await countOfScaleFiles(sequelize, 'measures')
     let toInsert = opts.append ? opts.beneficiaries : opts.beneficiaries - existing
     if (!opts.append && existing >= opts.beneficiaries) {
       if (existingMeasures > 0) {
@@ -591,7 +583,7 @@ async function main(): Promise<void> {
     const supervisionStartedAt = Date.now()
     if (!stopRequested) {
       // Like the measures: every scale file when none has an assessment yet, else (--append) this run's files.
-      const everyFile = (await countScaleAssessments(sequelize)) === 0
+      const everyFile = (await countOfScaleFiles(sequelize, 'assessments')) === 0
       await addSupervision(everyFile ? 0 : maxId, everyFile ? existing + inserted : inserted)
     }
     const supervisionMs = Date.now() - supervisionStartedAt
