@@ -150,8 +150,8 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     })
   }
 
-  /** The region's quarterly reports still to be submitted: the head's own line, assigned to no officer. */
-  async function quarterlyReportLines(regionId: number): Promise<RegionLine[]> {
+  /** A region's (with null, every region's) quarterly reports still to be submitted: the head's own line, assigned to no officer. */
+  async function quarterlyReportLines(regionId: number | null): Promise<RegionLine[]> {
     const awaiting = await reports.awaitingRegions(regionId)
     return awaiting.map(({ regionId: region, quarter, dueDate }) => {
       const href = `/regions/${region}/reports/${quarter.year}/${quarter.quarter}`
@@ -313,18 +313,20 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     ])
     // Region by region, two at a time, each region's lines counted and let go: the whole country's at once held some
     // 50,000 rows in memory and took the server past its memory target.
-    const waiting = regions.map((region) => region.id)
-    const countComputed = async () => {
-      for (let regionId = waiting.shift(); regionId !== undefined; regionId = waiting.shift()) {
-        for (const line of await computedLines({ regionId }, true, weekEnd)) {
-          if (line.dueDate > weekEnd) continue
-          const counted = open.find((row) => row.regionId === regionId && row.kind === line.kind) ?? open[open.push({ regionId, kind: line.kind, overdue: 0, due: 0 }) - 1]
-          if (line.dueDate < now) counted.overdue += 1
-          else counted.due += 1
-        }
+    // The reports of every region are read at once (one due-date computation per quarter, not per region).
+    const count = (lines: readonly RegionLine[]) => {
+      for (const line of lines) {
+        if (line.dueDate > weekEnd) continue
+        const counted = open.find((row) => row.regionId === line.regionId && row.kind === line.kind) ?? open[open.push({ regionId: line.regionId, kind: line.kind, overdue: 0, due: 0 }) - 1]
+        if (line.dueDate < now) counted.overdue += 1
+        else counted.due += 1
       }
     }
-    await Promise.all([countComputed(), countComputed()])
+    const waiting = regions.map((region) => region.id)
+    const countComputed = async () => {
+      for (let regionId = waiting.shift(); regionId !== undefined; regionId = waiting.shift()) count(await computedLines({ regionId }, false, weekEnd))
+    }
+    await Promise.all([countComputed(), countComputed(), quarterlyReportLines(null).then(count)])
     const rows = regions.map((region) => {
       const own = open.filter((line) => line.regionId === region.id)
       const finished = done.find((line) => line.regionId === region.id)
