@@ -52,7 +52,7 @@ export async function up({ context: { sequelize } }: { context: MigrationContext
     END $$ LANGUAGE plpgsql;
     CREATE TRIGGER assessments_final BEFORE UPDATE ON assessments FOR EACH ROW EXECUTE FUNCTION assessments_completed_are_final();
 
-    -- Contacts per month by risk level: the shipped defaults (RULES.md CONTACT_FREQUENCY) unless changed here.
+    -- Contacts per month by risk level: the shipped defaults (docs/rules.md CONTACT_FREQUENCY) unless changed here.
     CREATE TABLE contact_frequency_settings (
       risk_level text PRIMARY KEY CHECK (risk_level IN ('HIGH', 'MEDIUM', 'LOW')),
       contacts_per_month integer NOT NULL CHECK (contacts_per_month BETWEEN 1 AND 31),

@@ -3,7 +3,7 @@
  * shown through the locale key `<list>.<code>`. Adding a value is a change here plus its labels.
  */
 
-/** The Law on Probation's beneficiary categories (RULES.md): the measure groups plus two more. */
+/** The Law on Probation's beneficiary categories (docs/rules.md): the measure groups plus two more. */
 export const BENEFICIARY_CATEGORIES = [
   'NON_CUSTODIAL_PUNISHMENT',
   'PROBATION_PERIOD',

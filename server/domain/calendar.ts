@@ -1,5 +1,5 @@
 /*
- * The working-day calendar of the Republic of Armenia (RULES.md) and the arithmetic deadlines need, on ISO
+ * The working-day calendar of the Republic of Armenia (docs/rules.md) and the arithmetic deadlines need, on ISO
  * dates ('YYYY-MM-DD'). Dates are turned into whole day numbers (days since 1970-01-01) and back with
  * integer formulas, never through a JS Date in local time, so no time zone or daylight-saving shift can
  * move a date by one day.

@@ -1,6 +1,6 @@
 /*
  * Contacts with the beneficiary as data and pure rules: the kinds of appointment, their outcomes, which outcomes
- * count as a contact held, each month's contacts against the plan's frequency (RULES.md CONTACT_FREQUENCY), and
+ * count as a contact held, each month's contacts against the plan's frequency (docs/rules.md CONTACT_FREQUENCY), and
  * when unacceptable absences call for the officer to consider a violation. Codes are shown through the locale
  * keys `contactKind.<code>` and `contactOutcome.<code>`.
  */

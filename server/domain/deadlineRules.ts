@@ -1,5 +1,5 @@
 /*
- * The deadline rules of RULES.md as data, and the computation of a due date from a rule, an event date and
+ * The deadline rules of docs/rules.md as data, and the computation of a due date from a rule, an event date and
  * the working calendar, with an explanation a user can check. Rules are values, not code: an authorised
  * user may change one (the caller stores the rule a deadline was computed with), so everything below takes
  * the rule itself, never just its id.
@@ -273,7 +273,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRuleId, DeadlineRule>> = de
     },
     soonerOn: [TRIGGERS.VIOLATION_RECORDED.code, TRIGGERS.CIRCUMSTANCES_CHANGED.code],
   },
-  // RULES.md says only "sooner on a violation": the term is the initial assessment's, as an assumption.
+  // The source says only "sooner on a violation" (docs/rules.md, REASSESSMENT): the term is the initial assessment's,
+  // as an assumption.
   REASSESSMENT_AFTER_VIOLATION: {
     id: 'REASSESSMENT_AFTER_VIOLATION',
     trigger: TRIGGERS.VIOLATION_RECORDED,

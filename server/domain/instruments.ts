@@ -1,5 +1,5 @@
 /*
- * Risk-and-needs instruments (RULES.md, "Risk and needs instruments") as versioned data, and what the application
+ * Risk-and-needs instruments (docs/rules.md, "Risk and needs instruments") as versioned data, and what the application
  * does with one: read and validate an imported JSON file, pointing at the line of every problem; score an
  * assessment against the version it was started with; compare two assessments domain by domain. No instrument's
  * content lives here: the shipped sample is a data file (data/instruments/).
@@ -77,7 +77,7 @@ export interface Person {
   readonly ageYears: number
 }
 
-/** The domains of the shipped sample: the usual criminogenic domains of RULES.md, in its order. */
+/** The domains of the shipped sample: the usual criminogenic domains of docs/rules.md, in its order. */
 export const SAMPLE_DOMAIN_CODES = [
   'CRIMINAL_HISTORY',
   'EDUCATION_EMPLOYMENT',

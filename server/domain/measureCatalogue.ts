@@ -1,5 +1,5 @@
 /*
- * The measures a regional body executes (RULES.md), as data: names, legal group, beneficiary category, the
+ * The measures a regional body executes (docs/rules.md), as data: names, legal group, beneficiary category, the
  * details a court act sets for each, the execution screen, electronic monitoring, what completing it takes
  * and the deadlines that start when it is registered. Adding a measure is an entry in MEASURE_CATALOGUE; the
  * catalogue's test walks every entry, so a new one is checked without a new test of its own.
@@ -12,7 +12,7 @@ export interface Bilingual {
   readonly en: string
 }
 
-/** RULES.md's status: V was read in a published source; A is our assumption and is never shown as law. */
+/** docs/rules.md's status: V was read in a published source; A is our assumption and is never shown as law. */
 export interface LegalSource {
   readonly status: 'V' | 'A'
   readonly text: string
@@ -67,12 +67,12 @@ export const ELECTRONIC_MONITORING_DEVICES = {
   RF: {
     name: { hy: 'ռադիոհաճախականային սարք', en: 'radio-frequency device' },
     dailyFeeAmd: 1331,
-    source: { status: 'V', text: 'Daily fee the Service pays per monitored beneficiary (RULES.md)' },
+    source: { status: 'V', text: 'Daily fee the Service pays per monitored beneficiary (docs/rules.md)' },
   },
   GPS: {
     name: { hy: 'GPS սարք', en: 'GPS device' },
     dailyFeeAmd: 1438,
-    source: { status: 'V', text: 'Daily fee the Service pays per monitored beneficiary (RULES.md)' },
+    source: { status: 'V', text: 'Daily fee the Service pays per monitored beneficiary (docs/rules.md)' },
   },
 } as const satisfies Record<string, { name: Bilingual; dailyFeeAmd: number; source: LegalSource }>
 
@@ -174,7 +174,7 @@ interface MeasureDefinition {
   readonly name: Bilingual
   readonly group: MeasureGroup
   readonly beneficiaryCategory: BeneficiaryCategory
-  /** RULES.md's source column, as written there. */
+  /** docs/rules.md's source column, as written there. */
   readonly source: LegalSource
   readonly fields: readonly MeasureField[]
   readonly executionKind: ExecutionKind
@@ -187,7 +187,7 @@ export interface MeasureType extends MeasureDefinition {
   readonly code: MeasureCode
 }
 
-// Names are RULES.md's, word for word: the rules page shows them next to their source.
+// Names are docs/rules.md's, word for word: the rules page shows them next to their source.
 const MEASURE_CATALOGUE = {
   FINE: {
     name: { hy: 'տուգանք', en: 'fine' },
@@ -233,7 +233,7 @@ const MEASURE_CATALOGUE = {
     fields: [required('termMonths'), required('courtObligations')],
     // The restrictions are obligations checked like a probation's; the device is tracked on its own.
     executionKind: 'probation',
-    // RULES.md names no device for it, so either may be fitted until the Service says which.
+    // docs/rules.md names no device for it, so either may be fitted until the Service says which.
     electronicMonitoring: { use: 'required', devices: ['RF', 'GPS'] },
     completion: 'endDateReached',
     registrationDeadlines: ['ACT_REGISTER', 'EM_INSTALLATION'],

@@ -1,5 +1,5 @@
 /*
- * The sample instrument shipped with the application so the demo works end to end (RULES.md): read from its
+ * The sample instrument shipped with the application so the demo works end to end (docs/rules.md): read from its
  * data file through the same validation as an imported file, once. Like the other data files it is read from
  * the source tree, which a build run from dist/ still has (see paths.ts).
  */

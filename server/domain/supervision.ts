@@ -13,7 +13,7 @@ export const REASSESSMENT_REASONS: readonly AssessmentReason[] = ['SCHEDULED', '
 /** The deadlines the supervision page shows: first contact, assessments and plans. */
 export const SUPERVISION_DEADLINE_RULES: readonly DeadlineRuleId[] = ['FIRST_CONTACT', 'INITIAL_ASSESSMENT', 'REASSESSMENT', 'REASSESSMENT_AFTER_VIOLATION', 'PLAN_AFTER_ASSESSMENT', 'PLAN_REVIEW']
 
-/** Deadlines that start when a person comes under supervision (RULES.md FIRST_CONTACT, INITIAL_ASSESSMENT). */
+/** Deadlines that start when a person comes under supervision (docs/rules.md FIRST_CONTACT, INITIAL_ASSESSMENT). */
 export const DEADLINES_ON_REGISTRATION: readonly DeadlineRuleId[] = ['FIRST_CONTACT', 'INITIAL_ASSESSMENT']
 /** Categories not under supervision: a mediation participant or the subject of an advisory report is not assessed or met on a schedule. */
 const UNSUPERVISED_CATEGORIES: readonly string[] = ['MEDIATION_PARTICIPANT', 'ADVISORY_REPORT_SUBJECT']

@@ -1,6 +1,6 @@
 /*
  * Violations and the enforcement action each calls for, as data. The action is what the rule proposes;
- * the regional head decides (RULES.md: VIOLATION_ACTION, a default of 10 working days, not law).
+ * the regional head decides (docs/rules.md: VIOLATION_ACTION, a default of 10 working days, not law).
  */
 export const VIOLATION_KINDS = ['MISSED_REPORT', 'FAILED_TO_WORK', 'BREACH_OF_OBLIGATION', 'NEW_OFFENCE', 'MONITORING_ALERT'] as const
 export type ViolationKind = (typeof VIOLATION_KINDS)[number]

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { addCalendarDays, WorkingCalendar, type CalendarOverride } from '../../server/domain/calendar'
@@ -12,9 +14,12 @@ import {
   extendDueDate,
   extensionWindow,
   formatOffset,
+  RISK_LEVELS,
   type ComputeOptions,
   type DeadlineRule,
   type DeadlineRuleId,
+  type Offset,
+  type RiskLevel,
 } from '../../server/domain/deadlineRules'
 
 const calendar = new WorkingCalendar()
@@ -76,8 +81,75 @@ const CASES: Case[] = [
   { rule: 'MEDIATION_REPORT', event: '2026-05-22', due: '2026-06-08', why: '10 working days from the conclusion; 28 May not counted' },
 ]
 
+/** The section of docs/rules.md under `heading`, up to the next second-level heading; fails when it is missing. */
+function rulesSection(heading: string): string {
+  const rules = readFileSync(path.resolve(__dirname, '../../docs/rules.md'), 'utf8')
+  const start = rules.indexOf(`\n${heading}\n`)
+  expect(start, heading).to.be.at.least(0)
+  const end = rules.indexOf('\n## ', start + 1)
+  return rules.slice(start, end < 0 ? undefined : end)
+}
+
+/** The rows of the section's table whose first cell is a code in backticks, as trimmed cells. */
+function tableRows(section: string): string[][] {
+  return section
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('| `') && line.endsWith('|'))
+    .map((line) => line.slice(1, -1).split('|').map((cell) => cell.trim()))
+}
+
+/** A term as docs/rules.md writes it, read back into an offset; null when it is not one of the known forms. */
+function parseTerm(term: string): Offset | null {
+  const forms: [RegExp, Offset['unit']][] = [
+    [/^(\d+) working days? before$/, 'workingDaysBefore'],
+    [/^(\d+) working days?$/, 'workingDays'],
+    [/^(\d+) calendar days?$/, 'calendarDays'],
+    [/^(\d+) months?$/, 'months'],
+    [/^the (\d+)(?:st|nd|rd|th) day of the following month$/, 'dayOfFollowingMonth'],
+  ]
+  for (const [form, unit] of forms) {
+    const match = form.exec(term)
+    if (match) return { amount: Number(match[1]), unit }
+  }
+  return null
+}
+
+describe('deadline rules: docs/rules.md and the code agree', () => {
+  it('when the deadline table is read, then it lists every rule in order, each with the code\'s trigger, term and status', () => {
+    const rows = tableRows(rulesSection('## Deadlines'))
+    expect(rows.map((cells) => cells[0])).to.deep.equal(DEADLINE_RULE_IDS.map((id) => `\`${id}\``))
+    for (const cells of rows) {
+      expect(cells, cells[0]).to.have.length(6)
+      const [idCell, trigger, due, term, status, source] = cells
+      const rule = DEADLINE_RULES[idCell.slice(1, -1) as DeadlineRuleId]
+      expect(/\(`([A-Z_]+)`\)$/.exec(trigger)?.[1], `${rule.id} trigger`).to.equal(rule.trigger.code)
+      expect(parseTerm(term), `${rule.id} term "${term}"`).to.deep.equal(rule.offset)
+      expect(status, `${rule.id} status`).to.equal(rule.basis === 'law' ? 'V' : 'A')
+      expect(due, `${rule.id} duty`).to.not.equal('')
+      expect(source, `${rule.id} source`).to.not.equal('')
+    }
+  })
+
+  it('when the contact frequency table is read, then it gives the code\'s contacts a month for each risk level, as a default', () => {
+    const rows = tableRows(rulesSection('## Contact frequency'))
+    expect(rows.map((cells) => cells[0])).to.deep.equal(RISK_LEVELS.map((level) => `\`${level}\``))
+    for (const [levelCell, , perMonth, status] of rows) {
+      const level = levelCell.slice(1, -1) as RiskLevel
+      expect(perMonth, level).to.equal(String(CONTACT_FREQUENCY_BY_RISK.contactsPerMonth[level]))
+      expect(status, level).to.equal(CONTACT_FREQUENCY_BY_RISK.basis === 'law' ? 'V' : 'A')
+    }
+  })
+
+  it('when a term is written in a form the reader does not know, then it is not read as any offset', () => {
+    for (const term of ['5 days', 'five working days', '1 week', '5 working days after', 'the 5th of the month']) expect(parseTerm(term), term).to.equal(null)
+    expect(parseTerm('1 working day')).to.deep.equal({ amount: 1, unit: 'workingDays' })
+    expect(parseTerm('the 21st day of the following month')).to.deep.equal({ amount: 21, unit: 'dayOfFollowingMonth' })
+  })
+})
+
 describe('deadline rules: due dates for every rule', () => {
-  it('when the rules are read, then there is one for each id of RULES.md, usable and frozen', () => {
+  it('when the rules are read, then there is one for each id, usable and frozen', () => {
     expect(Object.keys(DEADLINE_RULES).sort()).to.deep.equal([...DEADLINE_RULE_IDS].sort())
     for (const id of DEADLINE_RULE_IDS) {
       expect(DEADLINE_RULES[id].id).to.equal(id)
@@ -87,7 +159,7 @@ describe('deadline rules: due dates for every rule', () => {
     expect(new Set(CASES.map((c) => c.rule))).to.have.property('size', DEADLINE_RULE_IDS.length)
   })
 
-  it('when a rule is marked law or default, then it is as RULES.md says (V or A)', () => {
+  it('when a rule is marked law or default, then exactly the ones docs/rules.md marks V are law', () => {
     const law = DEADLINE_RULE_IDS.filter((id) => DEADLINE_RULES[id].basis === 'law')
     expect(law.sort()).to.deep.equal(['ADMIN_PROCEEDING', 'EARLY_RELEASE_REPORT_FILE', 'FINE_ACT_REGISTER', 'FINE_PAYMENT', 'FOI_REPLY', 'PETITION_REPLY'])
   })

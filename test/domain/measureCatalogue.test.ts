@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { expect } from 'chai'
 import fc from 'fast-check'
@@ -70,7 +70,7 @@ const WRONG_TYPES: Record<MeasureField['type'], unknown[]> = {
 }
 
 describe('measure catalogue', () => {
-  it('when listed, then it holds exactly the measures RULES.md names, in its order', () => {
+  it('when listed, then it holds exactly the measures docs/rules.md names, in its order', () => {
     expect(MEASURE_CODES).to.deep.equal([
       'FINE',
       'PUBLIC_WORKS',
@@ -89,11 +89,13 @@ describe('measure catalogue', () => {
     ])
   })
 
-  it('when RULES.md is at hand, then every code, name, group and source matches its table word for word', function () {
-    const rulesPath = path.resolve(__dirname, '../../../shared/domain/RULES.md')
-    if (!existsSync(rulesPath)) this.skip()
-    const rules = readFileSync(rulesPath, 'utf8')
-    const section = rules.slice(rules.indexOf('## Measures the regional body executes'), rules.indexOf('## Deadlines'))
+  it('when docs/rules.md is read, then every code, name, group and source matches its measures table word for word', () => {
+    const rules = readFileSync(path.resolve(__dirname, '../../docs/rules.md'), 'utf8')
+    const start = rules.indexOf('\n## Measures the regional body executes\n')
+    const end = rules.indexOf('\n## Deadlines\n')
+    expect(start, 'the measures heading').to.be.at.least(0)
+    expect(end, 'the deadlines heading after it').to.be.greaterThan(start)
+    const section = rules.slice(start, end)
     const rows = section
       .split('\n')
       .map((line) => /^\| `([A-Z_]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/.exec(line.trim()))

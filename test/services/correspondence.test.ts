@@ -94,7 +94,7 @@ interface DueRow {
 }
 
 /*
- * Every due date below is counted by hand from the calendar of RULES.md: a term in working days starts the day
+ * Every due date below is counted by hand from the calendar of docs/rules.md: a term in working days starts the day
  * after receipt and skips weekends and holidays; a term in months ends on the same day of the month (or the last
  * day of a shorter month); a term in calendar days counts every day; whichever way, a last day that is not a
  * working day moves to the next working day.
