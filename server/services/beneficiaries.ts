@@ -284,7 +284,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
       )
       const fileNumber = personalFileNumber(region.filePrefix, year, counter.last_number)
       const row = await Beneficiary.create(
-        { ...card, regionId, fileNumber, searchKey: keyOf(card), responsibleOfficerId: options.responsibleOfficerId, createdByUserId: context.actor!.id, closedOn: null, closeReason: null, closeNote: null, anonymisedAt: null },
+        { ...card, regionId, fileNumber, searchKey: keyOf(card), responsibleOfficerId: options.responsibleOfficerId, createdByUserId: context.actor!.id, closedOn: null, closeReason: null, closeNote: null, anonymisedAt: null, createdAt: clock.now(), updatedAt: clock.now() },
         { transaction },
       )
       if (isSupervisedCategory(card.category)) {

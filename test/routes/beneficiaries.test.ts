@@ -176,7 +176,7 @@ describe('beneficiary records', () => {
   })
 
   it('when a file is closed, then it is read-only for the officer, and the head can reopen it with a reason', async () => {
-    const file = await createBeneficiary(regionId, officer.id)
+    const file = await createBeneficiary(regionId, officer.id, { createdAt: new Date('2026-11-20T10:00:00+04:00') })
     expect((await officerBrowser.post(`/beneficiaries/${file.id}/close`, { reason: 'MEASURE_COMPLETED', closedOn: '23.11.2026', note: '', version: file.version })).status).to.equal(303)
     const closed = await Beneficiary.findByPk(file.id)
     expect(closed).to.include({ status: 'CLOSED', closedOn: '2026-11-23', closeReason: 'MEASURE_COMPLETED' })
