@@ -49,7 +49,8 @@ export interface AppOptions {
 /** The life of a request, top to bottom. */
 export function createApp(services: Services, { config, logger, sessionPool }: AppOptions): express.Express {
   const app = express()
-  app.set('trust proxy', config.trustProxy)
+  // One reverse proxy in front, as .env.example says: trusting every hop would let a client choose its address for the sign-in limit.
+  app.set('trust proxy', config.trustProxy ? 1 : false)
   app.disable('x-powered-by')
   app.set('view engine', 'ejs')
   app.set('views', viewsDir)
