@@ -15,6 +15,8 @@ interface Options {
   // A throwaway cluster is deleted when stopped (tests).
   persistent: boolean
   databaseName: string
+  /** Extra `-c name=value` settings for the server (the tests' throwaway cluster trades durability for speed). */
+  settings?: Record<string, string>
   onLog?: (message: string) => void
 }
 
@@ -62,6 +64,7 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
     // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: log,
     onError: (error: unknown) => log(String(error)),
   })

@@ -6,8 +6,7 @@ import { User } from '../../models'
 
 /*
  * Issue 6 in a real browser: a citizen's complaint is registered, assigned, answered, signed and sent, and it
- * leaves the head's overdue list. Vayots Dzor's body in 2030 is this suite's own, so its register numbers
- * are not shared with another suite.
+ * leaves the head's overdue list (Vayots Dzor's body, 2030).
  */
 const TODAY = '2030-11-20T10:00:00+04:00' // a Wednesday
 // Received on Thursday 05.09.2030: one month later (Law on Petitions) is Saturday 05.10.2030, so the reply

@@ -21,7 +21,7 @@ describe('public works in a real browser', () => {
     const context = await session!.browser.newContext()
     try {
       const page = await context.newPage()
-      page.setDefaultTimeout(5000)
+      page.setDefaultTimeout(15_000)
       await signInThroughForm(page, session!.baseUrl, officer.username, TEST_PASSWORD)
       await page.goto(`${session!.baseUrl}/beneficiaries/${file.id}`)
       await submitWith(page, page.getByRole('link', { name: 'Գրանցել դատական ակտ' }))

@@ -5,8 +5,7 @@ import { createPerson } from '../helpers/people'
 
 /*
  * Issue 7 in a real browser: Kotayk's head submits the first quarter's report, the service head returns it from the
- * national roll-up, the head resubmits it as version 2 and the service head accepts it with a grade. Kotayk's body in
- * 2035 is this suite's own: no other suite reports on it.
+ * national roll-up, the head resubmits it as version 2 and the service head accepts it with a grade (Kotayk, 2035).
  */
 const TODAY = '2035-04-03T10:00:00+04:00' // a Tuesday; the report of 2035's first quarter is due on Thursday 05.04.2035
 const QUARTER = '2035 թ. 1-ին եռամսյակ'

@@ -8,7 +8,7 @@ import { User } from '../../models'
 /*
  * Issue 5 in a real browser: the responsible officer completes a risk and needs assessment, builds the supervision
  * plan on it, the regional head approves it, and the officer books an office visit and records it as held; the
- * contacts page counts it for the month against the plan's frequency. Lori's body in 2035 is this suite's own.
+ * contacts page counts it for the month against the plan's frequency, in Lori's body in 2035.
  */
 const TODAY = '2035-02-05T10:00:00+04:00' // a Monday
 const TODAY_SHOWN = '05.02.2035'
@@ -42,7 +42,7 @@ describe('browser: supervision journey', () => {
     expect(await textOf(officer.getByRole('heading', { level: 1 }))).to.equal('Սկզբնական գնահատում · Նախագիծ')
 
     // Every item answered: the highest-scoring option in accommodation, the lowest elsewhere; evidence where the
-    // instrument requires it. The instrument is the one this assessment uses (another suite may import a version).
+    // instrument requires it. The instrument is the one this assessment uses.
     const { instrument } = await services.assessments.get(assessmentId)
     let expectedTotal = 0
     for (const domain of instrument.domains) {

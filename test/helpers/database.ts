@@ -11,23 +11,29 @@ import { initModels } from '../../models'
 import { startRelay, type Relay } from './relay'
 
 /*
- * One PostgreSQL for the whole run: a throwaway embedded cluster in a temporary folder, or a temporary
- * database on TEST_DATABASE_URL's server. Either way it is removed at the end: a run leaves nothing behind.
+ * One PostgreSQL server for the run (a throwaway embedded cluster, or TEST_DATABASE_URL's server) holding one migrated
+ * template database. Every spec file gets a fresh copy of the template (CREATE DATABASE … TEMPLATE), so no file sees
+ * another's rows, files run in parallel workers, and a file (or one test of it, with -g) passes alone. The main process
+ * starts the server (global fixtures); each worker opens and drops its files' copies (root hooks). Everything is removed
+ * at the end: a run leaves nothing behind.
  */
 interface TestDatabase {
   url: string
   sequelize: Sequelize
-  /** Every connection of the run passes through it; the outage test cuts it. */
+  /** Every connection of the file passes through it; the outage test cuts it. */
   relay: Relay
-  /** Creates another empty database on the same server (for migration and outage tests). */
+  /** Creates another empty database on the same server (for migration tests); dropped with the file's copy. */
   createScratchDatabase(name: string): Promise<string>
-  teardown(): Promise<void>
 }
 
-let current: TestDatabase | undefined
+// The main process hands the server and the template to Mocha's workers, which it forks after the global setup.
+const SERVER_URL = 'PROBATION_TEST_SERVER_URL'
+const TEMPLATE = 'PROBATION_TEST_TEMPLATE'
+
+let current: (TestDatabase & { close(): Promise<void> }) | undefined
 
 export function testDatabase(): TestDatabase {
-  if (!current) throw new Error('The test database is not started (test/helpers/globalFixtures.ts).')
+  if (!current) throw new Error('The test database is not open (test/helpers/rootHooks.ts).')
   return current
 }
 
@@ -58,55 +64,96 @@ async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>)
   }
 }
 
-export async function startTestDatabase(externalUrl: string | undefined): Promise<void> {
-  const runId = `${process.pid}_${Date.now().toString(36)}`
-  const databaseName = `probation_test_${runId}`
+const dropDatabase = (client: pg.Client, name: string) => client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)
+
+/** Main process: starts the server and migrates the template; returns what removes them. */
+export async function startTestServer(externalUrl: string | undefined): Promise<() => Promise<void>> {
+  const template = `probation_test_${process.pid}_${Date.now().toString(36)}`
   let embedded: EmbeddedDatabase | null = null
   let tempDir: string | null = null
   let serverUrl: string
-  const scratch: string[] = []
-
   if (externalUrl) {
     serverUrl = externalUrl
-    await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(databaseName)}`))
+    await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(template)}`))
   } else {
     tempDir = await fs.mkdtemp(path.join(os.tmpdir(), 'probation-test-'))
     // PostgreSQL runs as the 'postgres' system user when the tests run as root: it must reach the folder.
     await fs.chmod(tempDir, 0o755)
-    embedded = await startEmbeddedDatabase({ dataDir: path.join(tempDir, 'pg'), port: await freePort(), persistent: false, databaseName })
+    embedded = await startEmbeddedDatabase({
+      dataDir: path.join(tempDir, 'pg'),
+      port: await freePort(),
+      persistent: false,
+      databaseName: template,
+      // A cluster that is thrown away after the run needs no crash safety; each worker holds a few pools.
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off', max_connections: '300' },
+    })
     serverUrl = embedded.url
   }
+  const sequelize = createSequelize({ url: withDatabase(serverUrl, template), poolMax: 2 })
+  try {
+    await createMigrator(sequelize).up()
+  } finally {
+    await sequelize.close()
+  }
+  process.env[SERVER_URL] = serverUrl
+  process.env[TEMPLATE] = template
+
+  return async () => {
+    if (externalUrl) {
+      await onServer(serverUrl, async (client) => {
+        const left = await client.query<{ name: string }>('SELECT datname AS name FROM pg_database WHERE datname LIKE $1', [`${template}%`])
+        for (const { name } of left.rows) await dropDatabase(client, name)
+      })
+    }
+    await embedded?.stop()
+    if (tempDir) await fs.rm(tempDir, { recursive: true, force: true })
+  }
+}
+
+let copies = 0
+
+/** Worker: a fresh copy of the template for the spec file about to run, behind its own relay. */
+export async function openTestDatabase(): Promise<void> {
+  const serverUrl = process.env[SERVER_URL]
+  const template = process.env[TEMPLATE]
+  if (!serverUrl || !template) throw new Error('The test server is not started (test/helpers/globalFixtures.ts).')
+  if (current) await closeTestDatabase()
+  copies += 1
+  const name = `${template}_${process.pid}_${copies}`
+  const scratch: string[] = []
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`))
 
   const server = new URL(serverUrl)
   const relay = await startRelay({ host: server.hostname, port: Number(server.port || 5432) })
   const relayed = new URL(serverUrl)
   relayed.hostname = '127.0.0.1'
   relayed.port = String(relay.port)
-  const url = withDatabase(relayed.toString(), databaseName)
+  const url = withDatabase(relayed.toString(), name)
   const sequelize = createSequelize({ url, poolMax: 20 })
   initModels(sequelize)
-  await createMigrator(sequelize).up()
 
   current = {
     url,
     sequelize,
     relay,
-    async createScratchDatabase(name) {
-      const scratchName = `${databaseName}_${name}`
+    async createScratchDatabase(suffix) {
+      const scratchName = `${name}_${suffix}`
       await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(scratchName)}`))
       scratch.push(scratchName)
       return withDatabase(serverUrl, scratchName)
     },
-    async teardown() {
+    async close() {
       await sequelize.close()
       await relay.close()
-      if (externalUrl) {
-        await onServer(serverUrl, async (client) => {
-          for (const name of [databaseName, ...scratch]) await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(name)} WITH (FORCE)`)
-        })
-      }
-      await embedded?.stop()
-      if (tempDir) await fs.rm(tempDir, { recursive: true, force: true })
+      await onServer(serverUrl, async (client) => {
+        for (const database of [name, ...scratch]) await dropDatabase(client, database)
+      })
     },
   }
+}
+
+export async function closeTestDatabase(): Promise<void> {
+  const closing = current
+  current = undefined
+  await closing?.close()
 }

@@ -1,12 +1,12 @@
-import { closeTestApps } from './app'
-import { startTestDatabase, testDatabase } from './database'
+import { startTestServer } from './database'
 
-// Mocha global fixtures: one database for the run, removed at the end.
+// Mocha global fixtures (main process): one PostgreSQL server and a migrated template for the run, removed at the end.
+let stopTestServer: (() => Promise<void>) | undefined
+
 export async function mochaGlobalSetup(): Promise<void> {
-  await startTestDatabase(process.env.TEST_DATABASE_URL)
+  stopTestServer = await startTestServer(process.env.TEST_DATABASE_URL)
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
-  await closeTestApps()
-  await testDatabase().teardown()
+  await stopTestServer?.()
 }

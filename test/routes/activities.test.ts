@@ -5,7 +5,7 @@ import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 import { planInForce } from '../helpers/supervision'
 
-// Gegharkunik's events are this suite's own; each test keeps to its own year, so the region's counts are its own.
+// Gegharkunik's events; each test keeps to its own year, so the region's counts are its own.
 const REGION = 'GEGHARKUNIK'
 
 function eventIdOf(location: string | undefined): number {

@@ -6,7 +6,7 @@ import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 import { contextOf, planInForce } from '../helpers/supervision'
 
-// Gegharkunik's body in 2030 is this suite's own; assertions look only at the rows each test creates.
+// Gegharkunik's body in 2030; assertions look only at the rows each test creates.
 const REGION = 'GEGHARKUNIK'
 const PLAN_DAY = '2030-01-20T10:00:00+04:00'
 

@@ -5,7 +5,7 @@ import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { AuditEvent } from '../../models'
 
-// Yerevan's body is this suite's own: its register numbers are not shared with other suites.
+// The items are registered in Yerevan's body.
 const COMPLAINT = { receivedOn: '23.11.2026', channel: 'POST', kind: 'COMPLAINT', sender: 'Աննա Սարգսյան', senderAddress: 'Երևան, Աբովյան 1', subject: 'Հանդիպման ժամի մասին', topic: 'SUPERVISION_CONDITIONS', complaintSubject: 'REGIONAL_BODY' }
 
 function itemIdOf(location: string | undefined): number {

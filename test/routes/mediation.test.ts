@@ -7,7 +7,7 @@ import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { VALIDATION_EN, VALIDATION_HY } from '../helpers/messages'
 
-// Lori's body and the year 2030 are this suite's own: its mediation numbers are not shared with other suites.
+// The cases are Lori's, in 2030.
 const VICTIM = { victimName: 'Անահիտ Մկրտչյան', victimContact: '+374 91 123456', victimRepresentative: 'Փաստաբան Արամ Գալստյան', victimNotes: 'Նախընտրում է երեկոյան հանդիպումներ' }
 const INSTRUCTION = {
   authority: 'Լոռու մարզի առաջին ատյանի ընդհանուր իրավասության դատարան',

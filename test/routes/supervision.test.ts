@@ -49,7 +49,7 @@ describe('supervision: assessments and plans through the app', () => {
     return Number(/\/assessments\/(\d+)$/.exec(started.headers.location!)![1])
   }
 
-  /** Answers with the version the assessment uses: another suite's import may have made a newer one current. */
+  /** Answers with the version the assessment uses: a test's import may have made a newer one current. */
   async function completeAssessment(answers: (instrument: Instrument) => Record<string, string>): Promise<number> {
     const assessmentId = await startAssessment(officerBrowser, 'SCHEDULED')
     const page = await officerBrowser.get(`/assessments/${assessmentId}`)

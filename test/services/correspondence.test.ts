@@ -11,7 +11,7 @@ import { testDatabase } from '../helpers/database'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 
 /*
- * Aragatsotn's registers are this suite's own (prefix ԱԳ). Register numbers run per region and year, and the
+ * The tests use Aragatsotn's registers (prefix ԱԳ). Register numbers run per region and year, and the
  * summary and control views read whole periods, so each test works in its own stretch of time:
  *   2025 — the control view (nothing else of this region is due that early);
  *   2026–2028, 2031 — due dates by rule (the clock stands in 2031, after every receipt);

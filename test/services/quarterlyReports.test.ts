@@ -15,7 +15,7 @@ import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
  * of plans and contacts (months split between plans, files closed mid-month, contacts either side of midnight in
  * Yerevan, a quarter still running); a file registered either side of a quarter's first midnight; and the same figures
  * whether computed for one region, several regions and quarters at once, with or without the records behind them.
- * Syunik's and Vayots Dzor's bodies in 2037 are this suite's own; what other suites leave there is the baseline.
+ * The dataset is in Syunik's and Vayots Dzor's bodies in 2037; what the file's database holds before it is the baseline.
  */
 const Q1: Quarter = { year: 2037, quarter: 1 }
 const Q2: Quarter = { year: 2037, quarter: 2 }
