@@ -1,4 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize'
+import type { LedgerLine, LedgerQueries } from '../data/ledger'
 import { addCalendarDays, daysInMonth, quarterEndOf } from '../domain/calendar'
 import type { Clock } from '../domain/clock'
 import { HELD_OUTCOMES, PERSON_CONTACT_KINDS, requiredInMonth, yerevanMoment, type FrequencyPeriod } from '../domain/contacts'
@@ -6,17 +7,18 @@ import { serviceDateOf } from '../domain/dates'
 import { MEASURE_CODES, measureType } from '../domain/measureCatalogue'
 import { OPEN_MEASURE_STATES } from '../domain/measureLifecycle'
 import { publicWorksProgress } from '../domain/measureProgress'
+import { DUE_GROUPS, dueGroup, WAITING_KINDS, weekEndOf, type DueGroup } from '../domain/workItems'
 import type { QuarterlyReportService } from './quarterlyReports'
 
 /**
- * Kinds of line that are not a stored deadline rule: work waiting for someone (dated by when it started waiting),
- * and the conditions computed from the records (dated by when they must be put right).
+ * Kinds of line that are not a deadline rule: work waiting for someone (the ledger's), and the conditions computed from
+ * the records (dated by when they must be put right).
  */
-export const WORK_KINDS = ['CORRESPONDENCE', 'ASSESSMENT_COUNTERSIGN', 'PLAN_APPROVAL', 'APPOINTMENT_OUTCOME', 'CONTACTS_BEHIND', 'PUBLIC_WORKS_BEHIND'] as const
+export const WORK_KINDS = [...WAITING_KINDS, 'CONTACTS_BEHIND', 'PUBLIC_WORKS_BEHIND'] as const
 export type WorkKind = (typeof WORK_KINDS)[number]
 
-export const BOARD_GROUPS = ['overdue', 'today', 'week', 'later'] as const
-export type BoardGroup = (typeof BOARD_GROUPS)[number]
+export const BOARD_GROUPS = DUE_GROUPS
+export type BoardGroup = DueGroup
 
 export interface BoardLine {
   /** A deadline rule id, or one of WORK_KINDS. */
@@ -27,6 +29,7 @@ export interface BoardLine {
   explainHref: string | null
   subject: string
   fileNumber: string | null
+  /** Who must do it; none: the head of the region. */
   officerId: number | null
   officerName: string | null
   riskToStaff: boolean
@@ -81,8 +84,8 @@ const GROUP_LIMIT = 100
  * plans, violations, devices, probation ends...), its open correspondence, and work waiting for a head or an
  * officer (assessments to countersign, plans to approve, appointments without an outcome).
  */
-export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports: Pick<QuarterlyReportService, 'awaitingRegions'> }) {
-  const { sequelize, clock, reports } = deps
+export function boardService(deps: { sequelize: Sequelize; clock: Clock; ledger: LedgerQueries; reports: Pick<QuarterlyReportService, 'awaitingRegions'> }) {
+  const { sequelize, clock, ledger, reports } = deps
   const today = () => serviceDateOf(clock.now())
   const PUBLIC_WORKS_CODES = MEASURE_CODES.filter((code) => measureType(code).executionKind === 'publicWorks')
   const FILE_COLUMNS = `b.surname || ' ' || b.given_name AS subject, b.file_number AS "fileNumber", b.responsible_officer_id AS "officerId", u.full_name AS "officerName", b.risk_to_staff AS "riskToStaff", b.region_id AS "regionId"`
@@ -172,75 +175,39 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     return parts.flat()
   }
 
-  /**
-   * The stored lines of a region's files, or of one officer's: their open deadlines, the region's open correspondence,
-   * and work waiting (assessments to countersign, plans to approve, appointments without an outcome). The region's
-   * files are read once; each source is then an index lookup by file.
-   */
-  function linesSql(scope: 'region' | 'officer'): string {
-    const officerFilter = (column: string) => (scope === 'officer' ? `AND ${column} = :officerId` : '')
-    return `
-      files AS MATERIALIZED (
-        SELECT b.id, b.surname || ' ' || b.given_name AS subject, b.file_number, b.responsible_officer_id AS officer_id, b.risk_to_staff
-          FROM beneficiaries b WHERE b.region_id = :regionId ${officerFilter('b.responsible_officer_id')}
-      ), lines AS MATERIALIZED (
-        SELECT d.rule_id AS kind, d.due_date AS "dueDate", '/beneficiaries/' || f.id AS href, '/deadlines/' || d.id AS "explainHref",
-               f.subject, f.file_number AS "fileNumber", f.officer_id AS "officerId", f.risk_to_staff AS "riskToStaff"
-          FROM deadlines d JOIN files f ON f.id = d.beneficiary_id WHERE d.status = 'OPEN'
-        UNION ALL
-        SELECT 'CORRESPONDENCE', i.due_date, '/correspondence/' || i.id, '/correspondence/' || i.id, i.number || ' · ' || i.subject, NULL, i.assignee_user_id, false
-          FROM incoming_items i WHERE i.status NOT IN ('SENT', 'CLOSED') AND i.region_id = :regionId ${officerFilter('i.assignee_user_id')}
-        UNION ALL
-        SELECT 'ASSESSMENT_COUNTERSIGN', a.completed_on, '/assessments/' || a.id, NULL, f.subject, f.file_number, f.officer_id, f.risk_to_staff
-          FROM assessments a JOIN files f ON f.id = a.beneficiary_id WHERE a.status = 'COMPLETED'
-        UNION ALL
-        SELECT 'PLAN_APPROVAL', p.submitted_on, '/plans/' || p.id, NULL, f.subject, f.file_number, f.officer_id, f.risk_to_staff
-          FROM supervision_plans p JOIN files f ON f.id = p.beneficiary_id WHERE p.status = 'SUBMITTED'
-        UNION ALL
-        SELECT 'APPOINTMENT_OUTCOME', (ap.scheduled_at AT TIME ZONE 'Asia/Yerevan')::date, '/beneficiaries/' || f.id || '/contacts', NULL, f.subject, f.file_number, f.officer_id, f.risk_to_staff
-          FROM appointments ap JOIN files f ON f.id = ap.beneficiary_id WHERE ap.outcome IS NULL AND ap.cancelled_at IS NULL AND ap.scheduled_at < :now
-      )`
+  /** Where a ledger item is acted on, and where its due date is explained. */
+  function linksOf(line: LedgerLine): { href: string; explainHref: string | null } {
+    switch (line.sourceType) {
+      case 'deadline':
+        return { href: `/beneficiaries/${line.beneficiaryId}`, explainHref: `/deadlines/${line.sourceId}` }
+      case 'incoming_item':
+        return { href: `/correspondence/${line.sourceId}`, explainHref: `/correspondence/${line.sourceId}` }
+      case 'assessment':
+        return { href: `/assessments/${line.sourceId}`, explainHref: null }
+      case 'plan':
+        return { href: `/plans/${line.sourceId}`, explainHref: null }
+      case 'appointment':
+        return { href: `/beneficiaries/${line.beneficiaryId}/contacts`, explainHref: null }
+      case 'letter':
+        return { href: `/letters/${line.sourceId}`, explainHref: null }
+      default:
+        return { href: `/regions/${line.regionId}/transfers`, explainHref: null }
+    }
   }
 
-  function groupOf(dueDate: string, now: string, weekEnd: string): BoardGroup {
-    if (dueDate < now) return 'overdue'
-    if (dueDate === now) return 'today'
-    return dueDate <= weekEnd ? 'week' : 'later'
-  }
-
-  /** groupOf in SQL, for the stored lines counted and cut to GROUP_LIMIT in the database (with :today and :weekEnd). */
-  const GROUP_SQL = `CASE WHEN "dueDate" < :today THEN 'overdue' WHEN "dueDate" = :today THEN 'today' WHEN "dueDate" <= :weekEnd THEN 'week' ELSE 'later' END`
+  const boardLineOf = (line: LedgerLine): BoardLine => ({
+    kind: line.kind, dueDate: line.dueDate, subject: line.subject, fileNumber: line.fileNumber, officerId: line.assigneeUserId, officerName: line.assigneeName,
+    riskToStaff: line.riskToStaff, note: null, ...linksOf(line),
+  })
 
   const byDueDate = (a: BoardLine, b: BoardLine) => a.dueDate.localeCompare(b.dueDate) || a.kind.localeCompare(b.kind) || a.href.localeCompare(b.href)
 
-  /**
-   * The stored lines grouped, counted and cut in the database (a region has thousands; the page shows GROUP_LIMIT a
-   * group), with each officer's overdue and this week's counts and the kinds present, in one row of JSON.
-   */
-  async function storedSummary(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', now: string, weekEnd: string) {
-    const [summary] = await sequelize.query<{ lines: (BoardLine & { group: BoardGroup })[]; counts: Partial<Record<BoardGroup, number>>; officers: Record<string, [number, number]>; kinds: string[] }>(
-      `WITH ${linesSql(scope)},
-            grouped AS (SELECT l.*, ${GROUP_SQL} AS "group" FROM lines l),
-            shown AS (SELECT * FROM grouped WHERE (CAST(:officerId AS int) IS NULL OR "officerId" = :officerId) AND (CAST(:kind AS text) IS NULL OR kind = :kind)),
-            ranked AS (SELECT s.*, row_number() OVER (PARTITION BY "group" ORDER BY "dueDate", kind, href) AS rank FROM shown s)
-       SELECT (SELECT coalesce(json_agg(line ORDER BY line."dueDate", line.kind, line.href), '[]')
-                 FROM (SELECT r.kind, r."dueDate", r.href, r."explainHref", r.subject, r."fileNumber", r."officerId", u.full_name AS "officerName", r."riskToStaff", NULL AS note, r."group"
-                         FROM ranked r LEFT JOIN users u ON u.id = r."officerId" WHERE r.rank <= :limit) line) AS lines,
-              (SELECT coalesce(json_object_agg("group", n), '{}') FROM (SELECT "group", count(*)::int AS n FROM shown GROUP BY "group") c) AS counts,
-              (SELECT coalesce(json_object_agg("officerId", json_build_array(overdue, week)), '{}')
-                 FROM (SELECT "officerId", count(*) FILTER (WHERE "group" = 'overdue')::int AS overdue, count(*) FILTER (WHERE "group" IN ('today', 'week'))::int AS week
-                         FROM grouped WHERE "officerId" IS NOT NULL GROUP BY "officerId") o) AS officers,
-              (SELECT coalesce(json_agg(DISTINCT kind), '[]') FROM lines) AS kinds`,
-      { replacements: { regionId, officerId: filter.officerId ?? null, kind: filter.kind ?? null, now: clock.now(), today: now, weekEnd, limit: GROUP_LIMIT }, type: QueryTypes.SELECT },
-    )
-    return summary
-  }
-
   async function build(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', withReports: boolean): Promise<BoardView> {
     const now = today()
-    const weekEnd = addCalendarDays(now, 7)
+    const weekEnd = weekEndOf(now)
+    const ledgerScope = scope === 'region' ? { regionId } : { assigneeUserId: filter.officerId!, headOf: withReports ? regionId : null }
     const [stored, computed, staff] = await Promise.all([
-      storedSummary(regionId, filter, scope, now, weekEnd),
+      ledger.summary(ledgerScope, { assigneeUserId: scope === 'region' ? filter.officerId : undefined, kind: filter.kind }, now, weekEnd, GROUP_LIMIT),
       computedLines(scope === 'officer' ? { regionId, officerId: filter.officerId } : { regionId }, withReports),
       sequelize.query<{ id: number; fullName: string; caseload: number }>(
         `SELECT u.id, u.full_name AS "fullName",
@@ -251,11 +218,11 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
     ])
     const groups: Record<BoardGroup, BoardLine[]> = { overdue: [], today: [], week: [], later: [] }
     const counts: Record<BoardGroup, number> = { overdue: 0, today: 0, week: 0, later: 0 }
-    const perOfficer = new Map(Object.entries(stored.officers).map(([officerId, [overdue, week]]) => [Number(officerId), { overdue, week }]))
-    for (const { group, ...line } of stored.lines) groups[group].push(line)
+    const perOfficer = new Map(Object.entries(stored.assignees).map(([officerId, [overdue, week]]) => [Number(officerId), { overdue, week }]))
+    for (const line of stored.lines) groups[line.group].push(boardLineOf(line))
     for (const group of BOARD_GROUPS) counts[group] = stored.counts[group] ?? 0
     for (const line of computed) {
-      const group = groupOf(line.dueDate, now, weekEnd)
+      const group = dueGroup(line.dueDate, now)
       if (line.officerId !== null) {
         const own = perOfficer.get(line.officerId) ?? { overdue: 0, week: 0 }
         if (group === 'overdue') own.overdue += 1
@@ -282,34 +249,18 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; reports
   }
 
   /**
-   * Per region: open items overdue and due within the week by kind, and of what fell due this quarter and was
-   * done, the share done on time (deadlines closed by their due date, correspondence answered by its due date).
+   * Per region: open items overdue and due within the week by kind, and of the ledger's items done this quarter, the
+   * share done on time (workItems.doneOnTime).
    */
   async function national(): Promise<{ today: string; quarterStart: string; quarterEnd: string; rows: NationalRow[] }> {
     const now = today()
-    const weekEnd = addCalendarDays(now, 7)
+    const weekEnd = weekEndOf(now)
     const quarterEnd = quarterEndOf(now)
     const quarterStart = `${quarterEnd.slice(0, 5)}${String(Number(quarterEnd.slice(5, 7)) - 2).padStart(2, '0')}-01`
-    const replacements = { now, weekEnd, quarterStart, quarterEnd }
     const [regions, open, done] = await Promise.all([
       sequelize.query<{ id: number; nameHy: string; nameEn: string }>('SELECT id, name_hy AS "nameHy", name_en AS "nameEn" FROM regions WHERE active ORDER BY name_hy', { type: QueryTypes.SELECT }),
-      sequelize.query<{ regionId: number; kind: string; overdue: number; due: number }>(
-        `SELECT region_id AS "regionId", kind, count(*) FILTER (WHERE due_date < :now)::int AS overdue, count(*) FILTER (WHERE due_date BETWEEN :now AND :weekEnd)::int AS due
-           FROM (SELECT b.region_id, d.rule_id AS kind, d.due_date FROM deadlines d JOIN beneficiaries b ON b.id = d.beneficiary_id WHERE d.status = 'OPEN'
-                 UNION ALL
-                 SELECT i.region_id, 'CORRESPONDENCE', i.due_date FROM incoming_items i WHERE i.status NOT IN ('SENT', 'CLOSED')) open_lines
-          WHERE due_date <= :weekEnd GROUP BY region_id, kind`,
-        { replacements, type: QueryTypes.SELECT },
-      ),
-      sequelize.query<{ regionId: number; done: number; onTime: number }>(
-        `SELECT region_id AS "regionId", count(*)::int AS done, count(*) FILTER (WHERE done_on <= due_date)::int AS "onTime"
-           FROM (SELECT b.region_id, d.done_on, d.due_date FROM deadlines d JOIN beneficiaries b ON b.id = d.beneficiary_id
-                  WHERE d.status = 'DONE' AND d.done_on BETWEEN :quarterStart AND :quarterEnd
-                 UNION ALL
-                 SELECT i.region_id, i.answered_on, i.due_date FROM incoming_items i WHERE i.answered_on BETWEEN :quarterStart AND :quarterEnd) done_lines
-          GROUP BY region_id`,
-        { replacements, type: QueryTypes.SELECT },
-      ),
+      ledger.openByRegionAndKind(now, weekEnd),
+      ledger.doneByRegion(quarterStart, quarterEnd),
     ])
     // Region by region, two at a time, each region's lines counted and let go: the whole country's at once held some
     // 50,000 rows in memory and took the server past its memory target.

@@ -16,6 +16,8 @@ import { mediationService } from './mediation'
 import { assessmentService } from './assessments'
 import { planService } from './plans'
 import { boardService } from './board'
+import { ledgerQueries } from '../data/ledger'
+import { sqlOf } from '../data/sql'
 import { reminderService, type Mailer } from './reminders'
 import { contactService } from './contacts'
 import { activityService } from './activities'
@@ -32,11 +34,13 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
-  const board = boardService({ sequelize, clock, reports: quarterlyReports })
+  const ledger = ledgerQueries(sqlOf(sequelize))
+  const board = boardService({ sequelize, clock, ledger, reports: quarterlyReports })
   const delegations = delegationService({ sequelize, clock, audit })
   return {
     sequelize,
     clock,
+    ledger,
     audit,
     sessions,
     users: userService({ sequelize, clock, audit, sessions }),

@@ -118,10 +118,9 @@ describe('browser: supervision journey', () => {
     expect(await textOf(officer.getByTestId('plan-status'))).to.equal('Ներկայացված է հաստատման')
     expect(await officer.getByRole('button', { name: 'Հաստատել պլանը' }).count(), 'nobody approves their own plan').to.equal(0)
 
-    // 3. The head finds the plan on the region's board and approves it.
+    // 3. The head finds the plan among their own work and approves it.
     const head = await signedIn(headAccount.username)
-    await submitWith(head, head.getByRole('link', { name: 'Ժամկետներ', exact: true }))
-    await head.getByLabel('Աշխատակից', { exact: true }).selectOption({ label: officerName })
+    await submitWith(head, head.getByRole('link', { name: 'Իմ աշխատանքը', exact: true }))
     await head.getByLabel('Տեսակ', { exact: true }).selectOption({ label: 'Պլանը սպասում է հաստատման' })
     await submitWith(head, head.getByRole('button', { name: 'Ֆիլտրել', exact: true }))
     await submitWith(head, head.getByRole('region', { name: /^Այսօր \(\d+\)$/ }).getByRole('link', { name: fileLink, exact: true }))

@@ -1,0 +1,42 @@
+import { addCalendarDays } from './calendar'
+
+/*
+ * The work ledger's rules (docs/decisions/0001-work-ledger.md): what an item is, and the one definition of open, overdue,
+ * due today, due this week and done on time that every list uses. server/data/ledger.ts holds the same rules as SQL
+ * fragments, with a test that they agree.
+ */
+export type WorkItemState = 'OPEN' | 'DONE' | 'CANCELLED'
+
+/** Kinds that are not a deadline rule: work waiting for someone, dated by when it started waiting or is due. */
+export const WAITING_KINDS = ['CORRESPONDENCE', 'ASSESSMENT_COUNTERSIGN', 'PLAN_APPROVAL', 'APPOINTMENT_OUTCOME', 'LETTER_SIGNATURE', 'TRANSFER_DECISION'] as const
+
+/** Deadline rules whose work is the head's (the decision on a violation); every other deadline is the file's officer's. */
+export const HEAD_DEADLINE_RULES = ['VIOLATION_ACTION'] as const
+
+/** Kinds always done by whoever holds the head's powers in the region: an item of these has no person assigned. */
+export const HEAD_KINDS = ['ASSESSMENT_COUNTERSIGN', 'PLAN_APPROVAL', 'LETTER_SIGNATURE', 'TRANSFER_DECISION', ...HEAD_DEADLINE_RULES] as const
+
+export const DUE_GROUPS = ['overdue', 'today', 'week', 'later'] as const
+export type DueGroup = (typeof DUE_GROUPS)[number]
+
+/** "This week" is today and the seven days after it. */
+export const weekEndOf = (today: string): string => addCalendarDays(today, 7)
+
+export interface LedgerDates {
+  dueDate: string
+  state: WorkItemState
+  closedOn: string | null
+}
+
+export const isOpen = (item: Pick<LedgerDates, 'state'>): boolean => item.state === 'OPEN'
+
+export const isOverdue = (item: Pick<LedgerDates, 'state' | 'dueDate'>, today: string): boolean => isOpen(item) && item.dueDate < today
+
+export function dueGroup(dueDate: string, today: string): DueGroup {
+  if (dueDate < today) return 'overdue'
+  if (dueDate === today) return 'today'
+  return dueDate <= weekEndOf(today) ? 'week' : 'later'
+}
+
+/** Done by its due date (the day itself counts as on time). */
+export const doneOnTime = (item: LedgerDates): boolean => item.state === 'DONE' && item.closedOn !== null && item.closedOn <= item.dueDate
