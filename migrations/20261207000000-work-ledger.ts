@@ -43,8 +43,9 @@ export async function up({ context: { sequelize } }: { context: MigrationContext
       CHECK ((state = 'CANCELLED') = (cancel_reason IS NOT NULL)),
       CHECK (state <> 'OPEN' OR closed_on IS NULL)
     );
-    CREATE INDEX work_items_open_by_region ON work_items (region_id, due_date) INCLUDE (kind, assignee_user_id) WHERE state = 'OPEN';
-    CREATE INDEX work_items_open_by_assignee ON work_items (assignee_user_id, due_date) INCLUDE (kind, region_id) WHERE state = 'OPEN';
+    -- The lists read only the open items, index-only: a region's board counts all of them and shows a hundred a group.
+    CREATE INDEX work_items_open_by_region ON work_items (region_id, due_date) INCLUDE (kind, assignee_user_id, source_type, source_id, beneficiary_id) WHERE state = 'OPEN';
+    CREATE INDEX work_items_open_by_assignee ON work_items (assignee_user_id, due_date) INCLUDE (kind, region_id, source_type, source_id, beneficiary_id) WHERE state = 'OPEN';
     CREATE INDEX work_items_open_by_file ON work_items (beneficiary_id, due_date) WHERE state = 'OPEN';
     CREATE INDEX work_items_done_by_date ON work_items (closed_on) INCLUDE (region_id, due_date) WHERE state = 'DONE';
 

@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize'
-import type { DueGroup } from '../domain/workItems'
+import { DUE_GROUPS, dueGroupRanges, type DueGroup } from '../domain/workItems'
 import type { Sql } from './sql'
 
 /*
@@ -10,9 +10,19 @@ import type { Sql } from './sql'
 
 /** isOpen. */
 export const OPEN_SQL = `w.state = 'OPEN'`
-/** dueGroup, with $today and $weekEnd at the given positions. */
-export const dueGroupSql = (today: string, weekEnd: string) =>
-  `CASE WHEN w.due_date < ${today} THEN 'overdue' WHEN w.due_date = ${today} THEN 'today' WHEN w.due_date <= ${weekEnd} THEN 'week' ELSE 'later' END`
+/**
+ * dueGroupRanges as SQL: the values of the groups' ranges in DUE_GROUPS order (an open end as -infinity or infinity),
+ * and the condition that w.due_date is in the group whose range starts at parameter $n.
+ */
+export const dueGroupValues = (today: string): string[] => {
+  const ranges = dueGroupRanges(today)
+  return DUE_GROUPS.flatMap((group) => [ranges[group].from ?? '-infinity', ranges[group].until ?? 'infinity'])
+}
+export const inDueGroupSql = (fromParameter: number) => `(w.due_date >= $${fromParameter}::date AND w.due_date < $${fromParameter + 1}::date)`
+/** The condition that w.due_date is in a group, with dueGroupValues as the query's first eight values. */
+const inGroup = (name: DueGroup) => inDueGroupSql(1 + DUE_GROUPS.indexOf(name) * 2)
+/** Before the week's end: the week group's end, with dueGroupValues first. */
+const BEFORE_WEEK_END = 'w.due_date < $6::date'
 /** doneOnTime. */
 export const DONE_ON_TIME_SQL = `(w.state = 'DONE' AND w.closed_on <= w.due_date)`
 
@@ -47,43 +57,44 @@ export function ledgerQueries(sql: Sql) {
    * The open items of a scope grouped, counted and cut to `limit` a group in the database, oldest due first, with each
    * person's overdue and this week's counts and the kinds present: one row of JSON, whatever the region's size.
    */
-  async function summary(scope: LedgerScope, filter: { assigneeUserId?: number; kind?: string }, today: string, weekEnd: string, limit: number): Promise<LedgerSummary> {
-    const [where, scopeValues] = 'regionId' in scope ? ['w.region_id = $6', [scope.regionId]] : ['(w.assignee_user_id = $6 OR (w.assignee_user_id IS NULL AND w.region_id = $7))', [scope.assigneeUserId, scope.headOf]]
+  async function summary(scope: LedgerScope, filter: { assigneeUserId?: number; kind?: string }, today: string, limit: number): Promise<LedgerSummary> {
+    // $1-$8 the groups' ranges, $9 the person filter, $10 the kind filter, $11 the limit, $12 (and $13) the scope.
+    const [where, scopeValues] = 'regionId' in scope ? ['w.region_id = $12', [scope.regionId]] : ['(w.assignee_user_id = $12 OR (w.assignee_user_id IS NULL AND w.region_id = $13))', [scope.assigneeUserId, scope.headOf]]
+    const mine = `${OPEN_SQL} AND ${where}`
+    const shown = `${mine} AND ($9::int IS NULL OR w.assignee_user_id = $9) AND ($10::text IS NULL OR w.kind = $10)`
+    // Each group's first lines straight from the index in due-date order; each looks up its file, person and letter by
+    // key (LIMIT keeps each a lookup: the planner would otherwise join whole tables).
+    const linesOf = (name: DueGroup) => `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, '${name}' AS grp
+        FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT $11)`
     const row = await sql.one<LedgerSummary>(
-      `WITH mine AS MATERIALIZED (
-         SELECT w.*, ${dueGroupSql('$1::date', '$2::date')} AS grp FROM work_items w WHERE ${OPEN_SQL} AND ${where}
-       ), shown AS (
-         SELECT * FROM mine WHERE ($3::int IS NULL OR assignee_user_id = $3) AND ($4::text IS NULL OR kind = $4)
-       ), ranked AS (
-         SELECT s.*, row_number() OVER (PARTITION BY grp ORDER BY due_date, kind, source_type, source_id) AS rank FROM shown s
-       )
+      `WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')})
        SELECT (SELECT coalesce(json_agg(line ORDER BY line."dueDate", line.kind, line."sourceType", line."sourceId"), '[]')
                  FROM (SELECT r.kind, r.due_date AS "dueDate", r.source_type AS "sourceType", r.source_id AS "sourceId", r.region_id AS "regionId",
                               r.beneficiary_id AS "beneficiaryId", r.assignee_user_id AS "assigneeUserId", u.full_name AS "assigneeName",
                               coalesce(i.number || ' · ' || i.subject, l.subject, b.surname || ' ' || b.given_name, '') AS subject,
                               b.file_number AS "fileNumber", coalesce(b.risk_to_staff, false) AS "riskToStaff", r.grp AS "group"
-                         FROM ranked r
-                         LEFT JOIN beneficiaries b ON b.id = r.beneficiary_id
-                         LEFT JOIN users u ON u.id = r.assignee_user_id
-                         LEFT JOIN incoming_items i ON r.source_type = 'incoming_item' AND i.id = r.source_id
-                         LEFT JOIN outgoing_letters l ON r.source_type = 'letter' AND l.id = r.source_id
-                        WHERE r.rank <= $5) line) AS lines,
-              (SELECT coalesce(json_object_agg(grp, n), '{}') FROM (SELECT grp, count(*)::int AS n FROM shown GROUP BY grp) c) AS counts,
+                         FROM top r
+                         LEFT JOIN LATERAL (SELECT surname, given_name, file_number, risk_to_staff FROM beneficiaries WHERE id = r.beneficiary_id LIMIT 1) b ON true
+                         LEFT JOIN LATERAL (SELECT full_name FROM users WHERE id = r.assignee_user_id LIMIT 1) u ON true
+                         LEFT JOIN LATERAL (SELECT number, subject FROM incoming_items WHERE r.source_type = 'incoming_item' AND id = r.source_id LIMIT 1) i ON true
+                         LEFT JOIN LATERAL (SELECT subject FROM outgoing_letters WHERE r.source_type = 'letter' AND id = r.source_id LIMIT 1) l ON true) line) AS lines,
+              (SELECT json_build_object(${DUE_GROUPS.map((name) => `'${name}', count(*) FILTER (WHERE ${inGroup(name)})`).join(', ')}) FROM work_items w WHERE ${shown}) AS counts,
               (SELECT coalesce(json_object_agg(assignee_user_id, json_build_array(overdue, week)), '{}')
-                 FROM (SELECT assignee_user_id, count(*) FILTER (WHERE grp = 'overdue')::int AS overdue, count(*) FILTER (WHERE grp IN ('today', 'week'))::int AS week
-                         FROM mine WHERE assignee_user_id IS NOT NULL GROUP BY assignee_user_id) o) AS assignees,
-              (SELECT coalesce(json_agg(DISTINCT kind), '[]') FROM mine) AS kinds`,
-      [today, weekEnd, filter.assigneeUserId ?? null, filter.kind ?? null, limit, ...scopeValues],
+                 FROM (SELECT w.assignee_user_id, count(*) FILTER (WHERE ${inGroup('overdue')})::int AS overdue, count(*) FILTER (WHERE ${inGroup('today')} OR ${inGroup('week')})::int AS week
+                         FROM work_items w WHERE ${mine} AND w.assignee_user_id IS NOT NULL AND ${BEFORE_WEEK_END} GROUP BY w.assignee_user_id) o) AS assignees,
+              (SELECT coalesce(json_agg(DISTINCT w.kind), '[]') FROM work_items w WHERE ${mine}) AS kinds`,
+      [...dueGroupValues(today), filter.assigneeUserId ?? null, filter.kind ?? null, limit, ...scopeValues],
     )
     return row!
   }
 
-  /** Per region and kind: open items overdue, and due from today to the week's end. */
-  async function openByRegionAndKind(today: string, weekEnd: string): Promise<{ regionId: number; kind: string; overdue: number; due: number }[]> {
+  /** Per region and kind: open items overdue, and due today or this week. */
+  async function openByRegionAndKind(today: string): Promise<{ regionId: number; kind: string; overdue: number; due: number }[]> {
     return sql.rows(
-      `SELECT w.region_id, w.kind, count(*) FILTER (WHERE w.due_date < $1)::int AS overdue, count(*) FILTER (WHERE w.due_date >= $1)::int AS due
-         FROM work_items w WHERE ${OPEN_SQL} AND w.due_date <= $2 GROUP BY w.region_id, w.kind`,
-      [today, weekEnd],
+      `SELECT w.region_id, w.kind, count(*) FILTER (WHERE ${inGroup('overdue')})::int AS overdue, count(*) FILTER (WHERE ${inGroup('today')} OR ${inGroup('week')})::int AS due
+         FROM work_items w WHERE ${OPEN_SQL} AND ${BEFORE_WEEK_END} GROUP BY w.region_id, w.kind`,
+      // The later group's range is not asked for.
+      dueGroupValues(today).slice(0, 6),
     )
   }
 

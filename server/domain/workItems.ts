@@ -32,10 +32,19 @@ export const isOpen = (item: Pick<LedgerDates, 'state'>): boolean => item.state 
 
 export const isOverdue = (item: Pick<LedgerDates, 'state' | 'dueDate'>, today: string): boolean => isOpen(item) && item.dueDate < today
 
+/**
+ * The groups as ranges of due dates, [from, until): overdue before today, today, this week after today to the week's
+ * end, later after it. `null` is an open end. dueGroup and the lists' SQL both read these.
+ */
+export function dueGroupRanges(today: string): Record<DueGroup, { from: string | null; until: string | null }> {
+  const tomorrow = addCalendarDays(today, 1)
+  const afterWeek = addCalendarDays(weekEndOf(today), 1)
+  return { overdue: { from: null, until: today }, today: { from: today, until: tomorrow }, week: { from: tomorrow, until: afterWeek }, later: { from: afterWeek, until: null } }
+}
+
 export function dueGroup(dueDate: string, today: string): DueGroup {
-  if (dueDate < today) return 'overdue'
-  if (dueDate === today) return 'today'
-  return dueDate <= weekEndOf(today) ? 'week' : 'later'
+  const ranges = dueGroupRanges(today)
+  return DUE_GROUPS.find((group) => (ranges[group].from === null || dueDate >= ranges[group].from!) && (ranges[group].until === null || dueDate < ranges[group].until!))!
 }
 
 /** Done by its due date (the day itself counts as on time). */

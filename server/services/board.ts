@@ -207,7 +207,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; ledger:
     const weekEnd = weekEndOf(now)
     const ledgerScope = scope === 'region' ? { regionId } : { assigneeUserId: filter.officerId!, headOf: withReports ? regionId : null }
     const [stored, computed, staff] = await Promise.all([
-      ledger.summary(ledgerScope, { assigneeUserId: scope === 'region' ? filter.officerId : undefined, kind: filter.kind }, now, weekEnd, GROUP_LIMIT),
+      ledger.summary(ledgerScope, { assigneeUserId: scope === 'region' ? filter.officerId : undefined, kind: filter.kind }, now, GROUP_LIMIT),
       computedLines(scope === 'officer' ? { regionId, officerId: filter.officerId } : { regionId }, withReports),
       sequelize.query<{ id: number; fullName: string; caseload: number }>(
         `SELECT u.id, u.full_name AS "fullName",
@@ -259,7 +259,7 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; ledger:
     const quarterStart = `${quarterEnd.slice(0, 5)}${String(Number(quarterEnd.slice(5, 7)) - 2).padStart(2, '0')}-01`
     const [regions, open, done] = await Promise.all([
       sequelize.query<{ id: number; nameHy: string; nameEn: string }>('SELECT id, name_hy AS "nameHy", name_en AS "nameEn" FROM regions WHERE active ORDER BY name_hy', { type: QueryTypes.SELECT }),
-      ledger.openByRegionAndKind(now, weekEnd),
+      ledger.openByRegionAndKind(now),
       ledger.doneByRegion(quarterStart, quarterEnd),
     ])
     // Region by region, two at a time, each region's lines counted and let go: the whole country's at once held some
@@ -267,9 +267,10 @@ export function boardService(deps: { sequelize: Sequelize; clock: Clock; ledger:
     // The reports of every region are read at once (one due-date computation per quarter, not per region).
     const count = (lines: readonly RegionLine[]) => {
       for (const line of lines) {
-        if (line.dueDate > weekEnd) continue
+        const group = dueGroup(line.dueDate, now)
+        if (group === 'later') continue
         const counted = open.find((row) => row.regionId === line.regionId && row.kind === line.kind) ?? open[open.push({ regionId: line.regionId, kind: line.kind, overdue: 0, due: 0 }) - 1]
-        if (line.dueDate < now) counted.overdue += 1
+        if (group === 'overdue') counted.overdue += 1
         else counted.due += 1
       }
     }

@@ -156,6 +156,8 @@ export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audi
     if (owner.regionId !== null) {
       const work = await workOf({ id: owner.userId, role: owner.role, regionId: owner.regionId })
       for (const line of [...work.groups.overdue, ...work.groups.today, ...work.groups.week, ...work.groups.later]) {
+        // Appointments are in the feed as timed events of their own, below.
+        if (line.kind === 'APPOINTMENT_OUTCOME') continue
         events.push({ uid: `${line.kind}${line.href.replace(/\//g, '-')}@probation`, kind: 'day', date: line.dueDate, summary: `${describe(line.kind)}${line.fileNumber ? ` · ${line.fileNumber}` : ''}`, description: `${publicUrl}${line.href}` })
       }
       const appointments = await sequelize.query<{ id: number; scheduledAt: Date; minutes: number; fileNumber: string }>(

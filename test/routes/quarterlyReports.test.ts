@@ -511,6 +511,9 @@ describe('quarterly report through the app', () => {
     const url = `/regions/${regionIds.YEREVAN}/reports/2033/2`
     let page = await browsers.headA.get(url)
     expect(page.text).to.match(/data-testid="report-due">06\.07\.2033</) // 5 July is a holiday
+    // A draft first: the audit check at the end looks for a saved draft, and this test may run without the first quarter's.
+    expect((await browsers.headA.post(`${url}/narrative`, { problems: 'Late court acts', proposals: '', intent: 'save', version: versionOf(page.text) })).status).to.equal(303)
+    page = await browsers.headA.get(url)
     expect((await browsers.headA.post(`${url}/narrative`, { problems: 'Late court acts', proposals: 'Agree a protocol with the courts', intent: 'submit', version: versionOf(page.text) })).status).to.equal(303)
     const v1 = await t.services.quarterlyReports.report(regionIds.YEREVAN, Q2)
     expect(v1.shown).to.include({ versionNumber: 1, status: 'SUBMITTED', submittedOn: '2033-07-08' })

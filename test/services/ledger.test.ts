@@ -1,11 +1,11 @@
 import { expect } from 'chai'
 import fc from 'fast-check'
 import { QueryTypes } from 'sequelize'
-import { dueGroupSql, DONE_ON_TIME_SQL, OPEN_SQL } from '../../server/data/ledger'
+import { dueGroupValues, DONE_ON_TIME_SQL, inDueGroupSql, OPEN_SQL } from '../../server/data/ledger'
 import { addCalendarDays } from '../../server/domain/calendar'
 import { serviceDateOf } from '../../server/domain/dates'
 import { OPEN_FILE_STATUSES } from '../../server/domain/beneficiaryCatalogue'
-import { doneOnTime, dueGroup, HEAD_DEADLINE_RULES, isOpen, weekEndOf, type WorkItemState } from '../../server/domain/workItems'
+import { doneOnTime, DUE_GROUPS, dueGroup, HEAD_DEADLINE_RULES, isOpen, type WorkItemState } from '../../server/domain/workItems'
 import type { DeadlineRuleId } from '../../server/domain/deadlineRules'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { createBeneficiary } from '../helpers/beneficiaries'
@@ -43,8 +43,9 @@ describe('work ledger', () => {
     const today = '2031-12-30'
     const dates = Array.from({ length: 20 }, (_unused, n) => addCalendarDays('2031-12-20', n))
     for (const dueDate of dates) {
-      const [row] = await sql<{ grp: string }>(`SELECT ${dueGroupSql(':today::date', ':weekEnd::date')} AS grp FROM (SELECT :dueDate::date AS due_date) w`, { today, weekEnd: weekEndOf(today), dueDate })
-      expect(row.grp, dueDate).to.equal(dueGroup(dueDate, today))
+      const inGroups = DUE_GROUPS.map((group, index) => `${inDueGroupSql(2 + index * 2)} AS "${group}"`).join(', ')
+      const [row] = await t.services.sequelize.query<Record<string, boolean>>(`SELECT ${inGroups} FROM (SELECT $1::date AS due_date) w`, { bind: [dueDate, ...dueGroupValues(today)], type: QueryTypes.SELECT })
+      expect(DUE_GROUPS.filter((group) => row[group]), dueDate).to.deep.equal([dueGroup(dueDate, today)])
       for (const state of ['OPEN', 'DONE', 'CANCELLED'] as const) {
         for (const closedOn of [null, addCalendarDays(dueDate, -1), dueDate, addCalendarDays(dueDate, 1)]) {
           const [judged] = await sql<{ open: boolean; onTime: boolean }>(
