@@ -64,13 +64,17 @@ describe('work ledger', () => {
 
   describe('against an oracle', () => {
     let regionId: number
+    let otherRegionId: number
     let head: TestPerson
+    let otherHead: TestPerson
     let officers: TestPerson[]
     const files: number[] = []
 
     before(async () => {
       regionId = await regionIdOf('SHIRAK')
+      otherRegionId = await regionIdOf('LORI')
       head = await createPerson('REGIONAL_HEAD', 'SHIRAK')
+      otherHead = await createPerson('REGIONAL_HEAD', 'LORI')
       officers = [await createPerson('SPECIALIST', 'SHIRAK'), await createPerson('SENIOR_SPECIALIST', 'SHIRAK')]
     })
 
@@ -99,6 +103,15 @@ describe('work ledger', () => {
           ...withFile(file, state, a.outcomeAt ? serviceDateOf(a.outcomeAt) : null),
         })
       }
+      for (const transfer of await sql<{ id: number; toRegionId: number; status: string; requestedAt: Date; decidedAt: Date | null }>(
+        'SELECT id, to_region_id AS "toRegionId", status, requested_at AS "requestedAt", decided_at AS "decidedAt" FROM transfers WHERE beneficiary_id IN (:files)', { files },
+      )) {
+        const state: WorkItemState = transfer.status === 'PENDING' ? 'OPEN' : transfer.status === 'CANCELLED' ? 'CANCELLED' : 'DONE'
+        expected.push({
+          sourceType: 'transfer', sourceId: transfer.id, kind: 'TRANSFER_DECISION', regionId: transfer.toRegionId, assigneeUserId: null, dueDate: serviceDateOf(transfer.requestedAt),
+          state, closedOn: state === 'DONE' ? serviceDateOf(transfer.decidedAt!) : null,
+        })
+      }
       return expected.sort((a, b) => a.sourceType.localeCompare(b.sourceType) || a.sourceId - b.sourceId)
     }
 
@@ -120,6 +133,8 @@ describe('work ledger', () => {
       | { type: 'assign'; file: number; officer: number }
       | { type: 'close'; file: number }
       | { type: 'reopen'; file: number }
+      | { type: 'requestTransfer'; file: number }
+      | { type: 'decideTransfer'; file: number; accept: boolean }
       | { type: 'days'; days: number }
 
     const pick = fc.nat({ max: 20 })
@@ -133,6 +148,8 @@ describe('work ledger', () => {
       fc.record({ type: fc.constant('assign' as const), file: pick, officer: fc.nat({ max: 1 }) }),
       fc.record({ type: fc.constant('close' as const), file: pick }),
       fc.record({ type: fc.constant('reopen' as const), file: pick }),
+      fc.record({ type: fc.constant('requestTransfer' as const), file: pick }),
+      fc.record({ type: fc.constant('decideTransfer' as const), file: pick, accept: fc.boolean() }),
       fc.record({ type: fc.constant('days' as const), days: fc.integer({ min: 1, max: 40 }) }),
     )
 
@@ -189,6 +206,14 @@ describe('work ledger', () => {
         case 'reopen':
           if (fileRow?.status === 'CLOSED') await t.services.beneficiaries.reopen(file!, fileRow.version, 'the act was appealed', contextOf(head))
           return
+        case 'requestTransfer':
+          if (open) await t.services.transfers.request(file!, otherRegionId, 'the person moved', contextOf(head))
+          return
+        case 'decideTransfer': {
+          const [pending] = await sql<{ id: number }>(`SELECT id FROM transfers WHERE beneficiary_id = :file AND status = 'PENDING'`, { file })
+          if (pending) await t.services.transfers.decide(pending.id, step.accept, step.accept ? null : 'no capacity', contextOf(otherHead))
+          return
+        }
         case 'days':
           t.clock.set(new Date(t.clock.now().getTime() + step.days * 86_400_000))
       }
