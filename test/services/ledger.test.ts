@@ -271,6 +271,34 @@ describe('work ledger', () => {
       expect(await listed()).to.deep.equal({ board: true, mine: true, national: 1 })
     })
 
+    it('when a region has work for several people and the head, then each list counts what the board counts', async () => {
+      const region = await regionIdOf('VAYOTS_DZOR')
+      const regionHead = await createPerson('REGIONAL_HEAD', 'VAYOTS_DZOR')
+      const staff = [await createPerson('SPECIALIST', 'VAYOTS_DZOR'), await createPerson('SPECIALIST', 'VAYOTS_DZOR')]
+      t.clock.set('2034-04-10T10:00:00+04:00')
+      const rules: DeadlineRuleId[] = ['FIRST_CONTACT', 'INITIAL_ASSESSMENT', 'VIOLATION_ACTION', 'PLAN_REVIEW']
+      for (const [n, rule] of rules.entries()) {
+        for (const person of staff) {
+          const file = await createBeneficiary(region, person.id, { createdAt: new Date('2034-01-02T10:00:00+04:00') })
+          const eventDate = addCalendarDays('2034-03-20', n * 7)
+          await t.services.sequelize.transaction((transaction) => t.services.deadlines.open({ beneficiaryId: file.id, ruleId: rule, subjectType: 'beneficiary', subjectId: file.id, eventDate }, transaction))
+          await t.services.contacts.book(file.id, { kind: 'PHONE', scheduledAt: new Date(`${addCalendarDays('2034-04-11', n * 2)}T11:00:00+04:00`), durationMinutes: 15, place: null, notes: null, outcome: null, outcomeNote: null, riskAcknowledged: false }, contextOf(person))
+        }
+      }
+      const board = await t.services.board.regionBoard(region, {})
+      for (const person of staff) {
+        const mine = await t.services.board.myWork(region, person.id)
+        const row = board.officers.find((officer) => officer.id === person.id)!
+        expect([row.overdue, row.dueThisWeek], person.username).to.deep.equal([mine.counts.overdue, mine.counts.today + mine.counts.week])
+        expect(mine.counts.overdue + mine.counts.today + mine.counts.week, 'some work is due').to.be.greaterThan(0)
+      }
+      const headsOwn = await t.services.board.myWork(region, regionHead.id, { headOfRegion: true })
+      const everyone = [...staff.map((person) => board.officers.find((officer) => officer.id === person.id)!)]
+      expect(everyone.reduce((sum, row) => sum + row.overdue, 0) + headsOwn.counts.overdue, 'the staff\'s and the head\'s overdue make the board\'s').to.equal(board.counts.overdue)
+      const national = (await t.services.board.national()).rows.find((row) => row.regionId === region)!
+      expect([national.overdue, national.dueThisWeek]).to.deep.equal([board.counts.overdue, board.counts.today + board.counts.week])
+    })
+
     it('when an assessment waits for countersignature, then it is on the head\'s own work (and the acting head\'s on the delegation\'s days only), not the officer\'s', async () => {
       const file = await createBeneficiary(regionId, officer.id, { createdAt: new Date('2033-01-02T10:00:00+04:00') })
       t.clock.set('2033-03-01T10:00:00+04:00')
