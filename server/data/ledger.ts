@@ -107,7 +107,7 @@ export function ledgerQueries(sql: Sql) {
     )
   }
 
-  /** The items of one source row (for tests and the explanation pages). */
+  /** The item of one source row. */
   async function ofSource(sourceType: string, sourceId: number, transaction?: Transaction) {
     return sql.one<{ kind: string; regionId: number; assigneeUserId: number | null; dueDate: string; state: string; closedOn: string | null; cancelReason: string | null }>(
       'SELECT kind, region_id, assignee_user_id, due_date, state, closed_on, cancel_reason FROM work_items WHERE source_type = $1 AND source_id = $2',

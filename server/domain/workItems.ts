@@ -1,9 +1,9 @@
 import { addCalendarDays } from './calendar'
 
 /*
- * The work ledger's rules (docs/decisions/0001-work-ledger.md): what an item is, and the one definition of open, overdue,
- * due today, due this week and done on time that every list uses. server/data/ledger.ts holds the same rules as SQL
- * fragments, with a test that they agree.
+ * The work ledger's rules (docs/decisions/0001-work-ledger.md): what an item is, and the one definition of open, of the
+ * due groups (overdue, today, this week, later) and of done on time that every list uses. server/data/ledger.ts holds
+ * the same rules as SQL fragments, with a test that they agree.
  */
 export type WorkItemState = 'OPEN' | 'DONE' | 'CANCELLED'
 
@@ -12,9 +12,6 @@ export const WAITING_KINDS = ['CORRESPONDENCE', 'ASSESSMENT_COUNTERSIGN', 'PLAN_
 
 /** Deadline rules whose work is the head's (the decision on a violation); every other deadline is the file's officer's. */
 export const HEAD_DEADLINE_RULES = ['VIOLATION_ACTION'] as const
-
-/** Kinds always done by whoever holds the head's powers in the region: an item of these has no person assigned. */
-export const HEAD_KINDS = ['ASSESSMENT_COUNTERSIGN', 'PLAN_APPROVAL', 'LETTER_SIGNATURE', 'TRANSFER_DECISION', ...HEAD_DEADLINE_RULES] as const
 
 export const DUE_GROUPS = ['overdue', 'today', 'week', 'later'] as const
 export type DueGroup = (typeof DUE_GROUPS)[number]
@@ -29,8 +26,6 @@ export interface LedgerDates {
 }
 
 export const isOpen = (item: Pick<LedgerDates, 'state'>): boolean => item.state === 'OPEN'
-
-export const isOverdue = (item: Pick<LedgerDates, 'state' | 'dueDate'>, today: string): boolean => isOpen(item) && item.dueDate < today
 
 /**
  * The groups as ranges of due dates, [from, until): overdue before today, today, this week after today to the week's
