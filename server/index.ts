@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     await seedDemoData(appServices.beneficiaries)
     await seedDemoCorrespondence(appServices.correspondence, serviceDateOf(systemClock.now()))
   }
-  const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, logger }) : null
+  const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, conditions: appServices.workConditions, logger }) : null
   const app = createApp(appServices, { config, logger, sessionPool })
   const server: Server = app.listen(config.port, () => {
     logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')

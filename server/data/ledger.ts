@@ -1,5 +1,5 @@
 import type { Transaction } from 'sequelize'
-import { DUE_GROUPS, dueGroupRanges, type DueGroup } from '../domain/workItems'
+import { DUE_GROUPS, dueGroupRanges, type ConditionNote, type DueGroup } from '../domain/workItems'
 import type { Sql } from './sql'
 
 /*
@@ -26,6 +26,23 @@ const BEFORE_WEEK_END = 'w.due_date < $6::date'
 /** doneOnTime. */
 export const DONE_ON_TIME_SQL = `(w.state = 'DONE' AND w.closed_on <= w.due_date)`
 
+/**
+ * A list line of each item of a query's `top` (kind, due_date, source_type, source_id, region_id, beneficiary_id,
+ * assignee_user_id, grp): the file, person, letter or condition it concerns, each looked up by key (LIMIT keeps each a
+ * lookup: the planner would otherwise join whole tables).
+ */
+const LINE_OF_ITEM = `SELECT r.kind, r.due_date AS "dueDate", r.source_type AS "sourceType", r.source_id AS "sourceId", r.region_id AS "regionId",
+       r.beneficiary_id AS "beneficiaryId", r.assignee_user_id AS "assigneeUserId", u.full_name AS "assigneeName",
+       coalesce(i.number || ' · ' || i.subject, l.subject, b.surname || ' ' || b.given_name, '') AS subject,
+       b.file_number AS "fileNumber", coalesce(b.risk_to_staff, false) AS "riskToStaff", r.grp AS "group",
+       CASE WHEN c.subject_id IS NOT NULL THEN json_build_object('subjectId', c.subject_id, 'period', c.period, 'note', c.note) END AS condition
+  FROM top r
+  LEFT JOIN LATERAL (SELECT surname, given_name, file_number, risk_to_staff FROM beneficiaries WHERE id = r.beneficiary_id LIMIT 1) b ON true
+  LEFT JOIN LATERAL (SELECT full_name FROM users WHERE id = r.assignee_user_id LIMIT 1) u ON true
+  LEFT JOIN LATERAL (SELECT number, subject FROM incoming_items WHERE r.source_type = 'incoming_item' AND id = r.source_id LIMIT 1) i ON true
+  LEFT JOIN LATERAL (SELECT subject FROM outgoing_letters WHERE r.source_type = 'letter' AND id = r.source_id LIMIT 1) l ON true
+  LEFT JOIN LATERAL (SELECT subject_id, period, note FROM work_conditions WHERE r.source_type = 'condition' AND id = r.source_id LIMIT 1) c ON true`
+
 export interface LedgerLine {
   kind: string
   dueDate: string
@@ -39,6 +56,8 @@ export interface LedgerLine {
   fileNumber: string | null
   riskToStaff: boolean
   group: DueGroup
+  /** For a condition: the record it is about (file, measure or region), its period and what the list says of it. */
+  condition: { subjectId: number; period: string; note: ConditionNote } | null
 }
 
 export interface LedgerSummary {
@@ -69,15 +88,7 @@ export function ledgerQueries(sql: Sql) {
     const row = await sql.one<LedgerSummary>(
       `WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')})
        SELECT (SELECT coalesce(json_agg(line ORDER BY line."dueDate", line.kind, line."sourceType", line."sourceId"), '[]')
-                 FROM (SELECT r.kind, r.due_date AS "dueDate", r.source_type AS "sourceType", r.source_id AS "sourceId", r.region_id AS "regionId",
-                              r.beneficiary_id AS "beneficiaryId", r.assignee_user_id AS "assigneeUserId", u.full_name AS "assigneeName",
-                              coalesce(i.number || ' · ' || i.subject, l.subject, b.surname || ' ' || b.given_name, '') AS subject,
-                              b.file_number AS "fileNumber", coalesce(b.risk_to_staff, false) AS "riskToStaff", r.grp AS "group"
-                         FROM top r
-                         LEFT JOIN LATERAL (SELECT surname, given_name, file_number, risk_to_staff FROM beneficiaries WHERE id = r.beneficiary_id LIMIT 1) b ON true
-                         LEFT JOIN LATERAL (SELECT full_name FROM users WHERE id = r.assignee_user_id LIMIT 1) u ON true
-                         LEFT JOIN LATERAL (SELECT number, subject FROM incoming_items WHERE r.source_type = 'incoming_item' AND id = r.source_id LIMIT 1) i ON true
-                         LEFT JOIN LATERAL (SELECT subject FROM outgoing_letters WHERE r.source_type = 'letter' AND id = r.source_id LIMIT 1) l ON true) line) AS lines,
+                 FROM (${LINE_OF_ITEM}) line) AS lines,
               (SELECT json_build_object(${DUE_GROUPS.map((name) => `'${name}', count(*) FILTER (WHERE ${inGroup(name)})`).join(', ')}) FROM work_items w WHERE ${shown}) AS counts,
               (SELECT coalesce(json_object_agg(assignee_user_id, json_build_array(overdue, week)), '{}')
                  FROM (SELECT w.assignee_user_id, count(*) FILTER (WHERE ${inGroup('overdue')})::int AS overdue, count(*) FILTER (WHERE ${inGroup('today')} OR ${inGroup('week')})::int AS week
@@ -86,6 +97,31 @@ export function ledgerQueries(sql: Sql) {
       [...dueGroupValues(today), filter.assigneeUserId ?? null, filter.kind ?? null, limit, ...scopeValues],
     )
     return row!
+  }
+
+  /** A file's open items, oldest due first, each in its due group. */
+  async function openOfFile(beneficiaryId: number, today: string): Promise<LedgerLine[]> {
+    return sql.rows(
+      `WITH top AS MATERIALIZED (
+         SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id,
+                CASE ${DUE_GROUPS.map((name) => `WHEN ${inGroup(name)} THEN '${name}'`).join(' ')} END AS grp
+           FROM work_items w WHERE ${OPEN_SQL} AND w.beneficiary_id = $9)
+       SELECT line.* FROM (${LINE_OF_ITEM}) line ORDER BY line."dueDate", line.kind, line."sourceType", line."sourceId"`,
+      [...dueGroupValues(today), beneficiaryId],
+    )
+  }
+
+  /** The region's officers and head with their open files (the board's people). */
+  async function staffCaseloads(regionId: number): Promise<{ id: number; fullName: string; caseload: number }[]> {
+    return sql.rows(
+      `SELECT u.id, u.full_name, (SELECT count(*) FROM beneficiaries b WHERE b.responsible_officer_id = u.id AND b.status IN ('ACTIVE', 'SUSPENDED'))::int AS caseload
+         FROM users u WHERE u.region_id = $1 AND u.active AND u.role IN ('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD') ORDER BY u.full_name`,
+      [regionId],
+    )
+  }
+
+  async function activeRegions(): Promise<{ id: number; nameHy: string; nameEn: string }[]> {
+    return sql.rows('SELECT id, name_hy, name_en FROM regions WHERE active ORDER BY name_hy')
   }
 
   /** Per region and kind: open items overdue, and due today or this week. */
@@ -116,7 +152,7 @@ export function ledgerQueries(sql: Sql) {
     )
   }
 
-  return { summary, openByRegionAndKind, doneByRegion, ofSource }
+  return { summary, openOfFile, staffCaseloads, activeRegions, openByRegionAndKind, doneByRegion, ofSource }
 }
 
 export type LedgerQueries = ReturnType<typeof ledgerQueries>

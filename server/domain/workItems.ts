@@ -1,3 +1,4 @@
+import { OPEN_FILE_STATUSES } from './beneficiaryCatalogue'
 import { addCalendarDays } from './calendar'
 
 /*
@@ -44,3 +45,30 @@ export function dueGroup(dueDate: string, today: string): DueGroup {
 
 /** Done by its due date (the day itself counts as on time). */
 export const doneOnTime = (item: LedgerDates): boolean => item.state === 'DONE' && item.closedOn !== null && item.closedOn <= item.dueDate
+
+/** Work that is a condition of the records on a day, not a row: computed again each day and when its records change. */
+export const CONDITION_KINDS = ['CONTACTS_BEHIND', 'PUBLIC_WORKS_BEHIND', 'QUARTERLY_REPORT'] as const
+export type ConditionKind = (typeof CONDITION_KINDS)[number]
+
+/** What a list says of a condition: a locale key and its values, a value itself translated when given as `{ key }`. */
+export interface ConditionNote {
+  key: string
+  params: Record<string, string | number | { key: string }>
+}
+
+export type ConditionCancelReason = 'FILE_NOT_OPEN' | 'PERIOD_ENDED' | 'SOURCE_WITHDRAWN'
+
+/**
+ * How an open condition no longer computed is closed: cancelled when its file is no longer open, its period is over
+ * or its measure has ended (or, for contacts, its file's supervision is suspended); otherwise it was put right, done
+ * (null reason).
+ */
+export function conditionClosing(item: { kind: ConditionKind; period: string; fileStatus: string | null; measureOpen: boolean }, currentPeriods: { month: string; quarters: readonly string[] }): ConditionCancelReason | null {
+  if (item.fileStatus !== null && !OPEN_FILE_STATUSES.includes(item.fileStatus)) return 'FILE_NOT_OPEN'
+  if (item.kind === 'CONTACTS_BEHIND') {
+    if (item.period !== currentPeriods.month) return 'PERIOD_ENDED'
+    return item.fileStatus === 'ACTIVE' ? null : 'SOURCE_WITHDRAWN'
+  }
+  if (item.kind === 'PUBLIC_WORKS_BEHIND') return item.measureOpen ? null : 'SOURCE_WITHDRAWN'
+  return currentPeriods.quarters.includes(item.period) ? null : 'PERIOD_ENDED'
+}

@@ -1,8 +1,15 @@
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
 import type { ReminderService } from '../services/reminders'
+import type { WorkConditionService } from '../services/workConditions'
 
 export const DIGEST_QUEUE = 'daily-digest'
+export const CONDITIONS_QUEUE = 'work-conditions'
+/**
+ * Each minute: the day's conditions computed for every region just after midnight, and the records changed since the
+ * last pass, so that a list rarely finds work of its own to do.
+ */
+const CONDITIONS_CRON = '* * * * *'
 
 /** The digest worker: every instance of the app runs one; a job carries the day to prepare, or today. */
 export async function workOnDigests(boss: PgBoss, reminders: ReminderService, logger: Logger): Promise<string> {
@@ -12,21 +19,32 @@ export async function workOnDigests(boss: PgBoss, reminders: ReminderService, lo
   })
 }
 
+/** The conditions worker: brings every region's time-dependent work up to date. */
+export async function workOnConditions(boss: PgBoss, conditions: Pick<WorkConditionService, 'bringUpToDate'>): Promise<string> {
+  return boss.work(CONDITIONS_QUEUE, async () => {
+    await conditions.bringUpToDate(null)
+  })
+}
+
 export interface JobRunner {
   stop(): Promise<void>
 }
 
 /**
- * Background work on the same PostgreSQL through pg-boss: the daily digest, scheduled by cron in Yerevan time.
- * pg-boss hands each scheduled job to one worker; the digests table's (user, day) key covers a job run twice.
+ * Background work on the same PostgreSQL through pg-boss, scheduled by cron in Yerevan time: the daily digest, and the
+ * work ledger's conditions. pg-boss hands each scheduled job to one worker; the digests table's (user, day) key covers
+ * a job run twice, and the conditions are claimed region by region in the database.
  */
-export async function startJobs(deps: { databaseUrl: string; digestCron: string; reminders: ReminderService; logger: Logger }): Promise<JobRunner> {
-  const { databaseUrl, digestCron, reminders, logger } = deps
+export async function startJobs(deps: { databaseUrl: string; digestCron: string; reminders: ReminderService; conditions: Pick<WorkConditionService, 'bringUpToDate'>; logger: Logger }): Promise<JobRunner> {
+  const { databaseUrl, digestCron, reminders, conditions, logger } = deps
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', application_name: 'probation-jobs', max: 2 })
   boss.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'job queue error'))
   await boss.start()
   await boss.createQueue(DIGEST_QUEUE, { name: DIGEST_QUEUE, policy: 'singleton' })
   await boss.schedule(DIGEST_QUEUE, digestCron, {}, { tz: 'Asia/Yerevan' })
   await workOnDigests(boss, reminders, logger)
+  await boss.createQueue(CONDITIONS_QUEUE, { name: CONDITIONS_QUEUE, policy: 'singleton' })
+  await boss.schedule(CONDITIONS_QUEUE, CONDITIONS_CRON, {}, { tz: 'Asia/Yerevan' })
+  await workOnConditions(boss, conditions)
   return { stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) }
 }

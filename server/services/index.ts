@@ -18,6 +18,8 @@ import { planService } from './plans'
 import { boardService } from './board'
 import { ledgerQueries } from '../data/ledger'
 import { sqlOf } from '../data/sql'
+import { conditionQueries } from '../data/conditions'
+import { workConditionService } from './workConditions'
 import { reminderService, type Mailer } from './reminders'
 import { contactService } from './contacts'
 import { activityService } from './activities'
@@ -34,13 +36,16 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
-  const ledger = ledgerQueries(sqlOf(sequelize))
-  const board = boardService({ sequelize, clock, ledger, reports: quarterlyReports })
+  const sql = sqlOf(sequelize)
+  const ledger = ledgerQueries(sql)
+  const workConditions = workConditionService({ sequelize, clock, queries: conditionQueries(sql), reports: quarterlyReports })
+  const board = boardService({ clock, ledger, conditions: workConditions })
   const delegations = delegationService({ sequelize, clock, audit })
   return {
     sequelize,
     clock,
     ledger,
+    workConditions,
     audit,
     sessions,
     users: userService({ sequelize, clock, audit, sessions }),

@@ -666,19 +666,18 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
    * Reports still in the regions' hands (none yet, a draft, or returned) for the quarter to report on `today` and the
    * running one, with their due dates: lines on the regional head's board.
    */
-  async function awaitingRegions(regionId: number | null): Promise<{ regionId: number; quarter: Quarter; dueDate: string }[]> {
+  async function awaitingRegions(regionId: number | null, transaction?: Transaction): Promise<{ regionId: number; quarter: Quarter; dueDate: string }[]> {
     const now = today()
     const quarters = [quarterToReport(now), quarterOf(now)]
-    const [regions, latest, dueDates] = await Promise.all([
-      sequelize.query<{ id: number }>(`SELECT id FROM regions WHERE active ${regionId === null ? '' : 'AND id = :regionId'}`, { replacements: { regionId }, type: QueryTypes.SELECT }),
-      sequelize.query<{ regionId: number; year: number; quarter: number; versionNumber: number; status: ReportStatus; dueDate: string }>(
-        `SELECT DISTINCT ON (region_id, year, quarter) region_id AS "regionId", year, quarter, version_number AS "versionNumber", status, due_date AS "dueDate"
-           FROM quarterly_reports WHERE (year, quarter) IN ((:year1, :quarter1), (:year2, :quarter2)) ${regionId === null ? '' : 'AND region_id = :regionId'}
-          ORDER BY region_id, year, quarter, version_number DESC`,
-        { replacements: { regionId, year1: quarters[0].year, quarter1: quarters[0].quarter, year2: quarters[1].year, quarter2: quarters[1].quarter }, type: QueryTypes.SELECT },
-      ),
-      Promise.all(quarters.map(async (quarter) => (await dueDateOf(quarter)).dueDate)),
-    ])
+    // One after another: in a transaction they share its connection.
+    const regions = await sequelize.query<{ id: number }>(`SELECT id FROM regions WHERE active ${regionId === null ? '' : 'AND id = :regionId'}`, { replacements: { regionId }, type: QueryTypes.SELECT, transaction })
+    const latest = await sequelize.query<{ regionId: number; year: number; quarter: number; versionNumber: number; status: ReportStatus; dueDate: string }>(
+      `SELECT DISTINCT ON (region_id, year, quarter) region_id AS "regionId", year, quarter, version_number AS "versionNumber", status, due_date AS "dueDate"
+         FROM quarterly_reports WHERE (year, quarter) IN ((:year1, :quarter1), (:year2, :quarter2)) ${regionId === null ? '' : 'AND region_id = :regionId'}
+        ORDER BY region_id, year, quarter, version_number DESC`,
+      { replacements: { regionId, year1: quarters[0].year, quarter1: quarters[0].quarter, year2: quarters[1].year, quarter2: quarters[1].quarter }, type: QueryTypes.SELECT, transaction },
+    )
+    const dueDates = [(await dueDateOf(quarters[0], transaction)).dueDate, (await dueDateOf(quarters[1], transaction)).dueDate]
     return regions.flatMap((region) => quarters.flatMap((quarter, index) => {
       const version = latest.find((row) => row.regionId === region.id && row.year === quarter.year && row.quarter === quarter.quarter) ?? null
       return preparationStep(version).kind === 'refused' ? [] : [{ regionId: region.id, quarter, dueDate: version?.dueDate ?? dueDates[index] }]
