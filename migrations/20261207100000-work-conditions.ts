@@ -35,13 +35,19 @@ export async function up({ context: { sequelize } }: { context: MigrationContext
       ADD CONSTRAINT work_items_cancel_reason_check CHECK (cancel_reason IN ('FILE_NOT_OPEN', 'SOURCE_CANCELLED', 'SOURCE_WITHDRAWN', 'PERIOD_ENDED'));
 
     -- Files whose conditions must be computed again before a list is read.
-    CREATE TABLE work_condition_marks (beneficiary_id integer PRIMARY KEY REFERENCES beneficiaries (id) ON DELETE CASCADE);
+    CREATE TABLE work_condition_marks (
+      beneficiary_id integer PRIMARY KEY REFERENCES beneficiaries (id) ON DELETE CASCADE,
+      -- The file's region, so that a list asks "anything marked in my region?" with one index probe.
+      region_id integer NOT NULL
+    );
+    CREATE INDEX work_condition_marks_region ON work_condition_marks (region_id);
     -- The day each region's conditions were last computed in full; no row: never, or out of date.
     CREATE TABLE work_conditions_computed (region_id integer PRIMARY KEY REFERENCES regions (id), day date NOT NULL);
 
     CREATE FUNCTION work_conditions_mark_files() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      EXECUTE format('INSERT INTO work_condition_marks (beneficiary_id) SELECT DISTINCT f FROM (%s) AS changed (f) WHERE f IS NOT NULL ON CONFLICT DO NOTHING', TG_ARGV[0]);
+      EXECUTE format('INSERT INTO work_condition_marks (beneficiary_id, region_id) SELECT b.id, b.region_id FROM beneficiaries b WHERE b.id IN (%s)
+                      ON CONFLICT (beneficiary_id) DO UPDATE SET region_id = EXCLUDED.region_id WHERE work_condition_marks.region_id <> EXCLUDED.region_id', TG_ARGV[0]);
       RETURN NULL;
     END $$;
 

@@ -474,26 +474,26 @@ async function timeServices(
       }
       runs.sort((a, b) => a - b)
 
-      // The statements the call sends, as Sequelize logs them (replacements inlined), replayed under EXPLAIN.
-      const statements: string[] = []
+      // The statements the call sends, as Sequelize logs them (replacements inlined, bound values beside them), replayed under EXPLAIN.
+      const statements: { sql: string; bind: unknown[] }[] = []
       // Sequelize reads options.logging at every query; its typings do not declare the field.
-      const settings = (sequelize as unknown as { options: { logging: false | ((message: string) => void) } }).options
-      settings.logging = (message: string) => {
+      const settings = (sequelize as unknown as { options: { logging: false | ((message: string, options?: { bind?: unknown[] }) => void) } }).options
+      settings.logging = (message, options) => {
         const match = /^Executing \([^)]*\): ([\s\S]*)$/.exec(message)
-        if (match) statements.push(match[1])
+        if (match) statements.push({ sql: match[1], bind: options?.bind ?? [] })
       }
       await call()
       settings.logging = false
       const plans: ServiceTiming['plans'] = []
       await explain.query('BEGIN')
       try {
-        for (const sql of statements) {
+        for (const { sql, bind } of statements) {
           if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i.test(sql)) continue
           if (/^SET /i.test(sql)) {
             await explain.query(sql)
             continue
           }
-          const rows = (await explain.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql.replace(/;\s*$/, '')}`)).rows as Record<string, string>[]
+          const rows = (await explain.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql.replace(/;\s*$/, '')}`, bind)).rows as Record<string, string>[]
           const plan = rows.map((row) => row['QUERY PLAN']).join('\n')
           const execution = /Execution Time: ([\d.]+) ms/.exec(plan)
           plans.push({ sql: sql.replace(/\s+/g, ' ').trim(), plan, executionMs: execution ? Number(execution[1]) : null })

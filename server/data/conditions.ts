@@ -157,7 +157,7 @@ export function conditionQueries(sql: Sql) {
     const row = await sql.one<{ staleRegions: number[]; filesMarked: boolean; reportsMarked: boolean }>(
       `SELECT coalesce((SELECT array_agg(r.id ORDER BY r.id) FROM regions r LEFT JOIN work_conditions_computed c ON c.region_id = r.id
                          WHERE r.active AND ($1::int[] IS NULL OR r.id = ANY ($1::int[])) AND c.day IS DISTINCT FROM $2::date), '{}') AS stale_regions,
-              EXISTS (SELECT 1 FROM work_condition_marks m JOIN beneficiaries b ON b.id = m.beneficiary_id WHERE $1::int[] IS NULL OR b.region_id = ANY ($1::int[])) AS files_marked,
+              EXISTS (SELECT 1 FROM work_condition_marks m WHERE $1::int[] IS NULL OR m.region_id = ANY ($1::int[])) AS files_marked,
               EXISTS (SELECT 1 FROM work_condition_report_marks m WHERE $1::int[] IS NULL OR m.region_id = ANY ($1::int[])) AS reports_marked`,
       [regionIds, today],
     )
@@ -178,7 +178,7 @@ export function conditionQueries(sql: Sql) {
     )
     const ids = claimed.map((row) => row.regionId)
     if (ids.length > 0) {
-      await sql.rows('DELETE FROM work_condition_marks m USING beneficiaries b WHERE b.id = m.beneficiary_id AND b.region_id = ANY ($1::int[]) RETURNING m.beneficiary_id', [ids], transaction)
+      await sql.rows('DELETE FROM work_condition_marks WHERE region_id = ANY ($1::int[]) RETURNING beneficiary_id', [ids], transaction)
       await sql.rows('DELETE FROM work_condition_report_marks WHERE region_id = ANY ($1::int[]) RETURNING region_id', [ids], transaction)
     }
     return ids
@@ -187,8 +187,7 @@ export function conditionQueries(sql: Sql) {
   /** Takes the marked files of some regions (null: all): the marks are gone when this transaction commits. */
   async function takeFileMarks(regionIds: number[] | null, transaction: Transaction): Promise<number[]> {
     const taken = await sql.rows<{ beneficiaryId: number }>(
-      `DELETE FROM work_condition_marks m USING beneficiaries b WHERE b.id = m.beneficiary_id AND ($1::int[] IS NULL OR b.region_id = ANY ($1::int[]))
-       RETURNING m.beneficiary_id`,
+      'DELETE FROM work_condition_marks WHERE $1::int[] IS NULL OR region_id = ANY ($1::int[]) RETURNING beneficiary_id',
       [regionIds],
       transaction,
     )

@@ -74,29 +74,41 @@ export type LedgerScope = { regionId: number } | { assigneeUserId: number; headO
 export function ledgerQueries(sql: Sql) {
   /**
    * The open items of a scope grouped, counted and cut to `limit` a group in the database, oldest due first, with each
-   * person's overdue and this week's counts and the kinds present: one row of JSON, whatever the region's size.
+   * person's overdue and this week's counts and the kinds present, whatever the region's size.
    */
   async function summary(scope: LedgerScope, filter: { assigneeUserId?: number; kind?: string }, today: string, limit: number): Promise<LedgerSummary> {
+    // The scope's condition with its values from parameter $n on.
+    const [inScope, scopeValues] = 'regionId' in scope
+      ? [(n: number) => `w.region_id = $${n}`, [scope.regionId]]
+      : [(n: number) => `(w.assignee_user_id = $${n} OR (w.assignee_user_id IS NULL AND w.region_id = $${n + 1}))`, [scope.assigneeUserId, scope.headOf]]
     // $1-$8 the groups' ranges, $9 the person filter, $10 the kind filter, $11 the limit, $12 (and $13) the scope.
-    const [where, scopeValues] = 'regionId' in scope ? ['w.region_id = $12', [scope.regionId]] : ['(w.assignee_user_id = $12 OR (w.assignee_user_id IS NULL AND w.region_id = $13))', [scope.assigneeUserId, scope.headOf]]
-    const mine = `${OPEN_SQL} AND ${where}`
-    const shown = `${mine} AND ($9::int IS NULL OR w.assignee_user_id = $9) AND ($10::text IS NULL OR w.kind = $10)`
+    const shown = `${OPEN_SQL} AND ${inScope(12)} AND ($9::int IS NULL OR w.assignee_user_id = $9) AND ($10::text IS NULL OR w.kind = $10)`
     // Each group's first lines straight from the index in due-date order; each looks up its file, person and letter by
     // key (LIMIT keeps each a lookup: the planner would otherwise join whole tables).
     const linesOf = (name: DueGroup) => `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, '${name}' AS grp
         FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT $11)`
-    const row = await sql.one<LedgerSummary>(
-      `WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')})
-       SELECT (SELECT coalesce(json_agg(line ORDER BY line."dueDate", line.kind, line."sourceType", line."sourceId"), '[]')
-                 FROM (${LINE_OF_ITEM}) line) AS lines,
-              (SELECT json_build_object(${DUE_GROUPS.map((name) => `'${name}', count(*) FILTER (WHERE ${inGroup(name)})`).join(', ')}) FROM work_items w WHERE ${shown}) AS counts,
-              (SELECT coalesce(json_object_agg(assignee_user_id, json_build_array(overdue, week)), '{}')
-                 FROM (SELECT w.assignee_user_id, count(*) FILTER (WHERE ${inGroup('overdue')})::int AS overdue, count(*) FILTER (WHERE ${inGroup('today')} OR ${inGroup('week')})::int AS week
-                         FROM work_items w WHERE ${mine} AND w.assignee_user_id IS NOT NULL AND ${BEFORE_WEEK_END} GROUP BY w.assignee_user_id) o) AS assignees,
-              (SELECT coalesce(json_agg(DISTINCT w.kind), '[]') FROM work_items w WHERE ${mine}) AS kinds`,
-      [...dueGroupValues(today), filter.assigneeUserId ?? null, filter.kind ?? null, limit, ...scopeValues],
-    )
-    return row!
+    // One pass over the scope's open items, counted by kind and person in each group: the shown counts, each person's
+    // and the kinds present are sums of these few hundred rows.
+    const [lines, tallies] = await Promise.all([
+      sql.rows<LedgerLine>(`WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')}) ${LINE_OF_ITEM} ORDER BY r.due_date, r.kind, r.source_type, r.source_id`, [
+        ...dueGroupValues(today), filter.assigneeUserId ?? null, filter.kind ?? null, limit, ...scopeValues,
+      ]),
+      sql.rows<{ kind: string; assigneeUserId: number | null } & Record<DueGroup, number>>(
+        `SELECT w.kind, w.assignee_user_id, ${DUE_GROUPS.map((name) => `count(*) FILTER (WHERE ${inGroup(name)})::int AS ${name}`).join(', ')}
+           FROM work_items w WHERE ${OPEN_SQL} AND ${inScope(9)} GROUP BY w.kind, w.assignee_user_id`,
+        [...dueGroupValues(today), ...scopeValues],
+      ),
+    ])
+    const counts: Partial<Record<DueGroup, number>> = {}
+    const assignees: Record<string, [number, number]> = {}
+    for (const tally of tallies) {
+      const counted = (filter.assigneeUserId === undefined || tally.assigneeUserId === filter.assigneeUserId) && (filter.kind === undefined || tally.kind === filter.kind)
+      if (counted) for (const name of DUE_GROUPS) counts[name] = (counts[name] ?? 0) + tally[name]
+      if (tally.assigneeUserId === null) continue
+      const [overdue, week] = assignees[tally.assigneeUserId] ?? [0, 0]
+      assignees[tally.assigneeUserId] = [overdue + tally.overdue, week + tally.today + tally.week]
+    }
+    return { lines, counts, assignees, kinds: [...new Set(tallies.map((tally) => tally.kind))].sort() }
   }
 
   /** A file's open items, oldest due first, each in its due group. */

@@ -25,14 +25,14 @@ export function statementName(text: string): string {
 // As Sequelize's own queries do: a connection that failed this way is not given out again.
 const BROKEN_CONNECTION = /Unable to set non-blocking to true|SSL SYSCALL error: EOF detected|Query read timeout/i
 
-type Logging = false | ((sql: string) => void)
+type Logging = false | ((sql: string, options: { bind: unknown[] }) => void)
 
 /** Runs a statement (`$1`, `$2`… for `values`) on a pooled connection as a named prepared statement; returns the rows. */
 export async function preparedQuery<T extends object>(sequelize: Sequelize, text: string, values: unknown[] = []): Promise<T[]> {
   // Sequelize reads options.logging at every query; its typings do not declare the field. The benchmark's in-process
-  // timings use it to collect the statements it explains: they get the text with the values written in.
+  // timings use it to collect the statements it explains, with their values.
   const logging = (sequelize as unknown as { options: { logging: Logging } }).options.logging
-  if (logging) logging(`Executing (prepared): ${text.replace(/\$(\d+)/g, (_whole, n: string) => sequelize.escape(values[Number(n) - 1] as string))}`)
+  if (logging) logging(`Executing (prepared): ${text}`, { bind: values })
   const connection = (await sequelize.connectionManager.getConnection({ type: 'read' })) as pg.Client & { _invalid?: boolean }
   try {
     const result = await connection.query<T>({ name: statementName(text), text, values })
