@@ -77,26 +77,29 @@ export function ledgerQueries(sql: Sql) {
    * person's overdue and this week's counts and the kinds present, whatever the region's size.
    */
   async function summary(scope: LedgerScope, filter: { assigneeUserId?: number; kind?: string }, today: string, limit: number): Promise<LedgerSummary> {
-    // The scope's condition with its values from parameter $n on.
-    const [inScope, scopeValues] = 'regionId' in scope
-      ? [(n: number) => `w.region_id = $${n}`, [scope.regionId]]
-      : [(n: number) => `(w.assignee_user_id = $${n} OR (w.assignee_user_id IS NULL AND w.region_id = $${n + 1}))`, [scope.assigneeUserId, scope.headOf]]
-    // $1-$8 the groups' ranges, $9 the person filter, $10 the kind filter, $11 the limit, $12 (and $13) the scope.
-    const shown = `${OPEN_SQL} AND ${inScope(12)} AND ($9::int IS NULL OR w.assignee_user_id = $9) AND ($10::text IS NULL OR w.kind = $10)`
+    // Only the conditions that apply are written (each shape of the statement is prepared and planned for itself: a
+    // generic plan of "$n IS NULL OR …" scanned the whole region). $1-$8 are the groups' ranges.
+    const values: unknown[] = dueGroupValues(today)
+    const value = (given: unknown) => `$${values.push(given)}`
+    const inScope = 'regionId' in scope
+      ? `w.region_id = ${value(scope.regionId)}`
+      : scope.headOf === null ? `w.assignee_user_id = ${value(scope.assigneeUserId)}`
+      : `(w.assignee_user_id = ${value(scope.assigneeUserId)} OR (w.assignee_user_id IS NULL AND w.region_id = ${value(scope.headOf)}))`
+    const scopeValues = [...values]
+    const shown = [`${OPEN_SQL} AND ${inScope}`, ...(filter.assigneeUserId === undefined ? [] : [`w.assignee_user_id = ${value(filter.assigneeUserId)}`]), ...(filter.kind === undefined ? [] : [`w.kind = ${value(filter.kind)}`])].join(' AND ')
+    const limitValue = value(limit)
     // Each group's first lines straight from the index in due-date order; each looks up its file, person and letter by
     // key (LIMIT keeps each a lookup: the planner would otherwise join whole tables).
     const linesOf = (name: DueGroup) => `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, '${name}' AS grp
-        FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT $11)`
+        FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT ${limitValue})`
     // One pass over the scope's open items, counted by kind and person in each group: the shown counts, each person's
     // and the kinds present are sums of these few hundred rows.
     const [lines, tallies] = await Promise.all([
-      sql.rows<LedgerLine>(`WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')}) ${LINE_OF_ITEM} ORDER BY r.due_date, r.kind, r.source_type, r.source_id`, [
-        ...dueGroupValues(today), filter.assigneeUserId ?? null, filter.kind ?? null, limit, ...scopeValues,
-      ]),
+      sql.rows<LedgerLine>(`WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')}) ${LINE_OF_ITEM} ORDER BY r.due_date, r.kind, r.source_type, r.source_id`, values),
       sql.rows<{ kind: string; assigneeUserId: number | null } & Record<DueGroup, number>>(
         `SELECT w.kind, w.assignee_user_id, ${DUE_GROUPS.map((name) => `count(*) FILTER (WHERE ${inGroup(name)})::int AS ${name}`).join(', ')}
-           FROM work_items w WHERE ${OPEN_SQL} AND ${inScope(9)} GROUP BY w.kind, w.assignee_user_id`,
-        [...dueGroupValues(today), ...scopeValues],
+           FROM work_items w WHERE ${OPEN_SQL} AND ${inScope} GROUP BY w.kind, w.assignee_user_id`,
+        scopeValues,
       ),
     ])
     const counts: Partial<Record<DueGroup, number>> = {}
