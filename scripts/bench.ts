@@ -510,6 +510,82 @@ async function timeServices(
   return timings
 }
 
+// ----------------------------------------------------------------------------------------------- floors
+
+/**
+ * A floor: the minimal hand-written SQL that reads the same lines as a page, sent straight to PostgreSQL over as many
+ * connections as the page was loaded with. What no code above the database can beat; the report gives each page's
+ * latency and CPU as a ratio of its floor's.
+ */
+interface Floor {
+  page: string
+  sql: string
+  values: unknown[]
+}
+
+interface FloorResult {
+  floor: Floor
+  connections: number
+  p50: number
+  p95: number
+  queries: number
+  databaseMs: number | null
+}
+
+async function runFloor(floor: Floor, databaseUrl: string, connections: number, opts: ReturnType<typeof options>, server: ServerChild): Promise<FloorResult> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: connections })
+  try {
+    const loop = async (until: number, latencies: number[] | null) => {
+      while (performance.now() < until) {
+        const startedAt = performance.now()
+        await pool.query(floor.sql, floor.values)
+        latencies?.push(performance.now() - startedAt)
+      }
+    }
+    const warmUntil = performance.now() + opts.warmup * 1000
+    await Promise.all(Array.from({ length: connections }, () => loop(warmUntil, null)))
+    const latencies: number[] = []
+    const before = server.cpu()
+    const until = performance.now() + opts.duration * 1000
+    await Promise.all(Array.from({ length: connections }, () => loop(until, latencies)))
+    const after = server.cpu()
+    latencies.sort((a, b) => a - b)
+    const databaseMs = before.databaseMs === null || after.databaseMs === null ? null : (after.databaseMs - before.databaseMs) / Math.max(1, latencies.length)
+    return { floor, connections, p50: percentile(latencies, 50), p95: percentile(latencies, 95), queries: latencies.length, databaseMs }
+  } finally {
+    await pool.end()
+  }
+}
+
+/** The board's lines (a hundred a group, with file and officer) and its counts by kind and person, for a region on a day. */
+function boardFloor(regionId: number, today: string): Floor {
+  const weekEnd = serviceDateOf(new Date(Date.parse(`${today}T12:00:00Z`) + 7 * 86_400_000))
+  const group = (name: string, range: string) =>
+    `(SELECT '${name}' AS grp, w.kind, w.due_date, w.source_type, w.source_id, b.file_number, b.surname, b.given_name, u.full_name
+        FROM work_items w LEFT JOIN beneficiaries b ON b.id = w.beneficiary_id LEFT JOIN users u ON u.id = w.assignee_user_id
+       WHERE w.state = 'OPEN' AND w.region_id = $1 AND ${range} ORDER BY w.due_date LIMIT 100)`
+  return {
+    page: 'Deadline board, Ararat head',
+    sql: `SELECT (SELECT json_agg(l) FROM (${group('overdue', 'w.due_date < $2')} UNION ALL ${group('today', 'w.due_date = $2')} UNION ALL ${group('week', 'w.due_date > $2 AND w.due_date <= $3')} UNION ALL ${group('later', 'w.due_date > $3')}) l) AS lines,
+                 (SELECT json_agg(t) FROM (SELECT kind, assignee_user_id, count(*) FILTER (WHERE due_date < $2) AS overdue, count(*) FILTER (WHERE due_date = $2) AS today,
+                                                  count(*) FILTER (WHERE due_date > $2 AND due_date <= $3) AS week, count(*) FILTER (WHERE due_date > $3) AS later
+                                             FROM work_items WHERE state = 'OPEN' AND region_id = $1 GROUP BY kind, assignee_user_id) t) AS tallies`,
+    values: [regionId, today, weekEnd],
+  }
+}
+
+/** The measure list's first page: fifty measures of the region's files by next open deadline, then name, with the total. */
+function measureListFloor(regionId: number): Floor {
+  return {
+    page: 'Measures, Ararat',
+    sql: `SELECT m.id, m.type_code, m.state, m.start_date, m.end_date, b.id AS file_id, b.file_number, b.surname, b.given_name, u.full_name, d.due_date, d.rule_id, count(*) OVER () AS total
+            FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+            LEFT JOIN LATERAL (SELECT due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
+           WHERE b.region_id = $1 AND b.anonymised_at IS NULL ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT 50`,
+    values: [regionId],
+  }
+}
+
 // ----------------------------------------------------------------------------------------------- report
 
 /** The commit measured, and whether tracked files differ from it. */
@@ -558,6 +634,7 @@ function writeReport(file: string, data: {
   idleRssKb: number
   stop: { ms: number; forced: boolean } | null
   timings: ServiceTiming[]
+  floors: FloorResult[]
   databaseSource: string
   logPath: string
   notes: string[]
@@ -642,6 +719,21 @@ function writeReport(file: string, data: {
   push(`| Per page, highest RSS during the measured run | ${results.map((r) => `${r.page.name}: ${mb(r.maxRssKb)}`).join('; ')} |`)
   if (data.stop) push(`| Stop (SIGTERM to exit) | ${formatDuration(data.stop.ms)}${data.stop.forced ? ' — **did not exit within 30 s, killed**' : ''} |`)
   push('', 'RSS is the node process only; PostgreSQL runs in its own processes.', '')
+
+  if (data.floors.length > 0) {
+    push('## Floors: each page against the least SQL that reads its lines', '')
+    push('The floor is that SQL alone, sent straight to PostgreSQL over as many connections as the page had, for as long. The ratios say what the app adds: its own queries beyond the minimum, rendering, sessions and HTTP.', '')
+    push('| Page | connections | page p50 / p95 | floor p50 / p95 | p95 ratio (page / floor) | page CPU per view (node + PostgreSQL) | floor PostgreSQL CPU per query | CPU ratio |', '|---|---:|---:|---:|---:|---:|---:|---:|')
+    for (const f of data.floors) {
+      const page = results.find((r) => r.page.name === f.floor.page)!
+      const pageCpu = page.cpu.nodeMs + (page.cpu.databaseMs ?? 0)
+      push(`| ${f.floor.page} | ${f.connections} | ${ms(page.p50)} / ${ms(page.p95)} | ${ms(f.p50)} / ${ms(f.p95)} | ${(page.p95 / f.p95).toFixed(1)} | ${pageCpu.toFixed(1)} ms | ${f.databaseMs === null ? 'n/a' : `${f.databaseMs.toFixed(1)} ms`} | ${f.databaseMs ? (pageCpu / f.databaseMs).toFixed(1) : 'n/a'} |`)
+    }
+    push('')
+    push('<details><summary>The floors\' SQL</summary>', '')
+    for (const f of data.floors) push(`${f.floor.page}:`, '', '```sql', f.floor.sql.replace(/\n\s+/g, '\n  '), '```', '')
+    push('</details>', '')
+  }
 
   push('## Targets', '')
   push('| Target | Measured | Result |', '|---|---:|---|')
@@ -886,7 +978,7 @@ async function main(): Promise<void> {
     if (serviceHead) {
       pages.push(
         // The national views have one user, the service head: one connection (at 20 they only queue).
-        { name: 'National deadline board, service head', core: false, connections: 1, account: serviceHead, paths: ['/board/national'], problem: anyPage },
+        { name: 'National deadline board, service head', core: false, connections: 1, target: { label: 'National deadline board', p95Ms: 200 }, account: serviceHead, paths: ['/board/national'], problem: anyPage },
         // Issue 7: the roll-up of every region's quarterly figures, computed live, under a second at national scale.
         { name: 'National quarterly roll-up, service head', core: false, connections: 1, target: { label: 'National quarterly roll-up', p95Ms: 1000 }, account: serviceHead, paths: ['/reports/national'], problem: anyPage },
       )
@@ -900,6 +992,15 @@ async function main(): Promise<void> {
       results.push(result)
       const bad = result.non2xx + result.errors
       process.stderr.write(`p50 ${ms(result.p50)}, p95 ${ms(result.p95)}, p99 ${ms(result.p99)}, ${result.requestsPerSecond.toFixed(0)} req/s, node ${result.cpu.nodeMs.toFixed(1)} ms + PostgreSQL ${result.cpu.databaseMs?.toFixed(1) ?? '?'} ms CPU per request${result.cpu.othersPct > 10 ? `, OTHER PROCESSES ${result.cpu.othersPct.toFixed(0)}% OF THE MACHINE` : ''}${bad ? `, ${bad} NON-2XX/ERRORS` : ''}${result.preflightProblem ? `, PRE-FLIGHT: ${result.preflightProblem}` : ''}\n`)
+    }
+    const floors: FloorResult[] = []
+    for (const floor of [boardFloor(ararat.id, serviceDateOf(new Date())), measureListFloor(ararat.id)]) {
+      const page = results.find((r) => r.page.name === floor.page)
+      if (!page) continue
+      process.stderr.write(`Floor of ${floor.page}: ${opts.warmup} s warm-up, ${opts.duration} s at ${connectionsOf(page.page, opts)} connection(s)… `)
+      const result = await runFloor(floor, databaseUrl, connectionsOf(page.page, opts), opts, server)
+      floors.push(result)
+      process.stderr.write(`p50 ${ms(result.p50)}, p95 ${ms(result.p95)}, PostgreSQL ${result.databaseMs?.toFixed(1) ?? '?'} ms CPU per query\n`)
     }
     const hwmKb = server.status()?.hwmKb ?? 0
     const maxRssKb = server.maxRssKb
@@ -918,7 +1019,7 @@ async function main(): Promise<void> {
 
     stopResult = await server.stop()
     const { failures } = writeReport(opts.out, {
-      startedAt, opts, env: machine(postgres), dataset, results, readyMs, hwmKb, maxRssKb, idleRssKb, stop: stopResult, timings,
+      startedAt, opts, env: machine(postgres), dataset, results, readyMs, hwmKb, maxRssKb, idleRssKb, stop: stopResult, timings, floors,
       databaseSource: config.databaseUrl ? 'DATABASE_URL' : `embedded PostgreSQL, data folder ${config.embeddedDatabase.dataDir}, port ${config.embeddedDatabase.port}`,
       logPath, notes, server: { env: serverConfig.env, viewCache: serverConfig.viewCache, logLevel: serverConfig.logLevel }, code,
     })
