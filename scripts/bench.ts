@@ -578,10 +578,14 @@ function boardFloor(regionId: number, today: string): Floor {
 function measureListFloor(regionId: number): Floor {
   return {
     page: 'Measures, Ararat',
-    sql: `SELECT m.id, m.type_code, m.state, m.start_date, m.end_date, b.id AS file_id, b.file_number, b.surname, b.given_name, u.full_name, d.due_date, d.rule_id, count(*) OVER () AS total
-            FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-            LEFT JOIN LATERAL (SELECT due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
-           WHERE b.region_id = $1 AND b.anonymised_at IS NULL ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT 50`,
+    sql: `WITH files AS MATERIALIZED (SELECT id, surname_latin FROM beneficiaries WHERE region_id = $1 AND anonymised_at IS NULL),
+               due AS (SELECT DISTINCT ON (d.subject_id) d.subject_id, d.due_date, d.rule_id FROM deadlines d JOIN files f ON f.id = d.beneficiary_id
+                        WHERE d.status = 'OPEN' AND d.subject_type = 'measure' ORDER BY d.subject_id, d.due_date),
+               page AS (SELECT m.id, f.id AS file_id, f.surname_latin, due.due_date, due.rule_id, count(*) OVER () AS total
+                          FROM files f JOIN measures m ON m.beneficiary_id = f.id LEFT JOIN due ON due.subject_id = m.id
+                         ORDER BY due.due_date NULLS LAST, f.surname_latin, m.id LIMIT 50)
+          SELECT p.*, m.type_code, m.state, m.start_date, m.end_date, b.file_number, b.surname, b.given_name, u.full_name
+            FROM page p JOIN measures m ON m.id = p.id JOIN beneficiaries b ON b.id = p.file_id LEFT JOIN users u ON u.id = b.responsible_officer_id`,
     values: [regionId],
   }
 }

@@ -343,7 +343,8 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** The region's measures, with what is due; `dueWithinDays` keeps those due by then (negative: overdue only). */
   async function regionList(filter: { regionId: number; typeCode?: string; state?: string; officerId?: number; due?: 'overdue' | number; page: number }): Promise<{ rows: Record<string, unknown>[]; total: number }> {
-    const where = ['b.region_id = :regionId', 'b.anonymised_at IS NULL']
+    const fileWhere = ['b.region_id = :regionId', 'b.anonymised_at IS NULL']
+    const where: string[] = []
     const replacements: Record<string, unknown> = { regionId: filter.regionId, today: today(), limit: 50, offset: (filter.page - 1) * 50 }
     if (filter.typeCode) {
       where.push('m.type_code = :typeCode')
@@ -354,22 +355,34 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
       replacements.state = filter.state
     }
     if (filter.officerId) {
-      where.push('b.responsible_officer_id = :officerId')
+      fileWhere.push('b.responsible_officer_id = :officerId')
       replacements.officerId = filter.officerId
     }
-    if (filter.due === 'overdue') where.push('d.due_date < :today')
+    if (filter.due === 'overdue') where.push('due.due_date < :today')
     else if (typeof filter.due === 'number') {
-      where.push('d.due_date <= (:today::date + :days * interval \'1 day\')::date')
+      where.push('due.due_date <= (:today::date + :days * interval \'1 day\')::date')
       replacements.days = filter.due
     }
+    // The page is chosen from ids, dates and names read from indexes (the files' open measure deadlines, each measure's
+    // first); only its fifty rows are then read whole.
     const rows = await sequelize.query<Record<string, unknown> & { total: number }>(
-      `SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
+      `WITH files AS MATERIALIZED (
+         SELECT b.id, b.surname_latin FROM beneficiaries b WHERE ${fileWhere.join(' AND ')}
+       ), due AS (
+         SELECT DISTINCT ON (d.subject_id) d.subject_id AS measure_id, d.id, d.due_date, d.rule_id
+           FROM deadlines d JOIN files f ON f.id = d.beneficiary_id WHERE d.status = 'OPEN' AND d.subject_type = 'measure'
+          ORDER BY d.subject_id, d.due_date, d.id
+       ), page AS (
+         SELECT m.id, f.id AS beneficiary_id, f.surname_latin, due.id AS deadline_id, due.due_date, due.rule_id, count(*) OVER ()::int AS total
+           FROM files f JOIN measures m ON m.beneficiary_id = f.id LEFT JOIN due ON due.measure_id = m.id
+          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+          ORDER BY due.due_date NULLS LAST, f.surname_latin, m.id LIMIT :limit OFFSET :offset
+       )
+       SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
               b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff", u.full_name AS "officerName",
-              d.id AS "nextDeadlineId", d.due_date AS "nextDueDate", d.rule_id AS "nextRuleId", count(*) OVER ()::int AS total
-         FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-         LEFT JOIN LATERAL (SELECT id, due_date, rule_id FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date LIMIT 1) d ON true
-        WHERE ${where.join(' AND ')}
-        ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT :limit OFFSET :offset`,
+              p.deadline_id AS "nextDeadlineId", p.due_date AS "nextDueDate", p.rule_id AS "nextRuleId", p.total
+         FROM page p JOIN measures m ON m.id = p.id JOIN beneficiaries b ON b.id = p.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+        ORDER BY p.due_date NULLS LAST, p.surname_latin, p.id`,
       { replacements, type: QueryTypes.SELECT },
     )
     return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }

@@ -117,4 +117,39 @@ describe('court acts and measures (service, real database)', () => {
     // 20.11.2027 is a Saturday: five working days before it is Monday 15.11.2027.
     expect(report!.dueDate).to.equal('2027-11-15')
   })
+
+  it('when the region\'s measure list is filtered or paged, then it holds the rows, order and total of the plain query over every measure', async () => {
+    const regionId = await regionIdOf('ARARAT')
+    const colleague = await createPerson('SPECIALIST', 'ARARAT')
+    // More than a page of measures (fifty), on files of two officers: some with open deadlines (due soon or overdue),
+    // one started.
+    for (const [index, owner] of Array.from({ length: 27 }, (_, index) => (index % 2 === 0 ? officer : colleague)).entries()) {
+      const file = index === 0 ? beneficiaryId : (await createBeneficiary(regionId, owner.id)).id
+      const act = { ...ACT, caseNumber: `ԱՐԴ/01${index}/01/26`, receivedDate: index % 2 === 0 ? '2026-11-20' : '2026-11-05' }
+      await s.measures.registerCourtAct(file, act, [{ typeCode: 'PUBLIC_WORKS', details: { hoursOrdered: 40 + index } }, { typeCode: 'FINE', details: { amountAmd: 100000 * (index + 1) } }], { ...context(), actor: { ...context().actor, id: owner.id } })
+    }
+    const [started] = await s.measures.measuresOf(beneficiaryId)
+    await s.measures.transition(started.id, 'start', { date: '2026-11-23', reason: null, endReason: null, courtActReference: null }, context())
+    const plain = (filter: { typeCode?: string; state?: string; officerId?: number; due?: 'overdue' | number; page?: number }) =>
+      testDatabase().sequelize.query<{ id: number; nextDueDate: string | null; total: number }>(
+        `SELECT m.id, d.due_date AS "nextDueDate", count(*) OVER ()::int AS total
+           FROM measures m JOIN beneficiaries b ON b.id = m.beneficiary_id
+           LEFT JOIN LATERAL (SELECT id, due_date FROM deadlines WHERE subject_type = 'measure' AND subject_id = m.id AND status = 'OPEN' ORDER BY due_date, id LIMIT 1) d ON true
+          WHERE b.region_id = :regionId AND b.anonymised_at IS NULL AND (:typeCode::text IS NULL OR m.type_code = :typeCode) AND (:state::text IS NULL OR m.state = :state)
+            AND (:officerId::int IS NULL OR b.responsible_officer_id = :officerId)
+            AND (NOT :overdue OR d.due_date < :today) AND (:days::int IS NULL OR d.due_date <= :today::date + :days::int)
+          ORDER BY d.due_date NULLS LAST, b.surname_latin, m.id LIMIT 50 OFFSET :offset`,
+        { replacements: { regionId, offset: ((filter.page ?? 1) - 1) * 50, typeCode: filter.typeCode ?? null, state: filter.state ?? null, officerId: filter.officerId ?? null, overdue: filter.due === 'overdue', days: typeof filter.due === 'number' ? filter.due : null, today: '2026-11-23' }, type: QueryTypes.SELECT },
+      )
+    const filters = [{}, { page: 2 }, { due: 'overdue' as const }, { due: 7 }, { typeCode: 'FINE' }, { state: 'in_execution' }, { officerId: colleague.id }, { typeCode: 'PUBLIC_WORKS', officerId: officer.id, due: 30 }]
+    for (const filter of filters) {
+      const expected = await plain(filter)
+      const listed = await s.measures.regionList({ regionId, page: 1, ...filter })
+      expect(listed.rows.map((row) => [row.id, row.nextDueDate]), JSON.stringify(filter)).to.deep.equal(expected.map((row) => [row.id, row.nextDueDate]))
+      expect(listed.total, JSON.stringify(filter)).to.equal(expected[0]?.total ?? 0)
+    }
+    expect((await plain({})).length).to.equal(50)
+    expect((await plain({ page: 2 })).length).to.be.greaterThan(0)
+    expect((await s.measures.regionList({ regionId, page: 3 })).rows).to.deep.equal([])
+  })
 })
