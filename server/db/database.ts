@@ -18,9 +18,13 @@ export function createSequelize({ url, poolMax = 10 }: DatabaseOptions): Sequeli
     dialectOptions: {
       connectionTimeoutMillis: 5_000,
       application_name: 'probation-back-office',
-      // Name search: one typo in a name leaves about half its trigrams, so names match from a word similarity
-      // of 0.4 (pg_trgm's default, 0.6, misses them). Set per connection, so a search needs no extra statement.
-      options: '-c pg_trgm.word_similarity_threshold=0.4',
+      // Set per connection, so that no request needs an extra statement:
+      // - name search: one typo in a name leaves about half its trigrams, so names match from a word similarity of 0.4
+      //   (pg_trgm's default, 0.6, misses them);
+      // - no parallel workers: the app's queries are short and many users' run at once; starting workers cost more
+      //   than they saved (appointments awaiting an outcome at national scale: 13 ms alone, 59 ms with two workers)
+      //   and took the cores other requests were waiting for.
+      options: '-c pg_trgm.word_similarity_threshold=0.4 -c max_parallel_workers_per_gather=0',
     },
     retry: { max: 0 },
   })

@@ -17,6 +17,7 @@ import {
   type MonthCompliance,
   type ViolationPrompt,
 } from '../domain/contacts'
+import { sqlOf } from '../data/sql'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
@@ -275,15 +276,23 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
    * The region's past appointments still without an outcome, oldest first. Everyone sees the whole region (the
    * head follows up every officer's); the user's own caseload comes first, or alone with `onlyMine`.
    */
+  /**
+   * Appointments held (their time has come) still without an outcome: the region's open APPOINTMENT_OUTCOME items of
+   * the work ledger due by today, the ones on the user's caseload first. A closed file's are not there: nobody can act.
+   */
   async function pending(filter: { regionId: number; userId: number; onlyMine: boolean; page: number }): Promise<{ rows: PendingLine[]; total: number }> {
-    const rows = await sequelize.query<PendingLine & { total: number }>(
-      `SELECT a.id, a.kind, a.scheduled_at AS "scheduledAt", b.id AS "beneficiaryId", b.file_number AS "fileNumber", b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff",
-              u.full_name AS "officerName", coalesce(b.responsible_officer_id = :userId, false) AS "onMyCaseload", count(*) OVER ()::int AS total
-         FROM appointments a JOIN beneficiaries b ON b.id = a.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-        WHERE b.region_id = :regionId AND b.anonymised_at IS NULL AND a.outcome IS NULL AND a.cancelled_at IS NULL AND a.scheduled_at <= :now
-          ${filter.onlyMine ? 'AND b.responsible_officer_id = :userId' : ''}
-        ORDER BY "onMyCaseload" DESC, a.scheduled_at, a.id LIMIT :limit OFFSET :offset`,
-      { replacements: { regionId: filter.regionId, userId: filter.userId, now: clock.now(), limit: PENDING_PAGE_SIZE, offset: (filter.page - 1) * PENDING_PAGE_SIZE }, type: QueryTypes.SELECT },
+    // $1 region, $2 today, $3 now, $4 the user, $5 limit, $6 offset.
+    const rows = await sqlOf(sequelize).rows<PendingLine & { total: number }>(
+      `WITH due AS (
+         SELECT w.source_id FROM work_items w
+          WHERE w.state = 'OPEN' AND w.region_id = $1 AND w.kind = 'APPOINTMENT_OUTCOME' AND w.due_date <= $2 ${filter.onlyMine ? 'AND w.assignee_user_id = $4' : ''}
+       )
+       SELECT a.id, a.kind, a.scheduled_at, b.id AS beneficiary_id, b.file_number, b.surname, b.given_name, b.risk_to_staff,
+              u.full_name AS officer_name, coalesce(b.responsible_officer_id = $4, false) AS on_my_caseload, count(*) OVER ()::int AS total
+         FROM due JOIN appointments a ON a.id = due.source_id JOIN beneficiaries b ON b.id = a.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+        WHERE b.anonymised_at IS NULL AND a.outcome IS NULL AND a.cancelled_at IS NULL AND a.scheduled_at <= $3
+        ORDER BY on_my_caseload DESC, a.scheduled_at, a.id LIMIT $5 OFFSET $6`,
+      [filter.regionId, serviceDateOf(clock.now()), clock.now(), filter.userId, PENDING_PAGE_SIZE, (filter.page - 1) * PENDING_PAGE_SIZE],
     )
     return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
   }

@@ -4,6 +4,7 @@ import { serviceDateOf } from '../domain/dates'
 import { measureType, registrationDeadlineRuleIds, validateMeasureDetails, type DetailProblem, type MeasureCode } from '../domain/measureCatalogue'
 import { applyTransition, availableTransitions, OPEN_MEASURE_STATES, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
 import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
+import { sqlOf } from '../data/sql'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService, DeadlineView } from './deadlines'
@@ -343,29 +344,18 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** The region's measures, with what is due; `dueWithinDays` keeps those due by then (negative: overdue only). */
   async function regionList(filter: { regionId: number; typeCode?: string; state?: string; officerId?: number; due?: 'overdue' | number; page: number }): Promise<{ rows: Record<string, unknown>[]; total: number }> {
-    const fileWhere = ['b.region_id = :regionId', 'b.anonymised_at IS NULL']
+    const values: unknown[] = []
+    const value = (given: unknown) => `$${values.push(given)}`
+    const fileWhere = [`b.region_id = ${value(filter.regionId)}`, 'b.anonymised_at IS NULL']
     const where: string[] = []
-    const replacements: Record<string, unknown> = { regionId: filter.regionId, today: today(), limit: 50, offset: (filter.page - 1) * 50 }
-    if (filter.typeCode) {
-      where.push('m.type_code = :typeCode')
-      replacements.typeCode = filter.typeCode
-    }
-    if (filter.state) {
-      where.push('m.state = :state')
-      replacements.state = filter.state
-    }
-    if (filter.officerId) {
-      fileWhere.push('b.responsible_officer_id = :officerId')
-      replacements.officerId = filter.officerId
-    }
-    if (filter.due === 'overdue') where.push('due.due_date < :today')
-    else if (typeof filter.due === 'number') {
-      where.push('due.due_date <= (:today::date + :days * interval \'1 day\')::date')
-      replacements.days = filter.due
-    }
+    if (filter.officerId) fileWhere.push(`b.responsible_officer_id = ${value(filter.officerId)}`)
+    if (filter.typeCode) where.push(`m.type_code = ${value(filter.typeCode)}`)
+    if (filter.state) where.push(`m.state = ${value(filter.state)}`)
+    if (filter.due === 'overdue') where.push(`due.due_date < ${value(today())}::date`)
+    else if (typeof filter.due === 'number') where.push(`due.due_date <= ${value(today())}::date + ${value(filter.due)}::int`)
     // The page is chosen from ids, dates and names read from indexes (the files' open measure deadlines, each measure's
     // first); only its fifty rows are then read whole.
-    const rows = await sequelize.query<Record<string, unknown> & { total: number }>(
+    const rows = await sqlOf(sequelize).rows<Record<string, unknown> & { total: number }>(
       `WITH files AS MATERIALIZED (
          SELECT b.id, b.surname_latin FROM beneficiaries b WHERE ${fileWhere.join(' AND ')}
        ), due AS (
@@ -376,14 +366,13 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
          SELECT m.id, f.id AS beneficiary_id, f.surname_latin, due.id AS deadline_id, due.due_date, due.rule_id, count(*) OVER ()::int AS total
            FROM files f JOIN measures m ON m.beneficiary_id = f.id LEFT JOIN due ON due.measure_id = m.id
           ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY due.due_date NULLS LAST, f.surname_latin, m.id LIMIT :limit OFFSET :offset
+          ORDER BY due.due_date NULLS LAST, f.surname_latin, m.id LIMIT 50 OFFSET ${value((filter.page - 1) * 50)}
        )
-       SELECT m.id, m.type_code AS "typeCode", m.state, m.start_date AS "startDate", m.end_date AS "endDate", b.id AS "beneficiaryId", b.file_number AS "fileNumber",
-              b.surname, b.given_name AS "givenName", b.risk_to_staff AS "riskToStaff", u.full_name AS "officerName",
-              p.deadline_id AS "nextDeadlineId", p.due_date AS "nextDueDate", p.rule_id AS "nextRuleId", p.total
+       SELECT m.id, m.type_code, m.state, m.start_date, m.end_date, b.id AS beneficiary_id, b.file_number, b.surname, b.given_name, b.risk_to_staff,
+              u.full_name AS officer_name, p.deadline_id AS next_deadline_id, p.due_date AS next_due_date, p.rule_id AS next_rule_id, p.total
          FROM page p JOIN measures m ON m.id = p.id JOIN beneficiaries b ON b.id = p.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
         ORDER BY p.due_date NULLS LAST, p.surname_latin, p.id`,
-      { replacements, type: QueryTypes.SELECT },
+      values,
     )
     return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
   }
