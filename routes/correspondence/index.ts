@@ -8,7 +8,7 @@ import { contentDisposition } from '../../server/domain/fileTypes'
 import { formatDate, formatDateTime, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { NotFoundError, ServiceError } from '../../server/services/context'
-import { CONTROL_BUCKETS, PAGE_SIZE } from '../../server/services/correspondence'
+import { CONTROL_BUCKETS, OTHER_MATCHES_LIMIT, PAGE_SIZE } from '../../server/services/correspondence'
 import { tableToPdf, tableToXlsx, type TableModel } from '../../server/export/table'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
@@ -32,6 +32,9 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
   // -------------------------------------------------------------------------------------------------------
   // The registers
 
+  /** The other register's matches as its link says them: the count, or "100+" beyond what is counted. */
+  const otherMatches = (matches: number | null) => (matches === null ? null : matches > OTHER_MATCHES_LIMIT ? `${OTHER_MATCHES_LIMIT}+` : String(matches))
+
   router.get('/regions/:regionId/correspondence', authorize('correspondence.list', regionOf, { hideExistence: true }), async (req, res) => {
     const regionId = param(schemas.regionParam, req, 'regionId')
     const query = validate(schemas.registerQuery, req.query)
@@ -41,15 +44,15 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     if (filter.register === 'OUT') {
       const [{ rows, total }, other] = await Promise.all([
         correspondence.outgoingRegister({ regionId, q: filter.q, from: filter.from, to: filter.to, page: filter.page }),
-        filter.q ? correspondence.incomingRegister({ regionId, q: filter.q, page: 1 }) : Promise.resolve(null),
+        filter.q ? correspondence.matchesIn('IN', regionId, filter.q) : Promise.resolve(null),
       ])
-      return res.render('pages/correspondence/register', { ...common, incoming: [], outgoing: rows, total, otherTotal: other?.total ?? null, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) })
+      return res.render('pages/correspondence/register', { ...common, incoming: [], outgoing: rows, total, otherTotal: otherMatches(other), pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) })
     }
     const [{ rows, total }, other] = await Promise.all([
       correspondence.incomingRegister({ regionId, q: filter.q, kind: filter.kind as IncomingKindCode | undefined, status: filter.status as ItemStatus | undefined, assigneeId: filter.assigneeId, from: filter.from, to: filter.to, overdue: filter.overdue === '1', underControl: filter.underControl === '1', page: filter.page }),
-      filter.q ? correspondence.outgoingRegister({ regionId, q: filter.q, page: 1 }) : Promise.resolve(null),
+      filter.q ? correspondence.matchesIn('OUT', regionId, filter.q) : Promise.resolve(null),
     ])
-    res.render('pages/correspondence/register', { ...common, incoming: rows, outgoing: [], total, otherTotal: other?.total ?? null, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), today: today() })
+    res.render('pages/correspondence/register', { ...common, incoming: rows, outgoing: [], total, otherTotal: otherMatches(other), pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), today: today() })
   })
 
   async function renderNew(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {

@@ -24,11 +24,14 @@ import { serviceDateOf } from '../domain/dates'
 import { detectFileType, MAX_UPLOAD_BYTES, safeFileName } from '../domain/fileTypes'
 import { extendDueDate, extensionWindow, type DeadlineRuleId, type DueDateExplanation } from '../domain/deadlineRules'
 import { registerNumber, type Register } from '../domain/numbering'
+import { sqlOf } from '../data/sql'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
 
 export const PAGE_SIZE = 50
+/** A search counts the other register's matches up to this many ("100+" beyond). */
+export const OTHER_MATCHES_LIMIT = 100
 /** The control view lists at most this many lines per group; the counts are always complete. */
 const CONTROL_LIST_LIMIT = 200
 
@@ -987,6 +990,16 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     return { rows, total }
   }
 
+  /**
+   * How many items of a register match a search, counted to OTHER_MATCHES_LIMIT at most: what the other register's
+   * link says ("100+" beyond), without counting every letter of a region that a common word finds.
+   */
+  async function matchesIn(register: 'IN' | 'OUT', regionId: number, q: string): Promise<number> {
+    const source = register === 'IN' ? 'incoming_items i WHERE i.region_id = $1 AND i.search_text LIKE $2' : 'outgoing_letters i WHERE i.region_id = $1 AND i.number IS NOT NULL AND i.search_text LIKE $2'
+    const row = await sqlOf(sequelize).one<{ matches: number }>(`SELECT count(*)::int AS matches FROM (SELECT 1 FROM ${source} LIMIT $3) found`, [regionId, containing(q), OTHER_MATCHES_LIMIT + 1])
+    return row!.matches
+  }
+
   /** Letters drafted and waiting for the head's signature, or signed and waiting to leave. */
   async function lettersInProgress(regionId: number): Promise<LetterView[]> {
     return sequelize.query<LetterView>(
@@ -1104,7 +1117,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     draftReply, draftStandalone, letter, letterFacts, editDraft, deleteDraft, sign, send, close, lettersOf,
     addAttachment, attachments, attachment, attachmentItem, recordDownload,
     taskOf, taskItem, task, addChecklistLine, requestInformation, markReceived, saveSections, submitTask, decideTask,
-    incomingRegister, outgoingRegister, lettersInProgress, control, forBeneficiary, quarterSummary, registerForPeriod, staff,
+    incomingRegister, outgoingRegister, matchesIn, lettersInProgress, control, forBeneficiary, quarterSummary, registerForPeriod, staff,
   }
 }
 

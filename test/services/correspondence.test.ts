@@ -6,7 +6,7 @@ import { INCOMING_KIND_CODES, incomingKind, type IncomingKindCode } from '../../
 import { serviceDateOf } from '../../server/domain/dates'
 import { services as buildServices, type Services } from '../../server/services'
 import { ServiceError, StaleEditError, type RequestContext } from '../../server/services/context'
-import type { IncomingInput, LetterInput } from '../../server/services/correspondence'
+import { OTHER_MATCHES_LIMIT, type IncomingInput, type LetterInput } from '../../server/services/correspondence'
 import { testDatabase } from '../helpers/database'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 
@@ -610,5 +610,19 @@ describe('correspondence service (real database)', () => {
       expect(send).to.include({ actorUserId: officer.id, regionId })
       expect(send!.details).to.deep.equal({ sentOn: '2030-02-04', sendingMethod: 'POST' })
     })
+  })
+
+  it('when a search is also run against the other register, then its matches are counted up to the limit and no further', async () => {
+    clock.set(at('2032-02-02'))
+    const other = await createPerson('SPECIALIST', REGION)
+    // One more than the limit carry the word; three of them a second one too.
+    for (let index = 0; index <= OTHER_MATCHES_LIMIT; index += 1) {
+      await s.correspondence.registerIncoming(regionId, incoming('STATE_BODY_LETTER', '2032-02-02', { subject: `Հաշվետվություն ${index < 3 ? 'Ճամբարակ' : 'Դիլիջան'} ${index}` }), contextOf(other))
+    }
+    expect(await s.correspondence.matchesIn('IN', regionId, 'ճամբարակ')).to.equal(3)
+    expect(await s.correspondence.matchesIn('IN', regionId, 'Ճամբարակ 1')).to.equal(1)
+    expect(await s.correspondence.matchesIn('IN', regionId, 'հաշվետվություն')).to.equal(OTHER_MATCHES_LIMIT + 1)
+    expect(await s.correspondence.matchesIn('OUT', regionId, 'ճամբարակ')).to.equal(0)
+    expect(await s.correspondence.matchesIn('IN', await regionIdOf('LORI'), 'ճամբարակ')).to.equal(0)
   })
 })
