@@ -23,8 +23,13 @@ export const inDueGroupSql = (fromParameter: number) => `(w.due_date >= $${fromP
 const inGroup = (name: DueGroup) => inDueGroupSql(1 + DUE_GROUPS.indexOf(name) * 2)
 /** Before the week's end: the week group's end, with dueGroupValues first. */
 const BEFORE_WEEK_END = 'w.due_date < $6::date'
-/** doneOnTime. */
-export const DONE_ON_TIME_SQL = `(w.state = 'DONE' AND w.closed_on <= w.due_date)`
+/**
+ * doneOnTime over any record's columns: done (a condition), the day it was done and its due date. Every "on time" in
+ * SQL is this, from the ledger's own to the quarterly figures'.
+ */
+export const doneOnTimeSql = (done: string, doneOn: string, dueDate: string) => `(${done} AND ${doneOn} <= ${dueDate})`
+/** doneOnTime of a work item. */
+export const DONE_ON_TIME_SQL = doneOnTimeSql(`w.state = 'DONE'`, 'w.closed_on', 'w.due_date')
 
 /**
  * A list line of each item of a query's `top` (kind, due_date, source_type, source_id, region_id, beneficiary_id,

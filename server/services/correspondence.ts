@@ -24,12 +24,16 @@ import { serviceDateOf } from '../domain/dates'
 import { detectFileType, MAX_UPLOAD_BYTES, safeFileName } from '../domain/fileTypes'
 import { extendDueDate, extensionWindow, type DeadlineRuleId, type DueDateExplanation } from '../domain/deadlineRules'
 import { registerNumber, type Register } from '../domain/numbering'
+import { doneOnTimeSql } from '../data/ledger'
 import { sqlOf } from '../data/sql'
+import { doneOnTime } from '../domain/workItems'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
 
 export const PAGE_SIZE = 50
+/** An incoming item answered by its due date (workItems.doneOnTime over its columns, unqualified). */
+export const ANSWERED_ON_TIME_SQL = doneOnTimeSql('answered_on IS NOT NULL', 'answered_on', 'due_date')
 /** A search counts the other register's matches up to this many ("100+" beyond). */
 export const OTHER_MATCHES_LIMIT = 100
 /** The control view lists at most this many lines per group; the counts are always complete. */
@@ -101,6 +105,8 @@ export interface IncomingItem {
   assignedOn: string | null
   underControl: boolean
   answeredOn: string | null
+  /** Answered by the due date; null while unanswered. */
+  answeredOnTime: boolean | null
   closedOn: string | null
   closureReason: string | null
   registeredByName: string
@@ -450,7 +456,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       { replacements: { itemId }, type: QueryTypes.SELECT },
     )
     if (!row) throw new NotFoundError()
-    return row
+    return { ...row, answeredOnTime: row.answeredOn === null ? null : doneOnTime({ state: 'DONE', closedOn: row.answeredOn, dueDate: row.dueDate }) }
   }
 
   /** What the policy needs to decide on an item. */
@@ -1071,8 +1077,8 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     const to = addCalendarDays(`${quarter === 4 ? year + 1 : year}-${String((quarter % 4) * 3 + 1).padStart(2, '0')}-01`, -1)
     const replacements = { regionId, from, to, today: today() }
     const outcome = `count(*)::int AS received,
-      count(*) FILTER (WHERE answered_on IS NOT NULL AND answered_on <= due_date)::int AS "answeredOnTime",
-      count(*) FILTER (WHERE answered_on IS NOT NULL AND answered_on > due_date)::int AS "answeredLate",
+      count(*) FILTER (WHERE ${ANSWERED_ON_TIME_SQL})::int AS "answeredOnTime",
+      count(*) FILTER (WHERE answered_on IS NOT NULL AND NOT ${ANSWERED_ON_TIME_SQL})::int AS "answeredLate",
       count(*) FILTER (WHERE answered_on IS NULL AND status <> 'CLOSED' AND due_date < :today)::int AS "openOverdue"`
     const base = 'FROM incoming_items WHERE region_id = :regionId AND received_on BETWEEN :from AND :to'
     const [byKind, byTopic, complaintsBySubject] = await Promise.all([

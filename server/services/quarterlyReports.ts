@@ -32,7 +32,9 @@ import {
   type RollupSource,
   type Snapshot,
 } from '../domain/quarterlyReport'
+import { doneOnTimeSql } from '../data/ledger'
 import type { AuditService } from './audit'
+import { ANSWERED_ON_TIME_SQL } from './correspondence'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
 
@@ -260,7 +262,7 @@ function figureQueries(quarterCount: number, withIds: boolean, oneRegion: boolea
             SELECT 'assessment' AS source, a.id, a.beneficiary_id, a.completed_on AS day, NULL::text AS rule_id, NULL::boolean AS on_time FROM assessments a
              WHERE a.status IN ('COMPLETED', 'COUNTERSIGNED') AND ${inRange('a.completed_on')}
             UNION ALL SELECT 'plan', p.id, p.beneficiary_id, p.approved_on, NULL, NULL FROM supervision_plans p WHERE ${inRange('p.approved_on')}
-            UNION ALL SELECT 'deadline', d.id, d.beneficiary_id, d.due_date, d.rule_id, d.status = 'DONE' AND d.done_on <= d.due_date FROM deadlines d
+            UNION ALL SELECT 'deadline', d.id, d.beneficiary_id, d.due_date, d.rule_id, ${doneOnTimeSql(`d.status = 'DONE'`, 'd.done_on', 'd.due_date')} FROM deadlines d
              WHERE d.status <> 'CANCELLED' AND d.rule_id IN (:assessmentRules, :planRules) AND ${inRange('d.due_date')}),
           counted AS (
             SELECT q.n, b.region_id, ${[
@@ -316,8 +318,8 @@ function figureQueries(quarterCount: number, withIds: boolean, oneRegion: boolea
           by_kind AS (
             SELECT n, region_id, kind, ${[
               ['received', 'true'],
-              ['on_time', 'answered_on IS NOT NULL AND answered_on <= due_date'],
-              ['late', 'answered_on IS NOT NULL AND answered_on > due_date'],
+              ['on_time', ANSWERED_ON_TIME_SQL],
+              ['late', `answered_on IS NOT NULL AND NOT ${ANSWERED_ON_TIME_SQL}`],
               ['overdue', "answered_on IS NULL AND status <> 'CLOSED' AND due_date < :today"],
             ].map(([name, where]) => `count(*) FILTER (WHERE ${where}) AS ${name}, ${ids('id', where)} AS ${name}_ids`).join(',\n                   ')}
               FROM items GROUP BY n, region_id, kind)
@@ -358,7 +360,7 @@ function figureQueries(quarterCount: number, withIds: boolean, oneRegion: boolea
      SELECT n AS period, region_id AS "regionId", 'mediationInstructed' AS code, NULL::text AS part, count(*)::float8 AS value, ${ids('id')} AS ids FROM cases WHERE instructed_on BETWEEN day_from AND day_to GROUP BY n, region_id
      UNION ALL SELECT n, region_id, 'mediationConcluded', outcome, count(*), ${ids('id')} FROM cases WHERE concluded_on BETWEEN day_from AND day_to AND outcome IS NOT NULL GROUP BY n, region_id, outcome
      UNION ALL SELECT n, region_id, 'mediationReportsSent', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN day_from AND day_to GROUP BY n, region_id
-     UNION ALL SELECT n, region_id, 'mediationReportsOnTime', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN day_from AND day_to AND report_sent_on <= report_due_date GROUP BY n, region_id
+     UNION ALL SELECT n, region_id, 'mediationReportsOnTime', NULL, count(*), ${ids('id')} FROM cases WHERE report_sent_on BETWEEN day_from AND day_to AND ${doneOnTimeSql('report_sent_on IS NOT NULL', 'report_sent_on', 'report_due_date')} GROUP BY n, region_id
      UNION ALL SELECT n, region_id, 'mediationStopped', NULL, count(*), ${ids('id')} FROM cases WHERE status IN ('DECLINED', 'ENDED') AND ended_on BETWEEN day_from AND day_to GROUP BY n, region_id`,
   ]
 }
