@@ -7,7 +7,7 @@ import type { Config } from './config'
 import { publicDir, projectRoot, viewsDir } from './paths'
 import type { Services } from './services'
 import { requestLogging } from './middleware/requestLogging'
-import { cspNonce, securityHeaders } from './middleware/security'
+import { cspNonce, noStoreWhenSignedIn, securityHeaders } from './middleware/security'
 import { sessionMiddleware } from './middleware/session'
 import { configurePassport, currentUser, passwordChangeGate, policyForViews } from './middleware/authentication'
 import { locale } from './middleware/locale'
@@ -39,6 +39,8 @@ import { reminderRoutes } from '../routes/reminders'
 import { contactRoutes } from '../routes/contacts'
 import { activityRoutes } from '../routes/activities'
 import { reportRoutes } from '../routes/reports'
+import { serviceDateOf } from './domain/dates'
+import { judgeDatesBy } from './validation'
 
 export interface AppOptions {
   config: Config
@@ -67,11 +69,13 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use('/assets/chart.js', express.static(path.join(projectRoot, 'node_modules', 'chart.js', 'dist'), { index: false, maxAge: '7d' }))
   app.use('/assets', express.static(publicDir, { index: false, maxAge: '1d' }))
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }))
+  app.use(judgeDatesBy(() => serviceDateOf(services.clock.now())))
 
   app.use(sessionMiddleware(config, sessionPool))
   const authenticator = configurePassport(services)
   app.use(authenticator.initialize())
   app.use(authenticator.session())
+  app.use(noStoreWhenSignedIn)
   app.use(currentUser(services, config))
   app.use(locale)
   app.use(policyForViews)

@@ -1,5 +1,8 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type { NextFunction, Request, Response } from 'express'
 import Joi from 'joi'
-import { parseDate } from './domain/dates'
+import { addMonths } from './domain/calendar'
+import { formatDate, parseDate, serviceDateOf } from './domain/dates'
 import type { Translate } from './i18n'
 
 /** Control characters other than tab and line breaks have no place in a record. */
@@ -11,10 +14,47 @@ export function text(max: number) {
   return Joi.string().trim().max(max).pattern(CONTROL_CHARACTERS, 'controlCharacters')
 }
 
-/** A date typed as DD.MM.YYYY or sent by a date input as YYYY-MM-DD; validated to ISO. */
-export const isoDate = Joi.string()
-  .trim()
-  .custom((value: string, helpers) => parseDate(value) ?? helpers.error('date.format'), 'date')
+/**
+ * The plausible years around today for a date a person types: anything a probation record holds happened within
+ * the last thirty years or is due within five; a date of a person's life (birth, an identity document) at most 110
+ * years back. A far date is a typing mistake, and stored it broke every page of its record (date arithmetic ends at
+ * the year 9999). Rules of their own (a birth date not in the future, a document not issued before the birth) are
+ * the services', with their own messages.
+ */
+export const DATE_RANGES = {
+  record: { yearsBack: 30, yearsAhead: 5 },
+  life: { yearsBack: 110, yearsAhead: 5 },
+} as const satisfies Record<string, { yearsBack: number; yearsAhead: number }>
+export type DateRange = (typeof DATE_RANGES)[keyof typeof DATE_RANGES]
+
+/** The app's today while a request is validated (its clock, which tests set), else the machine's. */
+const validationDay = new AsyncLocalStorage<() => string>()
+const todayForValidation = () => validationDay.getStore()?.() ?? serviceDateOf(new Date())
+
+/** Middleware: the request's dates are judged against the app's clock. */
+export function judgeDatesBy(today: () => string) {
+  return (_req: Request, _res: Response, next: NextFunction) => validationDay.run(today, next)
+}
+
+/** The first and last plausible day of a range, as of `today`. */
+export function dateBounds(range: DateRange, today: string): { from: string; to: string } {
+  return { from: addMonths(today, -12 * range.yearsBack), to: addMonths(today, 12 * range.yearsAhead) }
+}
+
+/** A date typed as DD.MM.YYYY or sent by a date input as YYYY-MM-DD, within its plausible range; validated to ISO. */
+export function dateIn(range: DateRange) {
+  return Joi.string()
+    .trim()
+    .custom((value: string, helpers) => {
+      const date = parseDate(value)
+      if (date === null) return helpers.error('date.format')
+      const { from, to } = dateBounds(range, todayForValidation())
+      return date < from || date > to ? helpers.error('date.range', { from, to }) : date
+    }, 'date')
+}
+
+/** A date of a record: within DATE_RANGES.record of today. */
+export const isoDate = dateIn(DATE_RANGES.record)
 
 export const id = Joi.number().integer().min(1).max(2_147_483_647)
 export const version = Joi.number().integer().min(1).max(2_147_483_647).required()
@@ -49,6 +89,8 @@ function errorFor(detail: Joi.ValidationErrorItem): FieldError {
       return { key: 'validation.choose' }
     case 'date.format':
       return { key: 'validation.date' }
+    case 'date.range':
+      return { key: 'validation.dateRange', params: { from: formatDate(detail.context?.from as string), to: formatDate(detail.context?.to as string) } }
     default:
       return detail.type.startsWith('number.') ? { key: 'validation.number' } : { key: 'validation.invalid' }
   }

@@ -4,7 +4,7 @@ import {
   IDENTITY_DOCUMENT_TYPES, MARZES, MILITARY_STATUSES, PUBLIC_SERVICE_NUMBER, SEXES,
 } from '../../server/domain/beneficiaryCatalogue'
 import { REGISTER_SORTS } from '../../server/services/beneficiaries'
-import { id, isoDate, text, version } from '../../server/validation'
+import { DATE_RANGES, dateIn, id, isoDate, text, version } from '../../server/validation'
 
 const optional = (schema: Joi.StringSchema) => schema.allow('').empty('').default(null)
 const choice = (values: readonly string[]) => Joi.string().valid(...values)
@@ -20,13 +20,13 @@ export const cardSchema = Joi.object({
   givenNameLatin: optional(latinName(100)),
   patronymicLatin: optional(latinName(100)),
   sex: choice(SEXES).required(),
-  birthDate: isoDate.required(),
+  birthDate: dateIn(DATE_RANGES.life).required(),
   birthPlace: optional(text(200)),
   citizenship: optional(text(100)),
   identityDocumentType: optional(choice(IDENTITY_DOCUMENT_TYPES)),
   identityDocumentNumber: optional(Joi.string().trim().uppercase().replace(/\s+/g, '').pattern(DOCUMENT_NUMBER, 'documentNumber')),
   identityDocumentIssuer: optional(text(200)),
-  identityDocumentIssuedOn: optional(isoDate),
+  identityDocumentIssuedOn: optional(dateIn(DATE_RANGES.life)),
   publicServiceNumber: optional(Joi.string().trim().pattern(PUBLIC_SERVICE_NUMBER, 'publicServiceNumber')),
   registeredMarz: optional(choice(MARZES)),
   registeredCommunity: optional(text(100)),

@@ -8,6 +8,15 @@ export const cspNonce: RequestHandler = (_req, res, next) => {
   next()
 }
 
+/**
+ * What a signed-in user is shown is personal data: no copy is kept by the browser or anything between, so that the
+ * back button of a shared office computer shows nothing after sign-out.
+ */
+export const noStoreWhenSignedIn: RequestHandler = (req, res, next) => {
+  if (req.user) res.set('Cache-Control', 'no-store')
+  next()
+}
+
 export function securityHeaders(production: boolean): RequestHandler {
   return helmet({
     contentSecurityPolicy: {

@@ -8,6 +8,7 @@ export const VALIDATION_HY = {
   email: 'Մուտքագրեք ճիշտ էլ. փոստի հասցե։',
   choose: 'Ընտրեք տարբերակներից մեկը։',
   date: 'Մուտքագրեք իրական ամսաթիվ՝ ՕՕ.ԱԱ.ՏՏՏՏ ձևաչափով։',
+  dateRange: (from: string, to: string) => `Մուտքագրեք ամսաթիվ ${from}-ից մինչև ${to}։`,
   number: 'Մուտքագրեք թիվ։',
   invalid: 'Արժեքը սխալ է։',
 }
@@ -17,4 +18,5 @@ export const VALIDATION_EN = {
   required: 'This field is required.',
   tooShort: (min: number) => `At least ${min} characters.`,
   number: 'Enter a number.',
+  dateRange: (from: string, to: string) => `Enter a date from ${from} to ${to}.`,
 }

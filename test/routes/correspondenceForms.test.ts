@@ -252,6 +252,24 @@ describe('correspondence forms: bad input is refused and nothing is saved', () =
       expect(after.dueChanges).to.deep.equal([])
     })
 
+    it('when a due date is set in the year 9999, then it is refused beside the field and the item still opens for everyone', async () => {
+      const itemId = await registerItem()
+      const page = await headBrowser.get(`/correspondence/${itemId}`)
+      // The clock stands at 23.11.2026: a record's dates run from thirty years back to five ahead.
+      for (const dueDate of ['31.12.9999', '01.01.2100', '24.11.2031']) {
+        const refused = await headBrowser.post(`/correspondence/${itemId}/due-date`, { dueDate, reason: 'Ժամկետը երկարացվել է', version: versionOf(page.text) })
+        expect(refused.status, dueDate).to.equal(400)
+        expectFieldError(refused, 'dueDate', VALIDATION_HY.dateRange('23.11.1996', '23.11.2031'))
+        expectKept(refused, [dueDate])
+      }
+      expect((await t.services.correspondence.item(itemId)).dueChanges).to.deep.equal([])
+      expect((await headBrowser.get(`/correspondence/${itemId}`)).status).to.equal(200)
+      const english = await signIn(t.app, head.username)
+      await english.post('/language', { language: 'en', returnTo: `/correspondence/${itemId}` })
+      const refusedInEnglish = await english.post(`/correspondence/${itemId}/due-date`, { dueDate: '31.12.9999', reason: 'Extended', version: versionOf(page.text) })
+      expectFieldError(refusedInEnglish, 'dueDate', VALIDATION_EN.dateRange('23.11.1996', '23.11.2031'))
+    })
+
     function upload(itemId: number, content: Buffer, fileName: string) {
       return headBrowser.agent.post(`/correspondence/${itemId}/attachments`).field('_csrf', headBrowser.csrf).attach('file', content, fileName)
     }

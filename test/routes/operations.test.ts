@@ -36,6 +36,36 @@ describe('operations', () => {
     expect(page.text).to.not.match(/https?:\/\/(?!localhost)[^"']*\.(js|css)/)
   })
 
+  it('when a signed-in user opens any page or download, then nothing may be stored; a page before sign-in may be', async () => {
+    const { app } = buildTestApp()
+    const person = await createPerson('REGIONAL_HEAD', 'ARARAT')
+    const browser = await signIn(app, person.username)
+    for (const path of ['/', '/my-work', `/regions/${person.regionId}/beneficiaries`, '/beneficiaries/search?q=a', '/account/calendar']) {
+      const page = await browser.get(path)
+      expect(page.headers['cache-control'], path).to.contain('no-store')
+    }
+    expect(String((await request(app).get('/sign-in')).headers['cache-control'])).to.not.contain('no-store')
+  })
+
+  it('when a calendar feed is fetched, then the request log names the path without its secret', async () => {
+    const lines: string[] = []
+    const { sequelize, url } = testDatabase()
+    const pool = createSessionPool(url, () => undefined)
+    const logged = createApp(buildServices({ sequelize, clock: new ManualClock(new Date()) }), {
+      config: loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', SIGN_IN_RATE_LIMIT: '100000' }),
+      logger: pino({ level: 'info' }, { write: (line: string) => lines.push(line) }),
+      sessionPool: pool,
+    })
+    const secret = 'Zq8c3J0kL2mN4pR6sT8vX0yA2bC4dE6fG8hJ0kL2mN4'
+    try {
+      expect((await request(logged).get(`/calendar/${secret}.ics`)).status).to.equal(404)
+    } finally {
+      await pool.end()
+    }
+    const line = lines.find((text) => text.includes('/calendar/'))
+    expect(line).to.contain('/calendar/[secret].ics').and.not.contain(secret)
+  })
+
   it('when Bootstrap and the app\'s own assets are requested, then the app serves them itself', async () => {
     const { app } = buildTestApp()
     expect((await request(app).get('/assets/bootstrap/css/bootstrap.min.css')).status).to.equal(200)
