@@ -33,14 +33,9 @@ export function authRoutes(services: Services, authorize: Authorize, signInLimit
     }
     const result = await services.users.authenticate(form.value.username, form.value.password, requestContext(req))
     if (!result.ok) {
-      return res.status(401).render('pages/auth/sign-in', {
-        values: { username: form.value.username },
-        errors: {},
-        failure: result.reason,
-        lockedUntil: result.lockedUntil ?? null,
-        notice: null,
-        returnTo,
-      })
+      // One answer for an unknown account, a wrong password and a locked account: which accounts exist, and which
+      // are locked, is not told to whoever tries (the audit log records which it was).
+      return res.status(401).render('pages/auth/sign-in', { values: { username: form.value.username }, errors: {}, failure: 'invalid', notice: null, returnTo })
     }
     await signIn(req, result.user, services.clock.now().getTime())
     res.redirect(303, result.user.mustChangePassword ? '/account/password' : returnTo)

@@ -90,6 +90,8 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
         return { ok: false, reason: 'invalid' }
       }
       if (user.lockedUntil && user.lockedUntil > now) {
+        // The password is checked all the same: a locked account answers in the time a wrong password takes.
+        await passwordMatches(user.passwordHash, password)
         await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, outcome: 'failure', target: { type: 'user', id: user.id }, details: { reason: 'locked' } }, transaction)
         return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil }
       }

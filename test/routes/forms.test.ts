@@ -234,7 +234,7 @@ describe('forms with bad input', () => {
       for (const password of [BELL, NUL, `${TEST_PASSWORD}${NUL}`]) {
         const page = await browser.post('/sign-in', { username: person.username, password })
         expect(page.status, JSON.stringify(password)).to.equal(401)
-        expect(page.text).to.contain('Օգտանունը կամ գաղտնաբառը սխալ է։')
+        expect(page.text).to.contain('Օգտանունը կամ գաղտնաբառը սխալ է, կամ հաշիվը')
       }
     })
 
