@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
@@ -9,11 +10,11 @@ import type { Actor } from '../../server/policy'
 import { mustGiveReason, rememberAccessReason } from './accessReason'
 import type { Services } from '../../server/services'
 import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
-import { NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
+import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
 import { contentDisposition } from '../../server/domain/fileTypes'
 import { MEASURE_CODES, measureType } from '../../server/domain/measureCatalogue'
-import { accessReasonSchema, assignSchema, documentSchema, cardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
+import { accessReasonSchema, assignSchema, documentSchema, newCardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
 import { kindLabel, noteLabel } from '../board/labels'
 
 const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() }).unknown(true)
@@ -87,20 +88,22 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   })
 
   router.get('/regions/:regionId/beneficiaries/new', authorize('beneficiary.create', regionOf, { hideExistence: true }), async (req, res) => {
-    await renderCardForm(res, 'pages/beneficiaries/form', { region: await services.regions.get(regionIdOf(req)), values: { status: 'ACTIVE', sex: '', category: '' } })
+    await renderCardForm(res, 'pages/beneficiaries/form', { region: await services.regions.get(regionIdOf(req)), values: { status: 'ACTIVE', sex: '', category: '', submissionId: randomUUID() } })
   })
 
   router.post('/regions/:regionId/beneficiaries/new', authorize('beneficiary.create', regionOf, { hideExistence: true }), async (req, res) => {
     const t = res.locals.t
     const regionId = regionIdOf(req)
     const region = await services.regions.get(regionId)
-    const form = validate(cardSchema, req.body)
+    const form = validate(newCardSchema, req.body)
     if (!form.ok) return renderCardForm(res, 'pages/beneficiaries/form', { region, values: form.values, errors: translateErrors(form.errors, t) }, 400)
     try {
-      const created = await beneficiaries.create(regionId, cardFrom(form.value), { confirmDuplicate: form.value.confirmDuplicate, responsibleOfficerId: req.user!.role === 'REGIONAL_HEAD' ? null : req.user!.id }, requestContext(req))
+      const options = { confirmDuplicate: form.value.confirmDuplicate, responsibleOfficerId: req.user!.role === 'REGIONAL_HEAD' ? null : req.user!.id, submissionId: form.value.submissionId }
+      const created = await beneficiaries.create(regionId, cardFrom(form.value), options, requestContext(req))
       res.redirect(303, `/beneficiaries/${created.id}`)
     } catch (error) {
-      const values = typedValues(cardSchema, req.body)
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/beneficiaries/${error.resultId}`)
+      const values = typedValues(newCardSchema, req.body)
       if (error instanceof DuplicateWarning) return renderCardForm(res, 'pages/beneficiaries/form', { region, values, duplicates: error.matches }, 409)
       if (error instanceof ServiceError && error.field) return renderCardForm(res, 'pages/beneficiaries/form', { region, values, errors: { [error.field]: t(error.code) } }, 400)
       throw error

@@ -50,6 +50,9 @@ export const cardSchema = Joi.object({
   confirmDuplicate: Joi.boolean().truthy('1').default(false),
 })
 
+/** A new card carries the one-time id of its form: a repeated submit opens the file the first one registered. */
+export const newCardSchema = cardSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+
 export const editCardSchema = cardSchema.keys({ version })
 
 export const registerQuerySchema = Joi.object({

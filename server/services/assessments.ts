@@ -154,7 +154,10 @@ export function assessmentService(deps: { sequelize: Sequelize; clock: Clock; au
   /** Starts a draft; the first assessment of a file is the initial one, any later one a reassessment with its reason. */
   async function start(beneficiaryId: number, reason: AssessmentReason | null, context: RequestContext): Promise<number> {
     return sequelize.transaction(async (transaction) => {
-      const [draft] = await sequelize.query<{ id: number }>(`SELECT id FROM assessments WHERE beneficiary_id = :beneficiaryId AND status = 'DRAFT' FOR UPDATE`, { replacements: { beneficiaryId }, type: QueryTypes.SELECT, transaction })
+      // Starts on one file go one at a time (the file's row is the lock): a repeated "start" opens the draft the first
+      // one made, where two at once both found none and the second broke on the one-draft index.
+      await sequelize.query('SELECT id FROM beneficiaries WHERE id = :beneficiaryId FOR NO KEY UPDATE', { replacements: { beneficiaryId }, type: QueryTypes.SELECT, transaction })
+      const [draft] = await sequelize.query<{ id: number }>(`SELECT id FROM assessments WHERE beneficiary_id = :beneficiaryId AND status = 'DRAFT'`, { replacements: { beneficiaryId }, type: QueryTypes.SELECT, transaction })
       if (draft) return draft.id
       const [{ completed }] = await sequelize.query<{ completed: number }>(`SELECT count(*)::int AS completed FROM assessments WHERE beneficiary_id = :beneficiaryId AND status <> 'DRAFT'`, { replacements: { beneficiaryId }, type: QueryTypes.SELECT, transaction })
       const kind = completed === 0 ? 'INITIAL' : 'REASSESSMENT'

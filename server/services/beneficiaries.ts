@@ -9,7 +9,8 @@ import { detectFileType, MAX_UPLOAD_BYTES, safeFileName } from '../domain/fileTy
 import type { AuditService } from './audit'
 import type { RegionView } from './regions'
 import { preparedQuery } from './preparedStatements'
-import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import type { SubmissionQueries } from '../data/submissions'
+import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import { DEADLINES_ON_REGISTRATION, isSupervisedCategory } from '../domain/supervision'
 import type { DeadlineService } from './deadlines'
 
@@ -219,7 +220,7 @@ const FILE_SECTIONS_SQL = (withViews: boolean) => `SELECT
     (SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('changes', '$2')}) x) AS timeline,
     ${withViews ? `(SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('views', '$2')}) x)` : `'[]'::json`} AS views`
 
-export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
+export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionQueries }) {
   const { sequelize, clock, audit } = deps
   const beneficiaryAudit = (id: number, regionId: number) => ({ category: 'beneficiary' as const, regionId, target: { type: 'beneficiary', id } })
 
@@ -266,8 +267,17 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
   }
 
   /** Registers a new card; the number is taken from the region's counter inside the same transaction. */
-  async function create(regionId: number, card: CardInput, options: { confirmDuplicate: boolean; responsibleOfficerId: number | null }, context: RequestContext): Promise<{ id: number; fileNumber: string }> {
+  /**
+   * Registers a personal file. With a submission id, the same submission registers at most once: a repeat (even one
+   * arriving while the first is being saved) gets AlreadySubmitted with the first file's id.
+   */
+  async function create(regionId: number, card: CardInput, options: { confirmDuplicate: boolean; responsibleOfficerId: number | null; submissionId?: string }, context: RequestContext): Promise<{ id: number; fileNumber: string }> {
     checkCard(card)
+    const submission = options.submissionId ? { id: options.submissionId, userId: context.actor!.id, form: 'beneficiary.create', at: clock.now() } : null
+    if (submission) {
+      const first = await deps.submissions.resultOf(submission.id, submission.userId, submission.form)
+      if (first !== null) throw new AlreadySubmitted(first)
+    }
     if (!options.confirmDuplicate) {
       const matches = await findDuplicates(card, regionId)
       if (matches.length > 0) throw new DuplicateWarning(matches)
@@ -292,6 +302,8 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
         for (const ruleId of DEADLINES_ON_REGISTRATION) await deps.deadlines.open({ beneficiaryId: row.id, ruleId, subjectType: 'beneficiary', subjectId: row.id, eventDate: registeredOn }, transaction)
       }
       await audit.record(context, { ...beneficiaryAudit(row.id, regionId), action: 'beneficiary.create', details: { fileNumber, duplicateConfirmed: options.confirmDuplicate } }, transaction)
+      const first = submission ? await deps.submissions.record(submission, row.id, transaction) : null
+      if (first !== null) throw new AlreadySubmitted(first)
       return { id: row.id, fileNumber }
     })
   }

@@ -27,6 +27,13 @@ export class StaleEditError<T = unknown> extends Error {
   }
 }
 
+/** The same form submission was already made: it created `resultId`, and nothing more was written. */
+export class AlreadySubmitted extends Error {
+  constructor(readonly resultId: number) {
+    super('already submitted')
+  }
+}
+
 export class NotFoundError extends Error {
   constructor() {
     super('not found')

@@ -19,6 +19,7 @@ import { boardService } from './board'
 import { ledgerQueries } from '../data/ledger'
 import { sqlOf } from '../data/sql'
 import { conditionQueries } from '../data/conditions'
+import { submissionQueries } from '../data/submissions'
 import { workConditionService } from './workConditions'
 import { reminderService, type Mailer } from './reminders'
 import { contactService } from './contacts'
@@ -32,11 +33,11 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const audit = auditService(clock)
   const sessions = sessionRegistry(sequelize)
   const deadlines = deadlineService({ sequelize, clock, audit })
-  const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines })
+  const sql = sqlOf(sequelize)
+  const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines, submissions: submissionQueries(sql) })
   const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
-  const sql = sqlOf(sequelize)
   const ledger = ledgerQueries(sql)
   const workConditions = workConditionService({ sequelize, clock, queries: conditionQueries(sql), reports: quarterlyReports })
   const board = boardService({ clock, ledger, conditions: workConditions })

@@ -71,6 +71,31 @@ describe('beneficiary records', () => {
     expect(await Beneficiary.count({ where: { regionId } })).to.equal(before + 50)
   })
 
+  it('when the same card form is submitted five times at once and again later, then one file is registered and every answer opens it', async () => {
+    const form = await officerBrowser.get(`/regions/${regionId}/beneficiaries/new`)
+    const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(form.text)![1]
+    const fields = { ...CARD, birthDate: '05.05.1975', publicServiceNumber: '4455667701', submissionId }
+    const answers = await Promise.all(Array.from({ length: 5 }, () => officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, fields)))
+    const created = await Beneficiary.findAll({ where: { publicServiceNumber: '4455667701' } })
+    expect(created).to.have.length(1)
+    expect(answers.map((answer) => [answer.status, answer.headers.location])).to.deep.equal(Array(5).fill([303, `/beneficiaries/${created[0].id}`]))
+    const later = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, fields)
+    expect([later.status, later.headers.location]).to.deep.equal([303, `/beneficiaries/${created[0].id}`])
+    expect(await AuditEvent.count({ where: { action: 'beneficiary.create', targetId: String(created[0].id) } })).to.equal(1)
+    // A new form is a new submission; an id that is not one is refused.
+    const second = await officerBrowser.get(`/regions/${regionId}/beneficiaries/new`)
+    expect(/name="submissionId" value="([0-9a-f-]{36})"/.exec(second.text)![1]).to.not.equal(submissionId)
+    expect((await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...fields, submissionId: 'not-a-uuid' })).status).to.equal(400)
+  })
+
+  it('when "start assessment" is pressed five times at once, then one draft is started and each answer opens it', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    const context = { actor: { id: officer.id, role: officer.role, regionId, actingHeadRegionIds: [] }, actorUsername: officer.username, sourceIp: null, requestId: null }
+    const started = await Promise.all(Array.from({ length: 5 }, () => t.services.assessments.start(file.id, null, context)))
+    expect(new Set(started).size).to.equal(1)
+    expect(await AuditEvent.count({ where: { action: 'assessment.start', targetId: String(file.id) } })).to.equal(1)
+  })
+
   it('when a card matches an existing file in the region, then the officer is warned with a link and can still save after confirming', async () => {
     const existing = await createBeneficiary(regionId, officer.id, { publicServiceNumber: '7777777701' })
     const warned = await officerBrowser.post(`/regions/${regionId}/beneficiaries/new`, { ...CARD, givenName: 'Գևորգ', publicServiceNumber: '7777777701' })
