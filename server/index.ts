@@ -47,10 +47,25 @@ async function main(): Promise<void> {
   }
   const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, conditions: appServices.workConditions, logger }) : null
   const app = createApp(appServices, { config, logger, sessionPool })
-  const server: Server = app.listen(config.port, () => {
-    logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
-    printWelcome(config.port, config.seedDemoData)
-  })
+  /** Lets go of the job queue, the database connections and the embedded server, whatever ends the process. */
+  const release = async () => {
+    if (jobs) await jobs.stop().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'job queue did not stop cleanly'))
+    await Promise.allSettled([sequelize.close(), sessionPool.end()])
+    if (embedded) await embedded.stop()
+  }
+  const server: Server = app.listen(config.port)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve)
+      server.once('error', reject)
+    })
+  } catch (error) {
+    await release()
+    const code = (error as NodeJS.ErrnoException).code
+    throw new Error(code === 'EADDRINUSE' ? `port ${config.port} is in use (is the app already running? PORT sets another)` : `cannot listen on port ${config.port}: ${code ?? (error as Error).message}`)
+  }
+  logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
+  printWelcome(config.port, config.seedDemoData)
 
   let stopping = false
   const shutdown = (signal: string) => {
@@ -60,9 +75,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS)
     server.close(async () => {
       clearTimeout(force)
-      if (jobs) await jobs.stop().catch((error: Error) => logger.warn({ err: { message: error.message } }, 'job queue did not stop cleanly'))
-      await Promise.allSettled([sequelize.close(), sessionPool.end()])
-      if (embedded) await embedded.stop()
+      await release()
       logger.info('stopped')
       process.exit(0)
     })

@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import net, { type AddressInfo } from 'node:net'
+import path from 'node:path'
 import { expect } from 'chai'
 import request from 'supertest'
 import { buildTestApp } from '../helpers/app'
@@ -64,6 +68,24 @@ describe('operations', () => {
     }
     const line = lines.find((text) => text.includes('/calendar/'))
     expect(line).to.contain('/calendar/[secret].ics').and.not.contain(secret)
+  })
+
+  it('when the port is taken, then the app says so, lets go of its database and exits with an error', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1')
+    await once(blocker, 'listening')
+    const { port } = blocker.address() as AddressInfo
+    const root = path.join(__dirname, '..', '..')
+    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'index.ts')], {
+      env: { ...process.env, DATABASE_URL: testDatabase().url, PORT: String(port), JOBS_ENABLED: 'false', SEED_DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const [code] = (await once(child, 'exit')) as [number]
+    blocker.close()
+    expect(code, output).to.equal(1)
+    expect(output).to.contain(`port ${port} is in use`).and.not.contain('Probation back office: http')
   })
 
   it('when Bootstrap and the app\'s own assets are requested, then the app serves them itself', async () => {
