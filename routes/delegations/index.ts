@@ -56,7 +56,7 @@ export function delegationRoutes(services: Services, authorize: Authorize): Rout
     try {
       await services.delegations.create({ regionId, ...form.value }, requestContext(req))
     } catch (error) {
-      if (error instanceof ServiceError && error.field) return renderPage(res, regionId, { values: typedValues(createSchema, req.body), errors: { [error.field]: t(error.code) } }, 400)
+      if (error instanceof ServiceError && error.field) return renderPage(res, regionId, { values: typedValues(createSchema, req.body), errors: { [error.field]: t(error.code, error.params) } }, 400)
       throw error
     }
     res.redirect(303, `/regions/${regionId}/delegations`)

@@ -11,3 +11,9 @@ export function roleHasRegion(role: Role): boolean {
 
 /** Only a senior specialist of the region may be named acting head while the head is away. */
 export const ROLE_ELIGIBLE_AS_ACTING_HEAD: Role = 'SENIOR_SPECIALIST'
+
+/**
+ * The longest an acting head is named for, in days (the Service's default, not a legal term): an acting head covers
+ * the head's leave, illness or mission; a longer absence calls for an appointment, not a delegation.
+ */
+export const MAX_ACTING_HEAD_DAYS = 183

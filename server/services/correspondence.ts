@@ -263,6 +263,7 @@ interface ItemRow {
   longer_term: boolean
   answered_on: string | null
   assignee_user_id: number | null
+  complaint_staff_user_id: number | null
   due_changes: DueChange[]
   number: string
 }
@@ -339,7 +340,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
 
   async function lockItem(itemId: number, transaction: Transaction, expectedVersion?: number): Promise<ItemRow> {
     const [row] = await sequelize.query<ItemRow>(
-      `SELECT id, region_id, status, version, received_on, due_date, rule_id, kind, times_extended, longer_term, answered_on, assignee_user_id, due_changes, number
+      `SELECT id, region_id, status, version, received_on, due_date, rule_id, kind, times_extended, longer_term, answered_on, assignee_user_id, complaint_staff_user_id, due_changes, number
          FROM incoming_items WHERE id = :itemId FOR UPDATE`,
       { replacements: { itemId }, type: QueryTypes.SELECT, transaction },
     )
@@ -478,6 +479,8 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       const row = await lockItem(itemId, transaction, input.expectedVersion)
       const status = transitionOf(row, 'assign')
       if (!(await staffMember(row.region_id, input.assigneeId, transaction))) throw new ServiceError('validation.choose', 'assigneeId')
+      // Nobody examines a complaint about themselves.
+      if (row.complaint_staff_user_id === input.assigneeId) throw new ServiceError('correspondence.assigneeIsComplainedOf', 'assigneeId')
       await updateItem(itemId, { status, assignee_user_id: input.assigneeId, resolution: input.resolution, assigned_on: today() }, transaction)
       await audit.record(context, { ...auditOf(row.region_id, itemId), action: 'correspondence.assign', details: { before: { assigneeId: row.assignee_user_id }, after: { assigneeId: input.assigneeId } } }, transaction)
     })

@@ -1,7 +1,8 @@
 import { Op, type Sequelize } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
-import { ROLE_ELIGIBLE_AS_ACTING_HEAD } from '../domain/roles'
+import { dayNumber } from '../domain/calendar'
+import { MAX_ACTING_HEAD_DAYS, ROLE_ELIGIBLE_AS_ACTING_HEAD } from '../domain/roles'
 import { Delegation, User } from '../../models'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
@@ -83,6 +84,7 @@ export function delegationService(deps: { sequelize: Sequelize; clock: Clock; au
   async function create(input: DelegationInput, context: RequestContext): Promise<number> {
     if (input.endsOn < input.startsOn) throw new ServiceError('delegation.endBeforeStart', 'endsOn')
     if (input.endsOn < today()) throw new ServiceError('delegation.inThePast', 'endsOn')
+    if (dayNumber(input.endsOn) - dayNumber(input.startsOn) + 1 > MAX_ACTING_HEAD_DAYS) throw new ServiceError('delegation.tooLong', 'endsOn', { days: MAX_ACTING_HEAD_DAYS })
     const acting = await User.findByPk(input.actingUserId)
     if (!acting || !acting.active || acting.regionId !== input.regionId || acting.role !== ROLE_ELIGIBLE_AS_ACTING_HEAD) {
       throw new ServiceError('delegation.notEligible', 'actingUserId')

@@ -93,6 +93,18 @@ describe('correspondence through the app', () => {
     expect(await AuditEvent.count({ where: { action: 'letter.sign', targetId: String(letterId) } })).to.equal(1)
   })
 
+  it('when a complaint is about a staff member, then it cannot be assigned to them, only to someone else', async () => {
+    const itemId = await register({ ...COMPLAINT, topic: 'STAFF_CONDUCT', complaintSubject: 'STAFF_MEMBER', complaintStaffUserId: String(officer.id), complaintAbout: 'Կոպիտ վերաբերմունք' })
+    const page = await headBrowser.get(`/correspondence/${itemId}`)
+    const refused = await headBrowser.post(`/correspondence/${itemId}/assign`, { assigneeId: String(officer.id), resolution: 'Քննել', version: versionOf(page.text) })
+    expect(refused.status).to.equal(400)
+    expect(refused.text).to.contain('Բողոքը վերաբերում է այս աշխատակցին. հանձնարարեք այլ աշխատակցի։')
+    expect((await t.services.correspondence.item(itemId)).assigneeUserId).to.equal(null)
+    const other = await createPerson('SENIOR_SPECIALIST', 'YEREVAN')
+    const assigned = await headBrowser.post(`/correspondence/${itemId}/assign`, { assigneeId: String(other.id), resolution: 'Քննել', version: versionOf(page.text) })
+    expect(assigned.status).to.equal(303)
+  })
+
   it('when an item without a reply is closed, then a reason is required', async () => {
     const itemId = await register(COMPLAINT)
     const page = await headBrowser.get(`/correspondence/${itemId}`)
