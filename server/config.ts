@@ -7,6 +7,8 @@ import { projectRoot } from './paths'
 export interface Config {
   readonly env: 'development' | 'test' | 'production'
   readonly port: number
+  /** The address the app listens on. */
+  readonly host: string
   readonly databaseUrl: string | undefined
   readonly embeddedDatabase: { readonly dataDir: string; readonly port: number }
   readonly sessionSecret: string
@@ -36,16 +38,35 @@ export interface Config {
 }
 
 
+const DEVELOPMENT_SESSION_SECRET = 'development-only-session-secret-not-for-production'
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
+
+/**
+ * A start that others can reach (listening beyond this computer, or published at an address that is not it) without
+ * NODE_ENV=production would offer the demo accounts, whose password is published, or sign sessions with the
+ * development secret: refused, naming what to set.
+ */
+function refuseExposedDevelopment(value: { NODE_ENV: string; HOST: string; PUBLIC_URL?: string; SEED_DEMO_DATA: boolean; SESSION_SECRET: string }): void {
+  if (value.NODE_ENV === 'production') return
+  const exposedBy = !isLoopback(value.HOST) ? `HOST=${value.HOST}` : value.PUBLIC_URL && !isLoopback(new URL(value.PUBLIC_URL).hostname) ? `PUBLIC_URL=${value.PUBLIC_URL}` : null
+  if (exposedBy === null) return
+  const unsafe = [value.SEED_DEMO_DATA ? 'the demo accounts (SEED_DEMO_DATA=false)' : null, value.SESSION_SECRET === DEVELOPMENT_SESSION_SECRET ? 'the development session secret (SESSION_SECRET)' : null].filter(Boolean)
+  if (unsafe.length > 0) throw new Error(`Invalid configuration: ${exposedBy} can be reached from other computers, but NODE_ENV is not production and the start would use ${unsafe.join(' and ')}. Set NODE_ENV=production, or those settings.`)
+}
+
 const schema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   PORT: Joi.number().port().default(3000),
+  // Outside production the app listens on this computer only: demo accounts and the development secret stay on it.
+  HOST: Joi.string().trim().hostname().when('NODE_ENV', { is: 'production', then: Joi.optional().default('0.0.0.0'), otherwise: Joi.optional().default('127.0.0.1') }),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   EMBEDDED_PG_DATA_DIR: Joi.string().default(path.join(projectRoot, 'data', 'postgres')),
   EMBEDDED_PG_PORT: Joi.number().port().default(54329),
   SESSION_SECRET: Joi.string().min(32).when('NODE_ENV', {
     is: 'production',
     then: Joi.required(),
-    otherwise: Joi.optional().default('development-only-session-secret-not-for-production'),
+    otherwise: Joi.optional().default(DEVELOPMENT_SESSION_SECRET),
   }),
   SESSION_IDLE_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(30),
   SESSION_ABSOLUTE_HOURS: Joi.number().integer().min(1).max(72).default(12),
@@ -76,9 +97,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   if (error) {
     throw new Error(`Invalid configuration: ${error.details.map((d) => d.message).join('; ')}`)
   }
+  refuseExposedDevelopment(value)
   return Object.freeze({
     env: value.NODE_ENV,
     port: value.PORT,
+    host: value.HOST,
     databaseUrl: value.DATABASE_URL,
     embeddedDatabase: Object.freeze({ dataDir: path.resolve(value.EMBEDDED_PG_DATA_DIR), port: value.EMBEDDED_PG_PORT }),
     sessionSecret: value.SESSION_SECRET,

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     await Promise.allSettled([sequelize.close(), sessionPool.end()])
     if (embedded) await embedded.stop()
   }
-  const server: Server = app.listen(config.port)
+  const server: Server = app.listen(config.port, config.host)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve)
