@@ -9,9 +9,15 @@ import type { Translate } from './i18n'
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARACTERS = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/
 
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) make text show other than it reads:
+ * a name or subject typed with them can pass for another in a list.
+ */
+const NO_BIDI_CONTROLS = /^[^\u202a-\u202e\u2066-\u2069]*$/
+
 /** Free text of at most `max` characters, trimmed, without control characters. */
 export function text(max: number) {
-  return Joi.string().trim().max(max).pattern(CONTROL_CHARACTERS, 'controlCharacters')
+  return Joi.string().trim().max(max).pattern(CONTROL_CHARACTERS, 'controlCharacters').pattern(NO_BIDI_CONTROLS, 'controlCharacters')
 }
 
 /**

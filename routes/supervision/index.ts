@@ -9,7 +9,7 @@ import { RISK_LEVELS } from '../../server/domain/deadlineRules'
 import type { Services } from '../../server/services'
 import { InstrumentImportError } from '../../server/services/assessments'
 import { ServiceError, StaleEditError } from '../../server/services/context'
-import { id, isoDate, text, translateErrors, typedValues, validate, version } from '../../server/validation'
+import { id, isoDate, text, translateErrors, typedValues, validate, version, type FieldErrors } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param, type FormErrors } from '../forms'
 
@@ -21,7 +21,7 @@ const stepParam = Joi.object({ stepId: id.required() }).unknown(true)
 
 const startSchema = Joi.object({ reason: Joi.string().valid(...REASSESSMENT_REASONS).allow('').empty('').default(null) })
 const goalSchema = Joi.object({
-  needDomain: Joi.string().trim().max(60).allow('').empty('').default(null),
+  needDomain: Joi.string().trim().pattern(/^[A-Z][A-Z0-9_]{0,59}$/).allow('').empty('').default(null),
   description: text(1000).allow('').default(''),
   targetDate: isoDate.allow('').empty('').default(null),
   status: Joi.string().valid(...GOAL_STATUSES).default('ACTIVE'),
@@ -33,16 +33,25 @@ const decideSchema = Joi.object({ decision: Joi.string().valid('approve', 'retur
 const versionOnly = Joi.object({ version })
 const frequencySchema = Joi.object({ level: Joi.string().valid(...RISK_LEVELS).required(), contactsPerMonth: Joi.number().integer().min(1).max(31).required(), version: Joi.number().integer().min(0).required() })
 
-/** The answers and evidence of the assessment form: `answer_<item>` and `evidence_<item>` fields, strings only. */
-function answersFrom(body: unknown): { answers: Record<string, string>; evidence: Record<string, string> } {
+/** The assessment form's fields: `answer_<item>` (an option code) and `evidence_<item>` (free text). */
+const answersSchema = Joi.object()
+  .pattern(/^answer_[A-Za-z0-9_-]{1,60}$/, Joi.string().trim().max(60).allow(''))
+  .pattern(/^evidence_[A-Za-z0-9_-]{1,60}$/, text(4000).allow(''))
+
+/**
+ * The answers and evidence typed, and what is wrong with them beside their fields (evidence too long or with control
+ * characters is refused whole: dropping it would erase what was saved for that item).
+ */
+function answersFrom(body: unknown): { answers: Record<string, string>; evidence: Record<string, string>; problems: FieldErrors } {
+  const form = validate(answersSchema, body)
+  const fields = (form.ok ? form.value : form.values) as Record<string, string>
   const answers: Record<string, string> = {}
   const evidence: Record<string, string> = {}
-  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
-    if (typeof value !== 'string' || value.length > 4000) continue
+  for (const [key, value] of Object.entries(fields)) {
     const match = /^(answer|evidence)_([A-Za-z0-9_-]{1,60})$/.exec(key)
-    if (match) (match[1] === 'answer' ? answers : evidence)[match[2]] = value
+    if (match && typeof value === 'string') (match[1] === 'answer' ? answers : evidence)[match[2]] = value
   }
-  return { answers, evidence }
+  return { answers, evidence, problems: form.ok ? {} : form.errors }
 }
 
 /** Risk and needs assessments, supervision plans, and the instruments behind them. */
@@ -106,8 +115,13 @@ export function supervisionRoutes(services: Services, authorize: Authorize): Rou
     const assessmentId = param(assessmentParam, req, 'assessmentId')
     const wantsJson = req.get('accept')?.includes('application/json') ?? false
     const expected = versionOnly.validate({ version: req.body?.version }, { stripUnknown: true })
-    const typed = answersFrom(req.body)
+    const { problems, ...typed } = answersFrom(req.body)
     if (expected.error) return wantsJson ? res.status(400).json({ error: res.locals.t('validation.invalid') }) : renderAssessment(req, res, assessmentId, { values: typed, errors: { version: res.locals.t('validation.invalid') } }, 400)
+    if (Object.keys(problems).length > 0) {
+      const errors = translateErrors(problems, res.locals.t)
+      const [field] = Object.keys(errors)
+      return wantsJson ? res.status(400).json({ error: errors[field], field }) : renderAssessment(req, res, assessmentId, { values: typed, errors }, 400)
+    }
     try {
       const saved = await assessments.saveDraft(assessmentId, { ...typed, expectedVersion: expected.value.version }, requestContext(req))
       if (wantsJson) return res.json({ version: saved, savedAt: formatDateTime(services.clock.now()) })
@@ -122,8 +136,9 @@ export function supervisionRoutes(services: Services, authorize: Authorize): Rou
   router.post('/assessments/:assessmentId/complete', authorize('assessment.edit', assessmentFile, { hideExistence: true }), async (req, res) => {
     const assessmentId = param(assessmentParam, req, 'assessmentId')
     const expected = versionOnly.validate({ version: req.body?.version }, { stripUnknown: true })
-    const typed = answersFrom(req.body)
+    const { problems, ...typed } = answersFrom(req.body)
     if (expected.error) return renderAssessment(req, res, assessmentId, { values: typed, errors: { version: res.locals.t('validation.invalid') } }, 400)
+    if (Object.keys(problems).length > 0) return renderAssessment(req, res, assessmentId, { values: typed, errors: translateErrors(problems, res.locals.t) }, 400)
     try {
       // What is on the screen is saved first, so completing never loses the last answers typed.
       const saved = await assessments.saveDraft(assessmentId, { ...typed, expectedVersion: expected.value.version }, requestContext(req))

@@ -235,10 +235,22 @@ export function planService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     if (goal.targetDate && goal.targetDate < today()) throw new ServiceError('plan.targetInPast', 'targetDate')
   }
 
+  /** A goal's need is one of the domains of the instrument the plan's assessment used, or none. */
+  async function checkNeedDomain(assessmentId: number, needDomain: string | null, transaction: Transaction): Promise<void> {
+    if (needDomain === null) return
+    const [row] = await sequelize.query<{ codes: string[] }>(
+      `SELECT array(SELECT domain->>'code' FROM jsonb_array_elements(iv.definition->'domains') AS domain) AS codes
+         FROM assessments a JOIN instrument_versions iv ON iv.id = a.instrument_version_id WHERE a.id = :assessmentId`,
+      { replacements: { assessmentId }, type: QueryTypes.SELECT, transaction },
+    )
+    if (!row?.codes.includes(needDomain)) throw new ServiceError('validation.choose', 'needDomain')
+  }
+
   async function addGoal(planId: number, goal: GoalInput, expectedVersion: number, context: RequestContext): Promise<void> {
     checkGoal(goal)
     await sequelize.transaction(async (transaction) => {
       const row = await lockDraft(planId, expectedVersion, transaction)
+      await checkNeedDomain(row.assessment_id, goal.needDomain, transaction)
       await sequelize.query(
         `INSERT INTO plan_goals (plan_id, need_domain, description, target_date, status, position)
          VALUES (:planId, :needDomain, :description, :targetDate, :status, (SELECT coalesce(max(position), 0) + 1 FROM plan_goals WHERE plan_id = :planId))`,
@@ -256,6 +268,7 @@ export function planService(deps: { sequelize: Sequelize; clock: Clock; audit: A
       if (!before) throw new NotFoundError()
       // A goal carried over from the previous version may keep a target date already past; a new one may not.
       if (goal.targetDate !== before.target_date) checkGoal(goal)
+      await checkNeedDomain(row.assessment_id, goal.needDomain, transaction)
       await sequelize.query('UPDATE plan_goals SET need_domain = :needDomain, description = :description, target_date = :targetDate, status = :status WHERE id = :goalId', { replacements: { ...goal, goalId }, transaction })
       await touch(planId, transaction)
       await audit.record(context, { ...auditOf(await regionOf(row.beneficiary_id, transaction), row.beneficiary_id), action: 'plan.updateGoal', details: { planId, goalId, status: goal.status } }, transaction)

@@ -201,9 +201,36 @@ describe('supervision: assessments and plans through the app', () => {
     expect(noResponsible.status).to.equal(400)
     const unknownKind = await officerBrowser.post(`/plans/${planId}/goals/${goalId}/steps`, { kind: 'HYPNOSIS', description: 'x', responsible: 'y', version: versionOf(page.text) })
     expect(unknownKind.status).to.equal(400)
+    // A goal's need is one of the instrument's domains or none: not any string.
+    for (const needDomain of ['__proto__', '<b>FINANCES</b>', 'HOBBIES', 'FINANCES\u0000']) {
+      const refused = await officerBrowser.post(`/plans/${planId}/goals/${goalId}`, { needDomain, description: 'Բյուջե', targetDate: '', status: 'ACTIVE', version: versionOf(page.text) })
+      expect(refused.status, needDomain).to.equal(400)
+    }
+    const added = await officerBrowser.post(`/plans/${planId}/goals`, { needDomain: 'HOBBIES', description: 'Նոր', targetDate: '', status: 'ACTIVE', version: versionOf(page.text) })
+    expect(added.status).to.equal(400)
+    const reversed = await officerBrowser.post(`/plans/${planId}/goals/${goalId}`, { needDomain: 'FINANCES', description: 'Բյուջե \u202eտեսք', targetDate: '', status: 'ACTIVE', version: versionOf(page.text) })
+    expect(reversed.status).to.equal(400)
     const after = await t.services.plans.get(planId)
     expect(after.version).to.equal(before.version)
     expect(after.goals).to.deep.equal(before.goals)
+  })
+
+  it('when evidence carries a NUL or runs past 4,000 characters, then the save is refused beside the item and what was saved stays', async () => {
+    const assessmentId = await startAssessment()
+    const page = await officerBrowser.get(`/assessments/${assessmentId}`)
+    const item = instrument.domains[0].items[0]
+    const first = await officerBrowser.agent.post(`/assessments/${assessmentId}/draft`).set('Accept', 'application/json').type('form')
+      .send({ _csrf: officerBrowser.csrf, version: versionOf(page.text), [`evidence_${item.code}`]: 'Դատավճիռ' })
+    expect(first.status).to.equal(200)
+    for (const bad of ['Դատ\u0000վճիռ', 'ա'.repeat(4001), 'Դատ\u202eվճիռ']) {
+      const refused = await officerBrowser.agent.post(`/assessments/${assessmentId}/draft`).set('Accept', 'application/json').type('form')
+        .send({ _csrf: officerBrowser.csrf, version: String(first.body.version), [`evidence_${item.code}`]: bad })
+      expect(refused.status).to.equal(400)
+      expect(refused.body.field).to.equal(`evidence_${item.code}`)
+      const form = await officerBrowser.post(`/assessments/${assessmentId}/draft`, { version: String(first.body.version), [`evidence_${item.code}`]: bad })
+      expect(form.status).to.equal(400)
+    }
+    expect((await t.services.assessments.get(assessmentId)).evidence).to.deep.equal({ [item.code]: 'Դատավճիռ' })
   })
 
   it('when a reassessment is completed, then the result shows the change from the previous one, domain by domain', async () => {
