@@ -64,9 +64,8 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code
     throw new Error(code === 'EADDRINUSE' ? `port ${config.port} is in use (is the app already running? PORT sets another)` : `cannot listen on port ${config.port}: ${code ?? (error as Error).message}`)
   }
-  logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
-  printWelcome(config.port, config.seedDemoData)
-
+  // Signals are handled before the app says it is ready: one arriving just after would otherwise end the process at
+  // once, leaving its database server running.
   let stopping = false
   const shutdown = (signal: string) => {
     if (stopping) return
@@ -83,6 +82,8 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => shutdown('SIGTERM'))
   process.on('SIGINT', () => shutdown('SIGINT'))
+  logger.info({ port: config.port, readyInMs: Date.now() - startedAt }, 'ready')
+  printWelcome(config.port, config.seedDemoData)
   process.on('unhandledRejection', (reason) => logger.error({ err: { message: (reason as Error)?.message } }, 'unhandled rejection'))
 }
 

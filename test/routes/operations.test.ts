@@ -1,12 +1,14 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import fs from 'node:fs/promises'
+import os from 'node:os'
 import net, { type AddressInfo } from 'node:net'
 import path from 'node:path'
 import { expect } from 'chai'
 import request from 'supertest'
 import { buildTestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn } from '../helpers/agent'
-import { testDatabase } from '../helpers/database'
+import { freePort, testDatabase } from '../helpers/database'
 import { createPerson, TEST_PASSWORD } from '../helpers/people'
 import { services as buildServices } from '../../server/services'
 import { ManualClock } from '../../server/domain/clock'
@@ -86,6 +88,42 @@ describe('operations', () => {
     blocker.close()
     expect(code, output).to.equal(1)
     expect(output).to.contain(`port ${port} is in use`).and.not.contain('Probation back office: http')
+  })
+
+  it('when the app is killed with kill -9, then the next start stops the database server it left running and is ready', async function () {
+    // Two starts of the real app on a new embedded cluster (initdb and every migration): well over a usual test.
+    this.timeout(240_000)
+    const root = path.join(__dirname, '..', '..')
+    const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'probation-restart-'))
+    // PostgreSQL runs as the 'postgres' system user when the tests run as root: it must reach the folder.
+    await fs.chmod(folder, 0o755)
+    // Its own embedded cluster, whatever server the other tests use.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL'))
+    const env = { ...inherited, EMBEDDED_PG_DATA_DIR: path.join(folder, 'pg'), EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()), NODE_ENV: 'test', SEED_DEMO_DATA: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'info' }
+    /** Starts the app and resolves once it says it is ready; rejects with its output if it exits first. */
+    const start = () => new Promise<ChildProcess>((resolve, reject) => {
+      // One process, as in production (the tsx command would run the app in a child that a kill -9 of it leaves running).
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'index.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      const listen = (chunk: Buffer) => {
+        output += chunk.toString()
+        if (output.includes('"msg":"ready"')) resolve(child)
+      }
+      child.stdout!.on('data', listen)
+      child.stderr!.on('data', listen)
+      child.once('exit', (code) => reject(new Error(`the app exited (${code}) before it was ready:\n${output.slice(-2000)}`)))
+    })
+    try {
+      const first = await start()
+      first.kill('SIGKILL')
+      await once(first, 'exit')
+      const second = await start()
+      second.kill('SIGTERM')
+      const [code] = (await once(second, 'exit')) as [number]
+      expect(code).to.equal(0)
+    } finally {
+      await fs.rm(folder, { recursive: true, force: true })
+    }
   })
 
   it('when Bootstrap and the app\'s own assets are requested, then the app serves them itself', async () => {
