@@ -29,7 +29,11 @@ function userIdOf(req: Request): number {
 
 export function adminUserRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()
-  const target = async (req: Request) => ({ userId: userIdOf(req) })
+  /** The account acted on, with its role: the policy keeps the administrator off the service head's. */
+  const target = async (req: Request) => {
+    const account = await services.users.get(userIdOf(req) || -1)
+    return { userId: account.id, userRole: account.role }
+  }
 
   async function renderForm(res: Response, view: string, data: Record<string, unknown>, status = 200) {
     const regions = await services.regions.list({ includeInactive: false })

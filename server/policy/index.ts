@@ -15,8 +15,9 @@ export interface Actor {
 
 export interface Resource {
   readonly regionId?: number | null
-  /** The user a resource belongs to or is about (an account being administered). */
+  /** The user a resource belongs to or is about (an account being administered), and that user's role. */
   readonly userId?: number
+  readonly userRole?: Role
   /** For a personal file: the officer responsible for it, and its status. */
   readonly responsibleOfficerId?: number | null
   readonly status?: string
@@ -30,6 +31,11 @@ const anyone: Rule = () => true
 const signedIn: Rule = (actor) => actor !== null
 const administrator: Rule = (actor) => actor?.role === 'ADMINISTRATOR'
 const notSelf = (rule: Rule): Rule => (actor, resource) => rule(actor, resource) && actor?.id !== resource.userId
+/**
+ * The administrator never acts on the service head's account (edit, password, deactivation): with it they would hold
+ * the powers over every file. An account whose role the guard did not give counts as the service head's.
+ */
+const notOnServiceHead = (rule: Rule): Rule => (actor, resource) => rule(actor, resource) && resource.userRole !== undefined && resource.userRole !== 'SERVICE_HEAD'
 
 export function isServiceHead(actor: Actor | null): boolean {
   return actor?.role === 'SERVICE_HEAD'
@@ -94,10 +100,10 @@ const RULES = {
 
   'user.list': administrator,
   'user.create': administrator,
-  'user.edit': notSelf(administrator),
-  'user.deactivate': notSelf(administrator),
-  'user.reactivate': notSelf(administrator),
-  'user.resetPassword': notSelf(administrator),
+  'user.edit': notSelf(notOnServiceHead(administrator)),
+  'user.deactivate': notSelf(notOnServiceHead(administrator)),
+  'user.reactivate': notSelf(notOnServiceHead(administrator)),
+  'user.resetPassword': notSelf(notOnServiceHead(administrator)),
   'region.list': administrator,
   'region.create': administrator,
   'region.edit': administrator,

@@ -163,6 +163,15 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     return toSummary(user)
   }
 
+  /**
+   * Nobody makes a service head through the administration pages: the administrator would be giving those powers
+   * (to themselves, through an account of their own making). The service head's account is set up on the server by
+   * the operator (`npm run accounts:service-head`).
+   */
+  function refuseServiceHead(input: UserInput): void {
+    if (input.role === 'SERVICE_HEAD') throw new ServiceError('user.serviceHeadOnServerOnly', 'role')
+  }
+
   async function checkRegion(input: UserInput): Promise<void> {
     if (!roleHasRegion(input.role)) {
       if (input.regionId !== null) throw new ServiceError('user.regionNotAllowed', 'regionId')
@@ -174,6 +183,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
   }
 
   async function create(input: UserInput, temporaryPassword: string, context: RequestContext): Promise<number> {
+    refuseServiceHead(input)
     await checkRegion(input)
     const problem = passwordProblem(temporaryPassword, input.username)
     if (problem) throw new ServiceError(`password.${problem}`, 'temporaryPassword')
@@ -191,6 +201,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
   }
 
   async function update(id: number, expectedVersion: number, input: UserInput, context: RequestContext): Promise<void> {
+    refuseServiceHead(input)
     await checkRegion(input)
     try {
       await sequelize.transaction(async (transaction) => {
@@ -252,13 +263,35 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     })
   }
 
+  /**
+   * The operator's command on the server (`npm run accounts:service-head`): creates the service head's account, or
+   * gives an existing one a new temporary password, to be changed at the first sign-in. The administration pages
+   * cannot do either (refuseServiceHead, and the policy's notOnServiceHead).
+   */
+  async function setUpServiceHead(input: { username: string; fullName: string; email: string | null }, temporaryPassword: string, context: RequestContext): Promise<{ id: number; created: boolean }> {
+    const problem = passwordProblem(temporaryPassword, input.username)
+    if (problem) throw new ServiceError(`password.${problem}`, 'temporaryPassword')
+    const passwordHash = await hashPassword(temporaryPassword)
+    return sequelize.transaction(async (transaction) => {
+      const existing = await User.findOne({ where: sequelize.where(sequelize.fn('lower', sequelize.col('username')), input.username.toLowerCase()), transaction, lock: transaction.LOCK.UPDATE })
+      if (existing && existing.role !== 'SERVICE_HEAD') throw new ServiceError('user.usernameTaken', 'username')
+      const reset = { passwordHash, mustChangePassword: true, lockedUntil: null, failedSignInCount: 0, failedSignInSince: null }
+      const user = existing
+        ? await existing.update({ ...reset, fullName: input.fullName, active: true, version: existing.version + 1 }, { transaction })
+        : await User.create({ ...input, role: 'SERVICE_HEAD', regionId: null, ...reset, passwordChangedAt: null, lastSignInAt: null }, { transaction })
+      if (existing) await sessions.endSessionsOf(user.id, transaction)
+      await audit.record(context, { action: 'user.serviceHeadSetUp', category: ACCOUNT, regionId: null, target: { type: 'user', id: user.id }, details: { username: input.username, created: !existing } }, transaction)
+      return { id: user.id, created: !existing }
+    })
+  }
+
   /** Active senior specialists of a region: the people who may be named acting head. */
   async function activeInRegionWithRole(regionId: number, role: Role): Promise<UserSummary[]> {
     const users = await User.findAll({ where: { regionId, role, active: true }, order: [['fullName', 'ASC']] })
     return users.map(toSummary)
   }
 
-  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, activeInRegionWithRole }
+  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, setUpServiceHead, activeInRegionWithRole }
 }
 
 export type UserService = ReturnType<typeof userService>

@@ -35,11 +35,14 @@ describe('policy', () => {
     expect(can(head, 'delegation.create', { regionId: undefined })).to.equal(false)
   })
 
-  it('when the administrator acts on their own account, then it is refused; on others it is allowed', () => {
+  it('when the administrator acts on their own account or the service head\'s, then it is refused; on others it is allowed', () => {
     const admin = actor('ADMINISTRATOR', null, [], 7)
     for (const action of ['user.edit', 'user.deactivate', 'user.reactivate', 'user.resetPassword'] as const) {
-      expect(can(admin, action, { userId: 7 }), action).to.equal(false)
-      expect(can(admin, action, { userId: 8 }), action).to.equal(true)
+      expect(can(admin, action, { userId: 7, userRole: 'ADMINISTRATOR' }), action).to.equal(false)
+      expect(can(admin, action, { userId: 8, userRole: 'REGIONAL_HEAD' }), action).to.equal(true)
+      expect(can(admin, action, { userId: 9, userRole: 'SERVICE_HEAD' }), action).to.equal(false)
+      // An account whose role the guard did not give is not acted on.
+      expect(can(admin, action, { userId: 8 }), action).to.equal(false)
     }
   })
 

@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import path from 'node:path'
 import { expect } from 'chai'
 import { AuditEvent, User } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn } from '../helpers/agent'
+import { testDatabase } from '../helpers/database'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 
 const NEW_PASSWORD = 'Ararat valley apricots 2026'
@@ -90,14 +94,65 @@ describe('accounts: the administrator manages users, users change their password
     expect((await officer.get('/')).headers.location).to.match(/^\/sign-in/)
   })
 
-  it('when a regional head is given no region, or the service head is given one, then the form says why and nothing changes', async () => {
+  it('when a regional head is given no region, or an administrator is given one, then the form says why and nothing changes', async () => {
     const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
     const before = await User.count()
     const noRegion = await admin.post('/admin/users/new', { username: `head.${Date.now()}`, fullName: 'Head', role: 'REGIONAL_HEAD', regionId: '', temporaryPassword: 'Temporary pass 12345' })
     expect(noRegion.status).to.equal(400)
     expect(noRegion.text).to.contain('Ընտրեք մարզային մարմինը')
-    const withRegion = await admin.post('/admin/users/new', { username: `chief.${Date.now()}`, fullName: 'Chief', role: 'SERVICE_HEAD', regionId: await regionIdOf('ARARAT'), temporaryPassword: 'Temporary pass 12345' })
+    const withRegion = await admin.post('/admin/users/new', { username: `it.${Date.now()}`, fullName: 'IT', role: 'ADMINISTRATOR', regionId: await regionIdOf('ARARAT'), temporaryPassword: 'Temporary pass 12345' })
     expect(withRegion.text).to.contain('չեն պատկանում մարզային մարմնի')
     expect(await User.count()).to.equal(before)
+  })
+
+  it('when the administrator tries to make a service head or to act on the service head\'s account, then it is refused and nothing changes', async () => {
+    const adminPerson = await createPerson('ADMINISTRATOR', null)
+    const admin = await signIn(t.app, adminPerson.username)
+    const before = await User.count()
+    const made = await admin.post('/admin/users/new', { username: `chief.${Date.now()}`, fullName: 'Chief', role: 'SERVICE_HEAD', regionId: '', temporaryPassword: 'Temporary pass 12345' })
+    expect(made.status).to.equal(400)
+    expect(made.text).to.contain('Ծառայության պետի հաշիվը ստեղծվում է սերվերում')
+    expect(await User.count()).to.equal(before)
+    // Nor may they turn an account of their own making into one.
+    const own = await createPerson('SPECIALIST', 'ARARAT')
+    const edit = await admin.get(`/admin/users/${own.id}/edit`)
+    const promoted = await admin.post(`/admin/users/${own.id}/edit`, { username: own.username, fullName: 'Own', role: 'SERVICE_HEAD', regionId: '', version: /name="version" value="(\d+)"/.exec(edit.text)![1] })
+    expect(promoted.status).to.equal(400)
+    expect((await User.findByPk(own.id))!.role).to.equal('SPECIALIST')
+    const chief = await createPerson('SERVICE_HEAD', null)
+    const hash = (await User.findByPk(chief.id))!.passwordHash
+    for (const path of [`/admin/users/${chief.id}/edit`, `/admin/users/${chief.id}/reset-password`]) expect((await admin.get(path)).status, path).to.equal(403)
+    expect((await admin.post(`/admin/users/${chief.id}/reset-password`, { temporaryPassword: 'Temporary pass 12345' })).status).to.equal(403)
+    expect((await admin.post(`/admin/users/${chief.id}/deactivate`, {})).status).to.equal(403)
+    expect((await User.findByPk(chief.id))!).to.include({ passwordHash: hash, active: true })
+  })
+
+  it('when the operator sets up the service head on the server, then the account is created (or its password reset) with a temporary password the new head must change, audited', async () => {
+    const root = path.join(__dirname, '..', '..')
+    const run = async (...args: string[]) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'service-head-account.ts'), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: testDatabase().url }, stdio: ['ignore', 'pipe', 'pipe'] })
+      let output = ''
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+      const [code] = (await once(child, 'exit')) as [number]
+      return { code, output }
+    }
+    const username = `chief.${process.pid}`
+    const created = await run('--username', username, '--full-name', 'Արմեն Սարգսյան')
+    expect(created.code, created.output).to.equal(0)
+    const password = /Temporary password[^:]*: (\S+)/.exec(created.output)![1]
+    const account = (await User.findOne({ where: { username } }))!
+    expect(account).to.include({ role: 'SERVICE_HEAD', regionId: null, mustChangePassword: true, active: true })
+    const browser = anonymous(t.app)
+    await refreshToken(browser)
+    const signedIn = await browser.post('/sign-in', { username, password })
+    expect([signedIn.status, signedIn.headers.location]).to.deep.equal([303, '/account/password'])
+    const reset = await run('--username', username, '--full-name', 'Արմեն Սարգսյան')
+    expect(reset.output).to.contain('Reset')
+    expect(await AuditEvent.count({ where: { action: 'user.serviceHeadSetUp', targetId: String(account.id) } })).to.equal(2)
+    const officer = await createPerson('SPECIALIST', 'ARARAT')
+    const refused = await run('--username', officer.username, '--full-name', 'Someone')
+    expect(refused.code).to.equal(1)
+    expect((await User.findByPk(officer.id))!.role).to.equal('SPECIALIST')
   })
 })
