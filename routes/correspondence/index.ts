@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import type Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
@@ -7,7 +8,7 @@ import { explainDueDateLines } from '../../server/domain/deadlineRules'
 import { contentDisposition } from '../../server/domain/fileTypes'
 import { formatDate, formatDateTime, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError } from '../../server/services/context'
+import { AlreadySubmitted, NotFoundError, ServiceError } from '../../server/services/context'
 import { CONTROL_BUCKETS, OTHER_MATCHES_LIMIT, PAGE_SIZE } from '../../server/services/correspondence'
 import { tableToPdf, tableToXlsx, type TableModel } from '../../server/export/table'
 import { translateErrors, typedValues, validate } from '../../server/validation'
@@ -59,7 +60,7 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     const [region, staff] = await Promise.all([services.regions.get(regionId), correspondence.staff(regionId)])
     res.status(status).render('pages/correspondence/new', {
       region, staff, kinds: INCOMING_KINDS, channels: CHANNELS, topics: TOPICS, complaintSubjects: COMPLAINT_SUBJECTS, reportPurposes: REPORT_PURPOSES,
-      errors: {}, values: { receivedOn: formatDate(today()) }, ...data,
+      errors: {}, values: { receivedOn: formatDate(today()), submissionId: randomUUID() }, ...data,
     })
   }
 
@@ -73,9 +74,11 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     const values = typedValues(schemas.incomingSchema, req.body)
     if (!form.ok) return renderNew(res, regionId, { errors: translateErrors(form.errors, res.locals.t), values }, 400)
     try {
-      const { id } = await correspondence.registerIncoming(regionId, { ...form.value, reportRequested: form.value.reportRequested === '1' } as Parameters<typeof correspondence.registerIncoming>[1], requestContext(req))
+      const { submissionId, ...typed } = form.value
+      const { id } = await correspondence.registerIncoming(regionId, { ...typed, reportRequested: typed.reportRequested === '1' } as Parameters<typeof correspondence.registerIncoming>[1], requestContext(req), submissionId)
       res.redirect(303, `/correspondence/${id}`)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/correspondence/${error.resultId}`)
       const refused = refusal(error, res, 'kind')
       if (!refused) throw error
       return renderNew(res, regionId, { errors: refused.errors, values }, 400)

@@ -27,6 +27,8 @@ export const incomingSchema = Joi.object({
   documentDueDate: optionalDate,
   reportRequested: checkbox,
   reportPurpose: Joi.string().valid(...REPORT_PURPOSES).allow('').empty('').default(null),
+  /** The form's one-time id: a repeated submit opens the item the first one registered. */
+  submissionId: Joi.string().guid({ version: 'uuidv4' }),
 })
 
 export const assignSchema = Joi.object({ assigneeId: id.required(), resolution: text(1000).required(), version })

@@ -28,7 +28,8 @@ import { doneOnTimeSql } from '../data/ledger'
 import { sqlOf } from '../data/sql'
 import { doneOnTime } from '../domain/workItems'
 import type { AuditService } from './audit'
-import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import type { SubmissionQueries } from '../data/submissions'
+import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
 
 export const PAGE_SIZE = 50
@@ -316,7 +317,7 @@ const emptyCounts = (): Record<ControlBucket, number> => ({ overdue: 0, today: 0
  * by rule, routing by the head, replies drafted by staff and signed by the head (who gives them their
  * outgoing number), extensions within the law's window, report and pardon tasks, and the control views.
  */
-export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
+export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionQueries }) {
   const { sequelize, clock, audit, deadlines } = deps
   const today = () => serviceDateOf(clock.now())
 
@@ -388,9 +389,18 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
   }
 
   /** Registers an incoming item: the next number of the region's register, its due date by rule, and its task if it opens one. */
-  async function registerIncoming(regionId: number, input: IncomingInput, context: RequestContext): Promise<{ id: number; number: string; dueDate: string }> {
+  /**
+   * Registers an incoming item with the register's next number. With a submission id, the same submission registers
+   * at most once (no second number for one letter): a repeat gets AlreadySubmitted with the first item's id.
+   */
+  async function registerIncoming(regionId: number, input: IncomingInput, context: RequestContext, submissionId?: string): Promise<{ id: number; number: string; dueDate: string }> {
     checkIncoming(input)
     const kind = incomingKind(input.kind)
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'correspondence.register', at: clock.now() } : null
+    if (submission) {
+      const first = await deps.submissions.resultOf(submission.id, submission.userId, submission.form)
+      if (first !== null) throw new AlreadySubmitted(first)
+    }
     return sequelize.transaction(async (transaction) => {
       let beneficiaryId: number | null = null
       if (input.beneficiaryFileNumber) {
@@ -442,6 +452,8 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
         }
       }
       await audit.record(context, { ...auditOf(regionId, row.id), action: 'correspondence.register', details: { number, kind: input.kind, dueDate, beneficiaryId } }, transaction)
+      const first = submission ? await deps.submissions.record(submission, row.id, transaction) : null
+      if (first !== null) throw new AlreadySubmitted(first)
       return { id: row.id, number, dueDate }
     })
   }

@@ -34,7 +34,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const sessions = sessionRegistry(sequelize)
   const deadlines = deadlineService({ sequelize, clock, audit })
   const sql = sqlOf(sequelize)
-  const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines, submissions: submissionQueries(sql) })
+  const submissions = submissionQueries(sql)
+  const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines, submissions })
   const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
   const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
@@ -64,7 +65,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
     contacts: contactService({ sequelize, clock, audit, deadlines }),
     activities: activityService({ sequelize, clock, audit }),
-    correspondence: correspondenceService({ sequelize, clock, audit, deadlines }),
+    correspondence: correspondenceService({ sequelize, clock, audit, deadlines, submissions }),
     mediation: mediationService({ sequelize, clock, audit, deadlines }),
     quarterlyReports,
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),

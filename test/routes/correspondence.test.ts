@@ -93,6 +93,20 @@ describe('correspondence through the app', () => {
     expect(await AuditEvent.count({ where: { action: 'letter.sign', targetId: String(letterId) } })).to.equal(1)
   })
 
+  it('when the registration form is submitted five times at once and again later, then one item gets one number and the next letter the number after it', async () => {
+    const form = await officerBrowser.get(`/regions/${regionId}/correspondence/new`)
+    const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(form.text)![1]
+    const answers = await Promise.all(Array.from({ length: 5 }, () => officerBrowser.post(`/regions/${regionId}/correspondence/new`, { ...COMPLAINT, submissionId })))
+    const locations = new Set(answers.map((answer) => `${answer.status} ${answer.headers.location}`))
+    expect([...locations]).to.have.length(1)
+    const itemId = itemIdOf(answers[0].headers.location)
+    const later = await officerBrowser.post(`/regions/${regionId}/correspondence/new`, { ...COMPLAINT, submissionId })
+    expect(itemIdOf(later.headers.location)).to.equal(itemId)
+    const first = await t.services.correspondence.item(itemId)
+    const next = await t.services.correspondence.item(await register(COMPLAINT))
+    expect(next.number.split('-')[3]).to.equal(String(Number(first.number.split('-')[3]) + 1).padStart(4, '0'))
+  })
+
   it('when a complaint is about a staff member, then it cannot be assigned to them, only to someone else', async () => {
     const itemId = await register({ ...COMPLAINT, topic: 'STAFF_CONDUCT', complaintSubject: 'STAFF_MEMBER', complaintStaffUserId: String(officer.id), complaintAbout: 'Կոպիտ վերաբերմունք' })
     const page = await headBrowser.get(`/correspondence/${itemId}`)
