@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import path from 'node:path'
 import { expect } from 'chai'
 import { AuditEvent, User } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn } from '../helpers/agent'
 import { testDatabase } from '../helpers/database'
+import { runProgram } from '../helpers/processes'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 
 const NEW_PASSWORD = 'Ararat valley apricots 2026'
@@ -128,15 +126,7 @@ describe('accounts: the administrator manages users, users change their password
   })
 
   it('when the operator sets up the service head on the server, then the account is created (or its password reset) with a temporary password the new head must change, audited', async () => {
-    const root = path.join(__dirname, '..', '..')
-    const run = async (...args: string[]) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'service-head-account.ts'), ...args], { cwd: root, env: { ...process.env, DATABASE_URL: testDatabase().url }, stdio: ['ignore', 'pipe', 'pipe'] })
-      let output = ''
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-      const [code] = (await once(child, 'exit')) as [number]
-      return { code, output }
-    }
+    const run = (...args: string[]) => runProgram('scripts/service-head-account.ts', args, { ...process.env, DATABASE_URL: testDatabase().url })
     const username = `chief.${process.pid}`
     const created = await run('--username', username, '--full-name', 'Արմեն Սարգսյան')
     expect(created.code, created.output).to.equal(0)

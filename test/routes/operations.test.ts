@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import fs from 'node:fs/promises'
 import os from 'node:os'
@@ -9,6 +8,7 @@ import request from 'supertest'
 import { buildTestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn } from '../helpers/agent'
 import { freePort, testDatabase } from '../helpers/database'
+import { runProgram, startApp } from '../helpers/processes'
 import { createPerson, TEST_PASSWORD } from '../helpers/people'
 import { services as buildServices } from '../../server/services'
 import { ManualClock } from '../../server/domain/clock'
@@ -76,15 +76,7 @@ describe('operations', () => {
     const blocker = net.createServer().listen(0, '127.0.0.1')
     await once(blocker, 'listening')
     const { port } = blocker.address() as AddressInfo
-    const root = path.join(__dirname, '..', '..')
-    const child = spawn(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'server', 'index.ts')], {
-      env: { ...process.env, DATABASE_URL: testDatabase().url, PORT: String(port), JOBS_ENABLED: 'false', SEED_DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const [code] = (await once(child, 'exit')) as [number]
+    const { code, output } = await runProgram('server/index.ts', [], { ...process.env, DATABASE_URL: testDatabase().url, PORT: String(port), JOBS_ENABLED: 'false', SEED_DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
     blocker.close()
     expect(code, output).to.equal(1)
     expect(output).to.contain(`port ${port} is in use`).and.not.contain('Probation back office: http')
@@ -93,31 +85,17 @@ describe('operations', () => {
   it('when the app is killed with kill -9, then the next start stops the database server it left running and is ready', async function () {
     // Two starts of the real app on a new embedded cluster (initdb and every migration): well over a usual test.
     this.timeout(240_000)
-    const root = path.join(__dirname, '..', '..')
     const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'probation-restart-'))
     // PostgreSQL runs as the 'postgres' system user when the tests run as root: it must reach the folder.
     await fs.chmod(folder, 0o755)
     // Its own embedded cluster, whatever server the other tests use.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL'))
     const env = { ...inherited, EMBEDDED_PG_DATA_DIR: path.join(folder, 'pg'), EMBEDDED_PG_PORT: String(await freePort()), PORT: String(await freePort()), NODE_ENV: 'test', SEED_DEMO_DATA: 'false', JOBS_ENABLED: 'false', LOG_LEVEL: 'info' }
-    /** Starts the app and resolves once it says it is ready; rejects with its output if it exits first. */
-    const start = () => new Promise<ChildProcess>((resolve, reject) => {
-      // One process, as in production (the tsx command would run the app in a child that a kill -9 of it leaves running).
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'index.ts')], { env, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-      let output = ''
-      const listen = (chunk: Buffer) => {
-        output += chunk.toString()
-        if (output.includes('"msg":"ready"')) resolve(child)
-      }
-      child.stdout!.on('data', listen)
-      child.stderr!.on('data', listen)
-      child.once('exit', (code) => reject(new Error(`the app exited (${code}) before it was ready:\n${output.slice(-2000)}`)))
-    })
     try {
-      const first = await start()
+      const first = await startApp(env)
       first.kill('SIGKILL')
       await once(first, 'exit')
-      const second = await start()
+      const second = await startApp(env)
       second.kill('SIGTERM')
       const [code] = (await once(second, 'exit')) as [number]
       expect(code).to.equal(0)
