@@ -32,6 +32,7 @@ import { systemClock } from '../server/domain/clock'
 import { serviceDateOf } from '../server/domain/dates'
 import { quarterToReport } from '../server/domain/quarterlyReport'
 import { services as buildServices } from '../server/services'
+import { BOARD_PREVIEW_LINES } from '../server/services/board'
 import { initModels } from '../models'
 import { databaseUrlOf, formatDuration } from './scale/common'
 import { SCALE_PASSWORD, SCALE_USERNAME_PREFIX, scaleUsername } from './scale/data'
@@ -557,13 +558,13 @@ async function runFloor(floor: Floor, databaseUrl: string, connections: number, 
   }
 }
 
-/** The board's lines (a hundred a group, with file and officer) and its counts by kind and person, for a region on a day. */
+/** The board's lines (its first lines of each group, with file and officer) and its counts by kind and person, for a region on a day. */
 function boardFloor(regionId: number, today: string): Floor {
   const weekEnd = serviceDateOf(new Date(Date.parse(`${today}T12:00:00Z`) + 7 * 86_400_000))
   const group = (name: string, range: string) =>
     `(SELECT '${name}' AS grp, w.kind, w.due_date, w.source_type, w.source_id, b.file_number, b.surname, b.given_name, u.full_name
         FROM work_items w LEFT JOIN beneficiaries b ON b.id = w.beneficiary_id LEFT JOIN users u ON u.id = w.assignee_user_id
-       WHERE w.state = 'OPEN' AND w.region_id = $1 AND ${range} ORDER BY w.due_date LIMIT 100)`
+       WHERE w.state = 'OPEN' AND w.region_id = $1 AND ${range} ORDER BY w.due_date LIMIT ${BOARD_PREVIEW_LINES})`
   return {
     page: 'Deadline board, Ararat head',
     sql: `SELECT (SELECT json_agg(l) FROM (${group('overdue', 'w.due_date < $2')} UNION ALL ${group('today', 'w.due_date = $2')} UNION ALL ${group('week', 'w.due_date > $2 AND w.due_date <= $3')} UNION ALL ${group('later', 'w.due_date > $3')}) l) AS lines,

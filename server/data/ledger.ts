@@ -73,6 +73,13 @@ export interface LedgerSummary {
   kinds: string[]
 }
 
+/** Which lines a summary lists: `limit` of each group from `offset`, or of one group only. */
+export interface LinesWindow {
+  limit: number
+  offset?: number
+  group?: DueGroup
+}
+
 /** Whose open items: a region's, or one person's (with the head's unassigned items of `headOf` when they hold those powers today). */
 export type LedgerScope = { regionId: number } | { assigneeUserId: number; headOf: number | null }
 
@@ -81,7 +88,7 @@ export function ledgerQueries(sql: Sql) {
    * The open items of a scope grouped, counted and cut to `limit` a group in the database, oldest due first, with each
    * person's overdue and this week's counts and the kinds present, whatever the region's size.
    */
-  async function summary(scope: LedgerScope, filter: { assigneeUserId?: number; kind?: string }, today: string, limit: number): Promise<LedgerSummary> {
+  async function summary(scope: LedgerScope, filter: { assigneeUserId?: number; kind?: string }, today: string, window: LinesWindow): Promise<LedgerSummary> {
     // Only the conditions that apply are written (each shape of the statement is prepared and planned for itself: a
     // generic plan of "$n IS NULL OR …" scanned the whole region). $1-$8 are the groups' ranges.
     const values: unknown[] = dueGroupValues(today)
@@ -92,11 +99,13 @@ export function ledgerQueries(sql: Sql) {
       : `(w.assignee_user_id = ${value(scope.assigneeUserId)} OR (w.assignee_user_id IS NULL AND w.region_id = ${value(scope.headOf)}))`
     const scopeValues = [...values]
     const shown = [`${OPEN_SQL} AND ${inScope}`, ...(filter.assigneeUserId === undefined ? [] : [`w.assignee_user_id = ${value(filter.assigneeUserId)}`]), ...(filter.kind === undefined ? [] : [`w.kind = ${value(filter.kind)}`])].join(' AND ')
-    const limitValue = value(limit)
-    // Each group's first lines straight from the index in due-date order; each looks up its file, person and letter by
+    const limitValue = value(window.limit)
+    const offsetValue = value(window.offset ?? 0)
+    // Each group's first lines straight from the index in due-date order (a group not listed is LIMIT 0, never run, so
+    // the statement keeps one shape and uses every group's values); each looks up its file, person and letter by
     // key (LIMIT keeps each a lookup: the planner would otherwise join whole tables).
     const linesOf = (name: DueGroup) => `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, '${name}' AS grp
-        FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT ${limitValue})`
+        FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT ${window.group === undefined || window.group === name ? limitValue : '0'} OFFSET ${offsetValue})`
     // One pass over the scope's open items, counted by kind and person in each group: the shown counts, each person's
     // and the kinds present are sums of these few hundred rows.
     const [lines, tallies] = await Promise.all([

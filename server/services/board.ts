@@ -1,4 +1,4 @@
-import type { LedgerLine, LedgerQueries } from '../data/ledger'
+import type { LedgerLine, LedgerQueries, LinesWindow } from '../data/ledger'
 import { quarterEndOf } from '../domain/calendar'
 import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
@@ -38,6 +38,9 @@ export interface BoardView {
   groups: Record<BoardGroup, BoardLine[]>
   counts: Record<BoardGroup, number>
   kinds: string[]
+  /** One group listed in pages, or null: each group's first lines. */
+  window: BoardWindow
+  pageLines: number
   officers: { id: number; fullName: string; caseload: number; overdue: number; dueThisWeek: number }[]
 }
 
@@ -53,11 +56,21 @@ export interface NationalRow {
 }
 
 /**
- * At most this many lines are listed per group, oldest due first; the counts are always complete and the filters by
- * officer and kind narrow the list. A region has thousands of lines: listing 300 a group cost the server about as much
- * rendering as the queries themselves.
+ * The board lists the first lines of each group, oldest due first, and one group at a time in pages; the counts are
+ * always complete and the filters by officer and kind narrow the list. A region has thousands of lines: listing 100 a
+ * group made a 160 kB page that cost the server more to render than the queries to read.
  */
-const GROUP_LIMIT = 100
+export const BOARD_PREVIEW_LINES = 20
+export const BOARD_PAGE_LINES = 100
+
+/** What a board lists: each group's first lines (BOARD_PREVIEW_LINES unless `each` says), or one group's page (from 1). */
+export type BoardWindow = { group: BoardGroup; page: number } | { each: number } | null
+
+function linesWindow(window: BoardWindow): LinesWindow {
+  if (window === null) return { limit: BOARD_PREVIEW_LINES }
+  if ('each' in window) return { limit: window.each }
+  return { limit: BOARD_PAGE_LINES, offset: (window.page - 1) * BOARD_PAGE_LINES, group: window.group }
+}
 
 /**
  * Every piece of a region's work in one place, read from the work ledger: the deadlines of its files (court acts,
@@ -105,12 +118,12 @@ export function boardService(deps: { clock: Clock; ledger: LedgerQueries; condit
     riskToStaff: line.riskToStaff, note: line.condition?.note ?? null, ...linksOf(line),
   })
 
-  async function build(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', withReports: boolean): Promise<BoardView> {
+  async function build(regionId: number, filter: { officerId?: number; kind?: string }, scope: 'region' | 'officer', withReports: boolean, window: BoardWindow): Promise<BoardView> {
     const now = today()
     await conditions.bringUpToDate([regionId])
     const ledgerScope = scope === 'region' ? { regionId } : { assigneeUserId: filter.officerId!, headOf: withReports ? regionId : null }
     const [stored, staff] = await Promise.all([
-      ledger.summary(ledgerScope, { assigneeUserId: scope === 'region' ? filter.officerId : undefined, kind: filter.kind }, now, GROUP_LIMIT),
+      ledger.summary(ledgerScope, { assigneeUserId: scope === 'region' ? filter.officerId : undefined, kind: filter.kind }, now, linesWindow(window)),
       ledger.staffCaseloads(regionId),
     ])
     const groups: Record<BoardGroup, BoardLine[]> = { overdue: [], today: [], week: [], later: [] }
@@ -118,16 +131,16 @@ export function boardService(deps: { clock: Clock; ledger: LedgerQueries; condit
     for (const line of stored.lines) groups[line.group].push(boardLineOf(line))
     for (const group of BOARD_GROUPS) counts[group] = stored.counts[group] ?? 0
     const officers = staff.map((person) => ({ ...person, overdue: stored.assignees[person.id]?.[0] ?? 0, dueThisWeek: stored.assignees[person.id]?.[1] ?? 0 }))
-    return { today: now, weekEnd: weekEndOf(now), groups, counts, kinds: [...stored.kinds].sort(), officers: scope === 'officer' ? officers.filter((person) => person.id === filter.officerId) : officers }
+    return { today: now, weekEnd: weekEndOf(now), groups, counts, kinds: [...stored.kinds].sort(), window, pageLines: linesWindow(window).limit, officers: scope === 'officer' ? officers.filter((person) => person.id === filter.officerId) : officers }
   }
 
-  async function regionBoard(regionId: number, filter: { officerId?: number; kind?: string }): Promise<BoardView> {
-    return build(regionId, filter, 'region', true)
+  async function regionBoard(regionId: number, filter: { officerId?: number; kind?: string }, window: BoardWindow = null): Promise<BoardView> {
+    return build(regionId, filter, 'region', true, window)
   }
 
   /** "My work": the same board restricted to what is assigned to one officer; a head's also holds the region's report. */
-  async function myWork(regionId: number, officerId: number, options: { kind?: string; headOfRegion?: boolean } = {}): Promise<BoardView> {
-    return build(regionId, { officerId, kind: options.kind }, 'officer', options.headOfRegion ?? false)
+  async function myWork(regionId: number, officerId: number, options: { kind?: string; headOfRegion?: boolean; window?: BoardWindow } = {}): Promise<BoardView> {
+    return build(regionId, { officerId, kind: options.kind }, 'officer', options.headOfRegion ?? false, options.window ?? null)
   }
 
   /**

@@ -6,7 +6,7 @@ import { formatDate, serviceDateOf } from '../domain/dates'
 import type { Role } from '../domain/roles'
 import { can } from '../policy'
 import type { AuditService } from './audit'
-import type { BoardGroup, BoardService } from './board'
+import type { BoardGroup, BoardService, BoardWindow } from './board'
 import type { RequestContext } from './context'
 import type { DelegationService } from './delegations'
 
@@ -37,6 +37,8 @@ export interface Digest {
 const DIGEST_LINES = 15
 /** Appointments from this many days back appear in the feed, so a calendar keeps the recent past. */
 const FEED_PAST_DAYS = 14
+/** The feed holds this many of the owner's items of each due group, oldest due first. */
+const FEED_LINES_PER_GROUP = 200
 
 function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex')
@@ -50,10 +52,10 @@ export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audi
   const { sequelize, clock, audit, board, delegations, mailer, publicUrl } = deps
 
   /** A user's own work; for whoever holds the head's powers today (the head, or the acting head), the region's report too. */
-  async function workOf(user: { id: number; role: Role; regionId: number }) {
+  async function workOf(user: { id: number; role: Role; regionId: number }, window: BoardWindow = null) {
     const acting = user.role === 'SENIOR_SPECIALIST' ? await delegations.actingHeadRegions(user.id) : []
     const actor = { id: user.id, role: user.role, regionId: user.regionId, actingHeadRegionIds: acting.map((delegation) => delegation.regionId) }
-    return board.myWork(user.regionId, user.id, { headOfRegion: can(actor, 'report.prepare', { regionId: user.regionId }) })
+    return board.myWork(user.regionId, user.id, { headOfRegion: can(actor, 'report.prepare', { regionId: user.regionId }), window })
   }
 
   async function contentFor(user: { id: number; role: Role; regionId: number }): Promise<DigestContent> {
@@ -154,7 +156,7 @@ export function reminderService(deps: { sequelize: Sequelize; clock: Clock; audi
     await sequelize.query('UPDATE calendar_feeds SET last_used_at = :now WHERE user_id = :userId', { replacements: { now: clock.now(), userId: owner.userId } })
     const events: FeedEvent[] = []
     if (owner.regionId !== null) {
-      const work = await workOf({ id: owner.userId, role: owner.role, regionId: owner.regionId })
+      const work = await workOf({ id: owner.userId, role: owner.role, regionId: owner.regionId }, { each: FEED_LINES_PER_GROUP })
       for (const line of [...work.groups.overdue, ...work.groups.today, ...work.groups.week, ...work.groups.later]) {
         // Appointments are in the feed as timed events of their own, below.
         if (line.kind === 'APPOINTMENT_OUTCOME') continue

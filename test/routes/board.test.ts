@@ -106,3 +106,68 @@ describe('deadline board: the region, my work and the national view', () => {
     expect(board.text).to.match(/28\.05\.2038<\/td>\s*<td>Հանդիպում՝ անցկացնել և գրանցել արդյունքը<\/td>/)
   })
 })
+
+describe('deadline board: a long group in pages', () => {
+  let t: TestApp
+
+  beforeEach(() => {
+    t = buildTestApp()
+  })
+
+  it('when a group holds more lines than the board lists, then the board shows its first lines with a link to the whole group, which lists it in pages in due-date order and keeps the filter', async () => {
+    t.clock.set('2033-06-01T10:00:00+04:00')
+    const regionId = await regionIdOf('TAVUSH')
+    const head = await createPerson('REGIONAL_HEAD', 'TAVUSH')
+    const letters: { id: number; receivedOn: string }[] = []
+    // 23 letters received in April, one a day: each due ten working days later, all overdue by 01.06.2033.
+    for (let day = 1; day <= 23; day += 1) {
+      const receivedOn = `2033-04-${String(day).padStart(2, '0')}`
+      const item = await t.services.correspondence.registerIncoming(regionId, {
+        receivedOn, channel: 'POST', kind: 'STATE_BODY_LETTER', sender: 'Ministry', senderAddress: null, senderReference: null, senderDate: null, subject: `Request ${day}`, summary: null,
+        beneficiaryFileNumber: null, topic: null, complaintSubject: null, complaintStaffUserId: null, complaintAbout: null, documentDueDate: null, reportRequested: false, reportPurpose: null,
+      }, contextOf(head))
+      letters.push({ id: item.id, receivedOn })
+    }
+    const overdueOf = (html: string) => [...(html.match(/data-testid="board-overdue"[\s\S]*?<\/table>/)?.[0] ?? '').matchAll(/href="\/correspondence\/(\d+)" title/g)].map((match) => Number(match[1]))
+    const browser = await signIn(t.app, head.username)
+
+    const board = await browser.get(`/regions/${regionId}/board?kind=CORRESPONDENCE`)
+    const total = Number(board.text.match(/id="group-overdue">[^<]*\((\d+)\)/)![1])
+    expect(total).to.equal(23)
+    expect(overdueOf(board.text)).to.have.length(20)
+    expect(overdueOf(board.text)).to.deep.equal(letters.slice(0, 20).map((letter) => letter.id))
+    const link = board.text.match(/href="([^"]+)" data-testid="board-all-overdue"/)![1].replace(/&amp;/g, '&')
+    expect(link).to.equal(`/regions/${regionId}/board?kind=CORRESPONDENCE&group=overdue`)
+
+    const whole = await browser.get(link)
+    expect(whole.status).to.equal(200)
+    expect(overdueOf(whole.text)).to.deep.equal(letters.slice(0, total).map((letter) => letter.id))
+    expect(whole.text).not.to.contain('data-testid="board-later"')
+    expect(whole.text).to.contain(`href="/regions/${regionId}/board?kind=CORRESPONDENCE"`)
+    // Past the last page: the page says so, with nothing listed; an unknown group is the board itself.
+    const beyond = await browser.get(`${link}&page=2`)
+    expect(beyond.status).to.equal(200)
+    expect(overdueOf(beyond.text)).to.deep.equal([])
+    const unknown = await browser.get(`/regions/${regionId}/board?group=someday&page=x`)
+    expect(unknown.status).to.equal(200)
+    expect(unknown.text).to.contain('data-testid="board-officers"')
+  })
+
+  it('when the ledger is read a window at a time, then the windows follow one another in due-date order without gaps or repeats', async () => {
+    t.clock.set('2033-06-01T10:00:00+04:00')
+    const regionId = await regionIdOf('SYUNIK')
+    const head = await createPerson('REGIONAL_HEAD', 'SYUNIK')
+    for (let day = 1; day <= 12; day += 1) {
+      await t.services.correspondence.registerIncoming(regionId, {
+        receivedOn: `2033-05-${String(day).padStart(2, '0')}`, channel: 'POST', kind: 'STATE_BODY_LETTER', sender: 'Ministry', senderAddress: null, senderReference: null, senderDate: null, subject: `Request ${day}`, summary: null,
+        beneficiaryFileNumber: null, topic: null, complaintSubject: null, complaintStaffUserId: null, complaintAbout: null, documentDueDate: null, reportRequested: false, reportPurpose: null,
+      }, contextOf(head))
+    }
+    const read = (offset: number) => t.services.ledger.summary({ regionId }, { kind: 'CORRESPONDENCE' }, '2033-06-01', { limit: 5, offset, group: 'overdue' })
+    const pages = await Promise.all([0, 5, 10].map(read))
+    const all = (await t.services.ledger.summary({ regionId }, { kind: 'CORRESPONDENCE' }, '2033-06-01', { limit: 100 })).lines.filter((line) => line.group === 'overdue')
+    expect(pages.flatMap((page) => page.lines.map((line) => line.sourceId))).to.deep.equal(all.map((line) => line.sourceId))
+    expect(pages.every((page) => page.lines.every((line) => line.group === 'overdue'))).to.equal(true)
+    expect(pages[0].counts.overdue).to.equal(all.length)
+  })
+})
