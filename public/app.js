@@ -1,5 +1,24 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
+  // A table wider than the screen scrolls in its own box, which the keyboard can reach and scroll.
+  function boxTables() {
+    document.querySelectorAll('main table').forEach(function (table) {
+      var box = table.parentElement
+      if (!box.classList.contains('table-responsive')) {
+        box = document.createElement('div')
+        box.className = 'table-responsive'
+        table.parentNode.insertBefore(box, table)
+        box.appendChild(table)
+      }
+      if (box.scrollWidth > box.clientWidth) box.setAttribute('tabindex', '0')
+      else box.removeAttribute('tabindex')
+    })
+  }
+  boxTables()
+  window.addEventListener('resize', boxTables)
+})()
+
+;(function () {
   var summary = document.querySelector('[data-error-summary]')
   if (summary) summary.focus()
 

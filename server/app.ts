@@ -11,6 +11,7 @@ import { cspNonce, noStoreWhenSignedIn, securityHeaders } from './middleware/sec
 import { sessionMiddleware } from './middleware/session'
 import { configurePassport, currentUser, passwordChangeGate, policyForViews } from './middleware/authentication'
 import { locale } from './middleware/locale'
+import { navigationForViews } from '../routes/navigation'
 import { csrfProtection } from './middleware/csrf'
 import { documentUploads } from './middleware/uploads'
 import { authorizer } from './middleware/authorize'
@@ -79,6 +80,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(currentUser(services, config))
   app.use(locale)
   app.use(policyForViews)
+  app.use(navigationForViews)
   app.use(documentUploads())
   const csrf = csrfProtection()
   app.use(csrf.issueToken)

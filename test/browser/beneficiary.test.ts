@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { signInThroughForm, startBrowserApp, submitWith, textOf, type BrowserApp } from '../helpers/browser'
+import { signInThroughForm, startBrowserApp, submitWith, textOf, type BrowserApp, openFromMenu } from '../helpers/browser'
 import { createPerson, TEST_PASSWORD } from '../helpers/people'
 
 describe('a registration card in a real browser', () => {
@@ -19,7 +19,7 @@ describe('a registration card in a real browser', () => {
     try {
       const page = await context.newPage()
       await signInThroughForm(page, session!.baseUrl, officer.username, TEST_PASSWORD)
-      await submitWith(page, page.getByRole('link', { name: 'Մատյան', exact: true }))
+      await openFromMenu(page, 'Անձինք', 'Մատյան')
       await submitWith(page, page.getByRole('link', { name: 'Նոր հաշվառման քարտ' }))
 
       await page.getByLabel('Ազգանուն', { exact: true }).fill('Թովմասյան')
@@ -34,7 +34,7 @@ describe('a registration card in a real browser', () => {
       expect(fileNumber).to.match(/^Անձնական գործ ԱՐ-\d{4}-\d{4}$/)
       expect(await textOf(page.getByTestId('card'))).to.contain('Tovmasyan Vardan Ashoti')
 
-      await submitWith(page, page.getByRole('link', { name: 'Որոնում', exact: true }))
+      await openFromMenu(page, 'Անձինք', 'Որոնում')
       await page.getByLabel(/Անուն, անձնական գործի համար/).fill('Tovmasian')
       await submitWith(page, page.getByRole('button', { name: 'Որոնել' }))
       const result = page.getByTestId('register').getByRole('link', { name: /ԱՐ-/ })

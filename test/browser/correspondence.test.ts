@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { browserSuite, submitWith, textOf } from '../helpers/browser'
+import { browserSuite, submitWith, textOf, openFromMenu } from '../helpers/browser'
 import { createPerson } from '../helpers/people'
 import { User } from '../../models'
 
@@ -29,7 +29,7 @@ describe('browser: correspondence journey', () => {
 
     // 1. The officer registers the complaint.
     const officer = await signedIn(officerAccount.username)
-    await submitWith(officer, officer.getByRole('link', { name: 'Գրագրություն', exact: true }))
+    await openFromMenu(officer, 'Գրագրություն', 'Գրագրություն')
     await submitWith(officer, officer.getByRole('link', { name: 'Գրանցել մտից գրություն' }))
     const form = officer.getByTestId('incoming-form')
     await form.getByLabel('Ստացման ամսաթիվ', { exact: true }).fill(RECEIVED_ON)
@@ -51,7 +51,7 @@ describe('browser: correspondence journey', () => {
 
     // 2. The head finds it among the overdue items and assigns it to the officer.
     const head = await signedIn(headAccount.username)
-    await submitWith(head, head.getByRole('link', { name: 'Գրագրություն', exact: true }))
+    await openFromMenu(head, 'Գրագրություն', 'Գրագրություն')
     await submitWith(head, head.getByRole('link', { name: 'Ժամկետների հսկողություն' }))
     await submitWith(head, bucket(head, 'Ժամկետանց').getByRole('link', { name: itemNumber, exact: true }))
     const assign = head.getByTestId('assign-form')
@@ -62,7 +62,7 @@ describe('browser: correspondence journey', () => {
     expect(await textOf(head.getByTestId('item-status'))).to.equal('Մակագրված')
 
     // 3. The officer finds it among their own items, starts work and drafts the reply; it waits for the head.
-    await submitWith(officer, officer.getByRole('link', { name: 'Իմ գրությունները', exact: true }))
+    await openFromMenu(officer, 'Գրագրություն', 'Իմ գրությունները')
     await submitWith(officer, bucket(officer, 'Ժամկետանց').getByRole('link', { name: itemNumber, exact: true }))
     await submitWith(officer, officer.getByRole('button', { name: 'Սկսել կատարումը' }))
     expect(await textOf(officer.getByTestId('item-status'))).to.equal('Կատարման ընթացքում')
@@ -94,7 +94,7 @@ describe('browser: correspondence journey', () => {
     expect(await textOf(head.getByTestId('letter-status'))).to.equal('Ստորագրված')
 
     // Still overdue until the reply actually goes out.
-    await submitWith(head, head.getByRole('link', { name: 'Գրագրություն', exact: true }))
+    await openFromMenu(head, 'Գրագրություն', 'Գրագրություն')
     await submitWith(head, head.getByRole('link', { name: 'Ժամկետների հսկողություն' }))
     expect(await bucket(head, 'Ժամկետանց').getByRole('link', { name: itemNumber, exact: true }).count()).to.equal(1)
 

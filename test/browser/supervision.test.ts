@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { browserSuite, submitWith, textOf } from '../helpers/browser'
+import { browserSuite, submitWith, textOf, openFromMenu } from '../helpers/browser'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 import { formatDate } from '../../server/domain/dates'
@@ -120,7 +120,7 @@ describe('browser: supervision journey', () => {
 
     // 3. The head finds the plan among their own work and approves it.
     const head = await signedIn(headAccount.username)
-    await submitWith(head, head.getByRole('link', { name: 'Իմ աշխատանքը', exact: true }))
+    await openFromMenu(head, 'Աշխատանք և ժամկետներ', 'Իմ աշխատանքը')
     await head.getByLabel('Տեսակ', { exact: true }).selectOption({ label: 'Պլանը սպասում է հաստատման' })
     await submitWith(head, head.getByRole('button', { name: 'Ֆիլտրել', exact: true }))
     await submitWith(head, head.getByRole('region', { name: /^Այսօր \(\d+\)$/ }).getByRole('link', { name: fileLink, exact: true }))
@@ -174,7 +174,7 @@ describe('browser: supervision journey', () => {
     await officer.waitForURL((url) => url.href.split('#')[0] === contactsUrl)
     await officer.getByRole('navigation').waitFor()
     // The region's list of past appointments without an outcome leads back to the person's contacts page.
-    await submitWith(officer, officer.getByRole('link', { name: 'Չարձանագրված հանդիպումներ', exact: true }))
+    await openFromMenu(officer, 'Միջոցներ և վերահսկողություն', 'Չարձանագրված հանդիպումներ')
     await officer.getByLabel('Միայն իմ գործերը', { exact: true }).check()
     await submitWith(officer, officer.getByRole('button', { name: 'Ֆիլտրել', exact: true }))
     const pending = officer.getByTestId('pending').getByRole('row').filter({ hasText: file.fileNumber })

@@ -107,3 +107,48 @@ export async function signInThroughForm(page: Page, baseUrl: string, username: s
   await page.getByLabel('Գաղտնաբառ', { exact: true }).fill(password)
   await submitWith(page, page.getByRole('button', { name: 'Մուտք', exact: true }))
 }
+
+/**
+ * Opens a page from the main navigation as a person would: the menu button on a narrow screen, the section's menu, then
+ * its link (a section of one link is a link itself).
+ */
+export async function openFromMenu(page: Page, section: string, link?: string): Promise<void> {
+  const header = page.locator('header')
+  const menuButton = header.locator('.navbar-toggler')
+  if (await menuButton.isVisible()) {
+    await menuButton.click()
+    await header.locator('#main-menu.show').waitFor()
+  }
+  if (link === undefined) return submitWith(page, header.getByRole('link', { name: section, exact: true }))
+  await header.getByRole('button', { name: section, exact: true }).click()
+  const target = header.getByRole('link', { name: link, exact: true })
+  await target.waitFor()
+  await submitWith(page, target)
+}
+
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+
+/** A problem axe found: its rule, how serious, and where. */
+export interface AccessibilityViolation {
+  id: string
+  impact: string | null
+  help: string
+  targets: string[]
+}
+
+/**
+ * The page's serious and critical accessibility problems, by axe (WCAG 2.1 A and AA rules). Run through the debugger
+ * protocol, so the page's Content-Security-Policy does not stop it.
+ */
+export async function seriousAccessibilityViolations(page: Page): Promise<AccessibilityViolation[]> {
+  await page.evaluate(`${AXE_SOURCE}\n;0`)
+  const violations = await page.evaluate<AccessibilityViolation[]>(`axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((result) => result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.slice(0, 5).map((node) => node.target.join(' ')) })))`)
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+}
+
+/** Fails with the page's address and axe's findings when a page has a serious or critical accessibility problem. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const violations = await seriousAccessibilityViolations(page)
+  if (violations.length > 0) throw new Error(`axe on ${new URL(page.url()).pathname}:\n${violations.map((v) => `  ${v.impact} ${v.id}: ${v.help} (${v.targets.join('; ')})`).join('\n')}`)
+}
