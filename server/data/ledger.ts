@@ -71,6 +71,8 @@ export interface LedgerSummary {
   /** Per person assigned: [overdue, due today or this week]. */
   assignees: Record<string, [number, number]>
   kinds: string[]
+  /** Per kind present: its open items in each group (of the person filtered on, whatever the kind filter). */
+  byKind: Record<string, Record<DueGroup, number>>
 }
 
 /** Which lines a summary lists: `limit` of each group from `offset`, or of one group only. */
@@ -118,14 +120,20 @@ export function ledgerQueries(sql: Sql) {
     ])
     const counts: Partial<Record<DueGroup, number>> = {}
     const assignees: Record<string, [number, number]> = {}
+    const byKind: Record<string, Record<DueGroup, number>> = {}
     for (const tally of tallies) {
-      const counted = (filter.assigneeUserId === undefined || tally.assigneeUserId === filter.assigneeUserId) && (filter.kind === undefined || tally.kind === filter.kind)
+      const ofPerson = filter.assigneeUserId === undefined || tally.assigneeUserId === filter.assigneeUserId
+      const counted = ofPerson && (filter.kind === undefined || tally.kind === filter.kind)
       if (counted) for (const name of DUE_GROUPS) counts[name] = (counts[name] ?? 0) + tally[name]
+      if (ofPerson) {
+        const kind = (byKind[tally.kind] ??= { overdue: 0, today: 0, week: 0, later: 0 })
+        for (const name of DUE_GROUPS) kind[name] += tally[name]
+      }
       if (tally.assigneeUserId === null) continue
       const [overdue, week] = assignees[tally.assigneeUserId] ?? [0, 0]
       assignees[tally.assigneeUserId] = [overdue + tally.overdue, week + tally.today + tally.week]
     }
-    return { lines, counts, assignees, kinds: [...new Set(tallies.map((tally) => tally.kind))].sort() }
+    return { lines, counts, assignees, kinds: [...new Set(tallies.map((tally) => tally.kind))].sort(), byKind }
   }
 
   /** A file's open items, oldest due first, each in its due group. */

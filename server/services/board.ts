@@ -38,6 +38,8 @@ export interface BoardView {
   groups: Record<BoardGroup, BoardLine[]>
   counts: Record<BoardGroup, number>
   kinds: string[]
+  /** Per kind: its open items in each group. */
+  byKind: Record<string, Record<BoardGroup, number>>
   /** One group listed in pages, or null: each group's first lines. */
   window: BoardWindow
   pageLines: number
@@ -131,7 +133,7 @@ export function boardService(deps: { clock: Clock; ledger: LedgerQueries; condit
     for (const line of stored.lines) groups[line.group].push(boardLineOf(line))
     for (const group of BOARD_GROUPS) counts[group] = stored.counts[group] ?? 0
     const officers = staff.map((person) => ({ ...person, overdue: stored.assignees[person.id]?.[0] ?? 0, dueThisWeek: stored.assignees[person.id]?.[1] ?? 0 }))
-    return { today: now, weekEnd: weekEndOf(now), groups, counts, kinds: [...stored.kinds].sort(), window, pageLines: linesWindow(window).limit, officers: scope === 'officer' ? officers.filter((person) => person.id === filter.officerId) : officers }
+    return { today: now, weekEnd: weekEndOf(now), groups, counts, kinds: [...stored.kinds].sort(), byKind: stored.byKind, window, pageLines: linesWindow(window).limit, officers: scope === 'officer' ? officers.filter((person) => person.id === filter.officerId) : officers }
   }
 
   async function regionBoard(regionId: number, filter: { officerId?: number; kind?: string }, window: BoardWindow = null): Promise<BoardView> {

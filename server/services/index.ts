@@ -26,6 +26,8 @@ import { contactService } from './contacts'
 import { activityService } from './activities'
 import { quarterlyReportService } from './quarterlyReports'
 import { userService } from './users'
+import { homeService } from './home'
+import { homeQueries } from '../data/home'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
 export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYears?: number; mailer?: Mailer | null; publicUrl?: string }) {
@@ -62,6 +64,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     assessments,
     plans: planService({ sequelize, clock, audit, deadlines, assessments }),
     board,
+    home: homeService({ clock, board, queries: homeQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
     contacts: contactService({ sequelize, clock, audit, deadlines }),
     activities: activityService({ sequelize, clock, audit }),
