@@ -93,6 +93,8 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skip: (req) => req.method !== 'POST',
+    // Failed attempts only: a shared office address where colleagues sign in all morning is never shut out.
+    skipSuccessfulRequests: true,
     handler: (_req, res) => {
       res.status(429).render('pages/auth/sign-in', { values: {}, errors: {}, failure: 'rateLimited', notice: null, returnTo: '' })
     },

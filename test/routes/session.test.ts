@@ -171,6 +171,20 @@ describe('signing in and sessions', () => {
     expect(blocked.text).to.contain('15 րոպե')
   })
 
+  it('when many people sign in from one address, then only the failed attempts count towards its limit', async () => {
+    const limited = buildTestApp({ SIGN_IN_RATE_LIMIT: '3' })
+    for (let colleague = 0; colleague < 5; colleague += 1) {
+      const person = await createPerson('SPECIALIST', 'ARARAT')
+      const browser = anonymous(limited.app)
+      await refreshToken(browser)
+      expect((await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD })).status, `colleague ${colleague + 1}`).to.equal(303)
+    }
+    const browser = anonymous(limited.app)
+    await refreshToken(browser)
+    for (let attempt = 0; attempt < 3; attempt += 1) expect((await browser.post('/sign-in', { username: 'nobody.here', password: 'whatever password' })).status).to.equal(401)
+    expect((await browser.post('/sign-in', { username: 'nobody.here', password: 'whatever password' })).status).to.equal(429)
+  })
+
   it('when a deactivated user tries to sign in, then it fails like a wrong password', async () => {
     const person = await createPerson('SPECIALIST', 'ARARAT', { active: false })
     const browser = anonymous(t.app)
