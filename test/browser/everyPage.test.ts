@@ -30,6 +30,15 @@ const SIDEWAYS_SCROLL = `(() => {
   return { by, where: wide.slice(0, 3).map((element) => [element.tagName.toLowerCase(), ...element.classList].join('.')) }
 })()`
 
+/** When the page first painted content, from the browser's paint timing (null if it has not within 5 s). */
+const FIRST_CONTENTFUL_PAINT = `new Promise((resolve) => {
+  new PerformanceObserver((list) => {
+    const entry = list.getEntriesByName('first-contentful-paint')[0]
+    if (entry) resolve(entry.startTime)
+  }).observe({ type: 'paint', buffered: true })
+  setTimeout(() => resolve(null), 5000)
+})`
+
 interface Problem {
   screen: string
   path: string
@@ -58,6 +67,7 @@ describe('browser: every page of each role, on a desktop and a phone', () => {
 
   async function visitAll(browser: Browser, baseUrl: string, username: string): Promise<Problem[]> {
     const problems: Problem[] = []
+    const firstPaints: { screen: string; path: string; ms: number }[] = []
     for (const screen of SCREENS) {
       const context = await browser.newContext({ viewport: screen.viewport })
       try {
@@ -74,6 +84,8 @@ describe('browser: every page of each role, on a desktop and a phone', () => {
             problems.push({ screen: screen.name, path, what: `status ${status}` })
             continue
           }
+          const painted = await page.evaluate<number | null>(FIRST_CONTENTFUL_PAINT)
+          if (painted !== null) firstPaints.push({ screen: screen.name, path, ms: painted })
           for (const violation of await seriousAccessibilityViolations(page)) {
             problems.push({ screen: screen.name, path, what: `axe ${violation.impact} ${violation.id}: ${violation.targets.join('; ')}` })
           }
@@ -84,6 +96,10 @@ describe('browser: every page of each role, on a desktop and a phone', () => {
         await context.close()
       }
     }
+    // Said, not asserted: speed is measured, never a timed assertion (a busy CI machine would fail it at random).
+    const slowest = [...firstPaints].sort((a, b) => b.ms - a.ms)
+    const median = slowest[Math.floor(slowest.length / 2)]
+    if (median) process.stdout.write(`      first contentful paint over ${slowest.length} pages: median ${Math.round(median.ms)} ms, slowest ${Math.round(slowest[0].ms)} ms (${slowest[0].screen} ${slowest[0].path})\n`)
     return problems
   }
 

@@ -110,6 +110,16 @@ describe('operations', () => {
     expect((await request(app).get('/assets/app.js')).status).to.equal(200)
   })
 
+  it('when a browser that accepts gzip asks for an asset, then it goes out compressed; a page does not (it carries the CSRF token)', async () => {
+    const { app } = buildTestApp()
+    const stylesheet = await request(app).get('/assets/bootstrap/css/bootstrap.min.css').set('Accept-Encoding', 'gzip')
+    expect(stylesheet.headers['content-encoding']).to.equal('gzip')
+    expect((await request(app).get('/assets/app.css').set('Accept-Encoding', 'gzip')).headers['content-encoding']).to.equal('gzip')
+    const signInPage = await request(app).get('/sign-in').set('Accept-Encoding', 'gzip')
+    expect(signInPage.status).to.equal(200)
+    expect(signInPage.headers['content-encoding']).to.equal(undefined)
+  })
+
   it('when a page does not exist, then a 404 page in the user\'s language is shown', async () => {
     const { app } = buildTestApp()
     const page = await request(app).get('/no/such/page')
