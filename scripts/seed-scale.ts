@@ -20,7 +20,7 @@ import { loadConfig } from '../server/config'
 import { createSequelize } from '../server/db/database'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/db/embedded'
 import { createMigrator } from '../server/db/migrator'
-import { seedDemoData } from '../server/db/demoData'
+import { seedDemoAccounts } from '../server/db/demoData'
 import { systemClock } from '../server/domain/clock'
 import { serviceDateOf } from '../server/domain/dates'
 import { personalFileNumber } from '../server/domain/numbering'
@@ -445,9 +445,9 @@ async function main(): Promise<void> {
     initModels(sequelize)
     const applied = await createMigrator(sequelize).up()
     if (applied.length > 0) console.log(`Migrations applied: ${applied.map((m) => m.name).join(', ')}`)
-    // The demo accounts (and demo people) exactly as the app creates them at start-up.
+    // The demo accounts exactly as the app creates them at start-up (not the demo office: the scale data is its own).
     const app = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears })
-    await seedDemoData(app.beneficiaries)
+    await seedDemoAccounts()
     const prepared = Date.now()
 
     // The correspondence registers: added once (an existing register is left as it is).

@@ -7,7 +7,8 @@ import { createSequelize, createSessionPool } from './db/database'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded'
 import { createMigrator } from './db/migrator'
 import { serviceDateOf } from './domain/dates'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoCorrespondence, seedDemoData } from './db/demoData'
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from './db/demoData'
+import { seedDemoOffice } from './db/demoOffice'
 import { systemClock } from './domain/clock'
 import { initModels } from '../models'
 import { services } from './services'
@@ -42,8 +43,10 @@ async function main(): Promise<void> {
   const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
   const appServices = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears, mailer: smtpMailer(config.smtpUrl, config.mailFrom), publicUrl: config.publicUrl })
   if (config.seedDemoData) {
-    await seedDemoData(appServices.beneficiaries)
-    await seedDemoCorrespondence(appServices.correspondence, serviceDateOf(systemClock.now()))
+    const seedingFrom = Date.now()
+    await seedDemoAccounts()
+    const files = await seedDemoOffice(databaseUrl, serviceDateOf(systemClock.now()))
+    if (files > 0) logger.info({ files, tookMs: Date.now() - seedingFrom }, 'demo office created')
   }
   const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, conditions: appServices.workConditions, logger }) : null
   const app = createApp(appServices, { config, logger, sessionPool })
