@@ -43,6 +43,7 @@ describe('court acts and measures through the app', () => {
     expect((await browser.post(`/measures/${measureId}/sessions`, { workDate: '22.11.2026', hours: '3.5', confirmedBy: 'Armavir municipality' })).status).to.equal(303)
     const page = await browser.get(`/measures/${measureId}`)
     expect(page.text).to.contain('Կատարված է 7.5 ժամ 40-ից, մնացել է 32.5')
+    expect(page.text, 'an input of the page takes the measure type for its own').not.to.contain('[object Object]')
     const completion = await browser.post(`/measures/${measureId}/transition`, { action: 'complete', date: '23.11.2026' })
     expect(completion.status).to.equal(400)
     expect(completion.text).to.contain('Դեռ կան չկատարված ժամեր')
