@@ -16,6 +16,13 @@
   }
   boxTables()
   window.addEventListener('resize', boxTables)
+
+  // What cannot be undone (signing, submitting, closing, anonymising) asks first, saying what will happen.
+  document.addEventListener('submit', function (event) {
+    var control = event.submitter
+    var message = control && control.getAttribute('data-confirm')
+    if (message && !window.confirm(message)) event.preventDefault()
+  })
 })()
 
 ;(function () {

@@ -12,6 +12,7 @@ import { cspNonce, noStoreWhenSignedIn, securityHeaders } from './middleware/sec
 import { sessionMiddleware } from './middleware/session'
 import { configurePassport, currentUser, passwordChangeGate, policyForViews } from './middleware/authentication'
 import { locale } from './middleware/locale'
+import { doneNotice } from './middleware/doneNotice'
 import { navigationForViews } from '../routes/navigation'
 import { csrfProtection } from './middleware/csrf'
 import { documentUploads } from './middleware/uploads'
@@ -83,6 +84,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(noStoreWhenSignedIn)
   app.use(currentUser(services, config))
   app.use(locale)
+  app.use(doneNotice)
   app.use(policyForViews)
   app.use(navigationForViews)
   app.use(documentUploads())

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import type { AuditScope } from '../policy'
@@ -36,6 +37,14 @@ export const AUDIT_PAGE_SIZE = 50
 const INSERT = `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username, action, category, outcome, region_id, target_type, target_id, details, source_ip, request_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)`
 
+/** The actions recorded while a piece of work runs (a request), so the user can be told what was done. */
+const recordedActions = new AsyncLocalStorage<string[]>()
+
+/** Runs `work` noting in `actions` every action the audit log records meanwhile. */
+export function collectingRecordedActions(actions: string[], work: () => void): void {
+  recordedActions.run(actions, work)
+}
+
 export function auditService(clock: Clock) {
   async function record(context: RequestContext, entry: AuditEntry, transaction?: Transaction): Promise<void> {
     // A plain insert (no model instance; a prepared statement outside transactions): one runs on every page that
@@ -57,6 +66,7 @@ export function auditService(clock: Clock) {
     const sequelize = AuditEvent.sequelize!
     if (transaction) await sequelize.query(INSERT, { bind: values, type: QueryTypes.INSERT, transaction })
     else await preparedQuery(sequelize, INSERT, values)
+    recordedActions.getStore()?.push(entry.action)
   }
 
   async function list(scope: AuditScope, filter: { category?: AuditCategory; page: number }): Promise<{ lines: AuditLine[]; total: number }> {

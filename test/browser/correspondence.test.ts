@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { browserSuite, submitWith, textOf, openFromMenu } from '../helpers/browser'
+import { browserSuite, submitWith, textOf, openFromMenu, confirmWith } from '../helpers/browser'
 import { createPerson } from '../helpers/people'
 import { User } from '../../models'
 
@@ -87,7 +87,13 @@ describe('browser: correspondence journey', () => {
     await head.reload()
     expect(await textOf(head.getByTestId('item-status'))).to.equal('Պատասխանի նախագիծը կազմված է')
     await submitWith(head, head.getByTestId('item-letters').getByRole('link', { name: 'Նախագիծ', exact: true }))
-    await submitWith(head, head.getByRole('button', { name: 'Ստորագրել և տալ ելից համար' }))
+    // Asked first; answered "no", nothing is signed.
+    const declined = head.waitForEvent('dialog').then((dialog) => dialog.dismiss())
+    await head.getByRole('button', { name: 'Ստորագրել և տալ ելից համար' }).click()
+    await declined
+    expect(await textOf(head.getByTestId('letter-status'))).not.to.equal('Ստորագրված')
+    expect(await confirmWith(head, head.getByRole('button', { name: 'Ստորագրել և տալ ելից համար' }))).to.contain('ելից մատյանի համար')
+    expect(await textOf(head.getByTestId('done-notice'))).to.contain('Գրությունը ստորագրվել է')
     const letterHeading = await textOf(head.getByRole('heading', { level: 1 }))
     expect(letterHeading).to.match(/^ՎՁ-Ե-2030-\d{4} · Պատասխան$/)
     const letterNumber = letterHeading.split(' · ')[0]

@@ -1,6 +1,6 @@
 import { expect } from 'chai'
 import type { Page } from 'playwright-core'
-import { browserSuite, submitWith, textOf } from '../helpers/browser'
+import { browserSuite, submitWith, textOf, confirmWith } from '../helpers/browser'
 import { createPerson } from '../helpers/people'
 
 /*
@@ -38,7 +38,7 @@ describe('browser: quarterly report', () => {
     const narrative = head.getByTestId('narrative-form')
     await narrative.getByLabel('Հայտնաբերված խնդիրներ', { exact: true }).fill('Երկու մասնագետի հաստիք թափուր է։')
     await narrative.getByLabel('Առաջարկներ', { exact: true }).fill('Համալրել հաստիքները։')
-    await submitWith(head, narrative.getByRole('button', { name: 'Ներկայացնել Ծառայության պետին' }))
+    expect(await confirmWith(head, narrative.getByRole('button', { name: 'Ներկայացնել Ծառայության պետին' }))).to.contain('Ներկայացնե՞լ հաշվետվությունը')
     expect(await textOf(head.getByTestId('report-status'))).to.equal('Տարբերակ 1: Ներկայացված, սպասում է որոշման')
     expect(await head.getByTestId('narrative-form').count()).to.equal(0)
     expect(await head.getByTestId('figures-frozen').count()).to.equal(1)
@@ -54,7 +54,7 @@ describe('browser: quarterly report', () => {
     const decision = serviceHead.getByTestId('decision-form')
     await decision.getByLabel('Վերադարձնել լրամշակման', { exact: true }).check()
     await decision.getByLabel('Մեկնաբանություն', { exact: true }).fill('Նշեք, թե որ ամիսներին են հանդիպումները պակաս եղել։')
-    await submitWith(serviceHead, decision.getByRole('button', { name: 'Գրանցել որոշումը' }))
+    await confirmWith(serviceHead, decision.getByRole('button', { name: 'Գրանցել որոշումը' }))
     expect(await textOf(serviceHead.getByTestId('report-status'))).to.equal('Տարբերակ 1: Վերադարձված')
 
     // 3. The head sees the comment and resubmits: a new version, starting from the returned one's narrative.
@@ -64,7 +64,7 @@ describe('browser: quarterly report', () => {
     const again = head.getByTestId('narrative-form')
     expect(await again.getByLabel('Հայտնաբերված խնդիրներ', { exact: true }).inputValue()).to.equal('Երկու մասնագետի հաստիք թափուր է։')
     await again.getByLabel('Հայտնաբերված խնդիրներ', { exact: true }).fill('Երկու մասնագետի հաստիք թափուր է. փետրվարին և մարտին հանդիպումները պակաս են եղել։')
-    await submitWith(head, again.getByRole('button', { name: 'Ներկայացնել Ծառայության պետին' }))
+    await confirmWith(head, again.getByRole('button', { name: 'Ներկայացնել Ծառայության պետին' }))
     expect(await textOf(head.getByTestId('report-status'))).to.equal('Տարբերակ 2: Ներկայացված, սպասում է որոշման')
 
     // 4. The service head accepts version 2 with a grade.
@@ -73,7 +73,7 @@ describe('browser: quarterly report', () => {
     await accept.getByLabel('Ընդունել', { exact: true }).check()
     await accept.getByLabel('Գնահատական (ընդունելիս)', { exact: true }).selectOption({ label: 'Լավ' })
     await accept.getByLabel('Մեկնաբանություն', { exact: true }).fill('Ընդունված է։')
-    await submitWith(serviceHead, accept.getByRole('button', { name: 'Գրանցել որոշումը' }))
+    await confirmWith(serviceHead, accept.getByRole('button', { name: 'Գրանցել որոշումը' }))
     expect(await textOf(serviceHead.getByTestId('report-status'))).to.equal('Տարբերակ 2: Ընդունված')
     expect(await textOf(serviceHead.getByTestId('report-grade'))).to.equal('Լավ')
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai'
-import { browserSuite, submitWith, textOf, openFromMenu } from '../helpers/browser'
+import { browserSuite, submitWith, textOf, openFromMenu, confirmWith } from '../helpers/browser'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 import { formatDate } from '../../server/domain/dates'
@@ -113,7 +113,7 @@ describe('browser: supervision journey', () => {
     await submitWith(officer, agreement.getByRole('button', { name: 'Պահպանել', exact: true }))
     expect(await textOf(officer.getByTestId('plan-agreement'))).to.equal(`Համաձայն է (${TODAY_SHOWN})`)
 
-    await submitWith(officer, officer.getByRole('button', { name: 'Ներկայացնել պետին հաստատման', exact: true }))
+    await confirmWith(officer, officer.getByRole('button', { name: 'Ներկայացնել պետին հաստատման', exact: true }))
     const planUrl = officer.url()
     expect(await textOf(officer.getByTestId('plan-status'))).to.equal('Ներկայացված է հաստատման')
     expect(await officer.getByRole('button', { name: 'Հաստատել պլանը' }).count(), 'nobody approves their own plan').to.equal(0)

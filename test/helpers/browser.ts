@@ -152,3 +152,20 @@ export async function expectAccessible(page: Page): Promise<void> {
   const violations = await seriousAccessibilityViolations(page)
   if (violations.length > 0) throw new Error(`axe on ${new URL(page.url()).pathname}:\n${violations.map((v) => `  ${v.impact} ${v.id}: ${v.help} (${v.targets.join('; ')})`).join('\n')}`)
 }
+
+/**
+ * Clicks what submits an action that cannot be undone, answers its confirmation as a person would (accepts it), and
+ * waits for the page it leads to; returns what the confirmation said.
+ */
+export async function confirmWith(page: Page, control: Locator): Promise<string> {
+  const asked = page.waitForEvent('dialog')
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() })
+  const clicked = control.click()
+  const dialog = await asked
+  const message = dialog.message()
+  await dialog.accept()
+  await clicked
+  await navigated
+  await page.waitForLoadState('load')
+  return message
+}

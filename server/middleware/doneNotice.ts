@@ -1,0 +1,32 @@
+import type { RequestHandler } from 'express'
+import { collectingRecordedActions } from '../services/audit'
+
+declare module 'express-session' {
+  interface SessionData {
+    /** What the last form changed, told on the page it led to. */
+    doneActions: string[]
+  }
+}
+
+/** Actions that read or leave rather than change: nothing to tell. */
+const NOT_TOLD = /^(signIn|signOut|access\.denied|session\.expired|account\.locked)$|\.(view|viewVictim|accessReason|print|export|exportNational|download|calendarExport)$/
+
+/**
+ * After a form changes something, the page it leads to says what was done ("Letter signed"), in the user's language:
+ * the actions the audit log recorded while the form was handled, carried through the redirect in the session.
+ */
+export const doneNotice: RequestHandler = (req, res, next) => {
+  if (req.method === 'GET' && req.session?.doneActions) {
+    res.locals.doneActions = req.session.doneActions
+    delete req.session.doneActions
+  }
+  if (req.method !== 'POST') return next()
+  const actions: string[] = []
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
+  res.redirect = ((...args: unknown[]) => {
+    const told = [...new Set(actions)].filter((action) => !NOT_TOLD.test(action))
+    if (told.length > 0 && req.session) req.session.doneActions = told
+    redirect(...args)
+  }) as typeof res.redirect
+  collectingRecordedActions(actions, next)
+}
