@@ -14,6 +14,7 @@ import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError } from '.
 import { id, translateErrors, typedValues, validate } from '../../server/validation'
 import { contentDisposition } from '../../server/domain/fileTypes'
 import { MEASURE_CODES, measureType } from '../../server/domain/measureCatalogue'
+import { isTerminal } from '../../server/domain/measureLifecycle'
 import { accessReasonSchema, assignSchema, documentSchema, newCardSchema, closeSchema, editCardSchema, noteSchema, reopenSchema, registerQuerySchema, searchQuerySchema } from './schemas'
 import { kindLabel, noteLabel } from '../board/labels'
 
@@ -122,19 +123,21 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const file = withoutHealthUnlessAllowed(res, loaded ?? (await beneficiaries.get(beneficiaryId)))
     const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
     const opening = services.deadlines.forBeneficiary(file.id, true)
-    const [{ notes, documents, timeline, views }, courtActs, deadlines, measures, correspondence, openWork] = await Promise.all([
+    const [{ notes, documents, timeline, views }, courtActs, deadlines, measures, correspondence, openWork, summary] = await Promise.all([
       beneficiaries.fileSections(file.id, canSeeAccessLog),
       services.measures.courtActsOf(file.id),
       opening,
       opening.then((open) => services.measures.measuresOf(file.id, open)),
       services.correspondence.forBeneficiary(file.id),
       services.board.fileWork(file.id, file.regionId),
+      services.caseSummary.summaryOf(file.id),
     ])
     // A deadline counted by the Service's default rather than a legal term says so beside it.
     const onDefault = new Set(deadlines.filter((deadline) => deadline.explanation.basis === 'default').map((deadline) => `/deadlines/${deadline.id}`))
     const work = openWork.map((line) => ({ ...line, onDefaultTerm: line.explainHref !== null && onDefault.has(line.explainHref) }))
     res.status(status).render('pages/beneficiaries/file', {
       file, facts: file, notes, documents, timeline, views, courtActs, measures, work, correspondence, measureTypes: MEASURE_TYPES_BY_CODE, catalogue, kindName: kindLabel(res), noteText: noteLabel(res),
+      summary: { ...summary, measuresInForce: measures.filter((measure) => !isTerminal(measure.state)), overdue: openWork.filter((line) => line.group === 'overdue').length },
       noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms,
     })
   }

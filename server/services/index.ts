@@ -28,6 +28,8 @@ import { quarterlyReportService } from './quarterlyReports'
 import { userService } from './users'
 import { homeService } from './home'
 import { homeQueries } from '../data/home'
+import { caseSummaryService } from './caseSummary'
+import { caseSummaryQueries } from '../data/caseSummary'
 
 /** Builds every service from the database handle and the clock; the app and the tests wire them here only. */
 export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYears?: number; mailer?: Mailer | null; publicUrl?: string }) {
@@ -45,6 +47,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const workConditions = workConditionService({ sequelize, clock, queries: conditionQueries(sql), reports: quarterlyReports })
   const board = boardService({ clock, ledger, conditions: workConditions })
   const delegations = delegationService({ sequelize, clock, audit })
+  const plans = planService({ sequelize, clock, audit, deadlines, assessments })
   return {
     sequelize,
     clock,
@@ -62,7 +65,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     measures: measureService({ sequelize, clock, audit, deadlines }),
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
     assessments,
-    plans: planService({ sequelize, clock, audit, deadlines, assessments }),
+    plans,
+    caseSummary: caseSummaryService({ clock, assessments, plans, queries: caseSummaryQueries(sql) }),
     board,
     home: homeService({ clock, board, queries: homeQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),

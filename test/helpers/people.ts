@@ -19,6 +19,7 @@ export async function regionIdOf(code: string): Promise<number> {
 export interface TestPerson {
   id: number
   username: string
+  fullName: string
   role: Role
   regionId: number | null
 }
@@ -41,5 +42,5 @@ export async function createPerson(role: Role, regionCode: string | null, extra:
     lastSignInAt: null,
     ...extra,
   })
-  return { id: user.id, username, role, regionId: user.regionId ?? null }
+  return { id: user.id, username, fullName: user.fullName, role, regionId: user.regionId ?? null }
 }

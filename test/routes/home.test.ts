@@ -64,7 +64,7 @@ describe('home: the user\'s day', () => {
     expect(home.status).to.equal(200)
     expect(home.text).to.match(/data-testid="home-kinds"[\s\S]*href="\/my-work\?kind=CORRESPONDENCE"/)
     const officers = home.text.match(/data-testid="home-officers"[\s\S]*?<\/table>/)![0]
-    expect(officers).to.contain(`href="/regions/${regionId}/board?officerId=${officer.id}"`)
+    expect(officers).to.contain(`href="/regions/${regionId}/board?officerId=${officer.id}"`).and.contain(officer.fullName)
     expect(home.text).to.contain(`href="/regions/${regionId}/board?group=overdue"`)
   })
 
