@@ -62,6 +62,16 @@ export function dateIn(range: DateRange) {
 /** A date of a record: within DATE_RANGES.record of today. */
 export const isoDate = dateIn(DATE_RANGES.record)
 
+/** Numbers as people write them in Armenia too: a decimal comma ("6,5") is a decimal point. */
+const decimalCommaJoi = Joi.extend((joi) => ({
+  type: 'number',
+  base: joi.number(),
+  prepare: (value: unknown) => ({ value: typeof value === 'string' ? value.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2') : value }),
+}))
+
+/** A number field that takes a decimal comma or point. */
+export const decimal = (): Joi.NumberSchema => decimalCommaJoi.number()
+
 export const id = Joi.number().integer().min(1).max(2_147_483_647)
 export const version = Joi.number().integer().min(1).max(2_147_483_647).required()
 
@@ -97,6 +107,14 @@ function errorFor(detail: Joi.ValidationErrorItem): FieldError {
       return { key: 'validation.date' }
     case 'date.range':
       return { key: 'validation.dateRange', params: { from: formatDate(detail.context?.from as string), to: formatDate(detail.context?.to as string) } }
+    case 'number.min':
+      return { key: 'validation.numberMin', params: { min: detail.context?.limit as number } }
+    case 'number.max':
+      return { key: 'validation.numberMax', params: { max: detail.context?.limit as number } }
+    case 'number.integer':
+      return { key: 'validation.wholeNumber' }
+    case 'number.precision':
+      return { key: 'validation.decimals', params: { places: detail.context?.limit as number } }
     default:
       return detail.type.startsWith('number.') ? { key: 'validation.number' } : { key: 'validation.invalid' }
   }

@@ -11,7 +11,7 @@ import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { ServiceError } from '../../server/services/context'
 import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
-import { id, isoDate, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { decimal, id, isoDate, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param } from '../forms'
 
@@ -38,7 +38,7 @@ const transitionSchema = Joi.object({
   endReason: Joi.string().valid(...END_REASON_CODES).allow('').empty('').default(null),
   courtActReference: text(100).allow('').empty('').default(null),
 })
-const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: Joi.number().precision(1).min(0.5).max(12).required(), confirmedBy: text(200).required() })
+const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: decimal().precision(1).min(0.5).max(12).required(), confirmedBy: text(200).required() })
 const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: text(60).required() })
 const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required() })
 const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })

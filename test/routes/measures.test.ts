@@ -47,6 +47,12 @@ describe('court acts and measures through the app', () => {
     const completion = await browser.post(`/measures/${measureId}/transition`, { action: 'complete', date: '23.11.2026' })
     expect(completion.status).to.equal(400)
     expect(completion.text).to.contain('Դեռ կան չկատարված ժամեր')
+    // Hours as people write them: a decimal comma is taken; too many for a session says the limit beside the field.
+    expect((await browser.post(`/measures/${measureId}/sessions`, { workDate: '23.11.2026', hours: '6,5', confirmedBy: 'Armavir municipality' })).status).to.equal(303)
+    expect((await browser.get(`/measures/${measureId}`)).text).to.contain('Կատարված է 14 ժամ 40-ից, մնացել է 26')
+    const tooMany = await browser.post(`/measures/${measureId}/sessions`, { workDate: '23.11.2026', hours: '30', confirmedBy: 'Armavir municipality' })
+    expect(tooMany.status).to.equal(400)
+    expect(tooMany.text).to.contain('Առավելագույնը 12։').and.contain('value="30"')
     expect(await AuditEvent.count({ where: { action: 'courtAct.register', targetId: String(beneficiaryId) } })).to.equal(1)
   })
 
