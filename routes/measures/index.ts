@@ -78,6 +78,23 @@ function detailsFrom(body: Record<string, unknown>, index: number, fields: reado
   return details
 }
 
+/**
+ * The values typed into a court act form, with each measure's details (`m<index>_<field>`) moved to the measure's place
+ * in the new choice: ticking another measure shifts the others' places, never their details.
+ */
+function followingTheirMeasures(typed: Record<string, string>, shown: readonly string[], chosen: readonly string[]): Record<string, string> {
+  const kept = Object.fromEntries(Object.entries(typed).filter(([key]) => !/^m\d+_/.test(key)))
+  chosen.forEach((code, index) => {
+    const before = shown.indexOf(code)
+    if (before === -1) return
+    for (const [key, value] of Object.entries(typed)) {
+      const match = /^m(\d+)_(.+)$/.exec(key)
+      if (match && Number(match[1]) === before) kept[`m${index}_${match[2]}`] = value
+    }
+  })
+  return kept
+}
+
 export function measureRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()
   const fileOf = (req: Request) => services.beneficiaries.facts(param(beneficiaryParam, req, 'beneficiaryId'))
@@ -109,6 +126,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     const body = (req.body ?? {}) as Record<string, unknown>
     const types = (form.ok ? form.value.types : [body.types].flat().filter(isMeasureCode)) as MeasureCode[]
     const typed = Object.fromEntries(Object.entries(body).filter(([key, value]) => key !== '_csrf' && typeof value === 'string')) as Record<string, string>
+    // Choosing (or changing) the measures shows their fields and keeps everything typed, each measure's details with it.
+    if (body.intent === 'chooseMeasures') return renderActForm(res, beneficiaryId, types, { values: followingTheirMeasures(typed, [body.shown].flat().filter(isMeasureCode), types) })
     if (!form.ok) return renderActForm(res, beneficiaryId, types, { errors: translateErrors(form.errors, t), values: typed }, 400)
     const measures: MeasureInput[] = types.map((typeCode, index) => ({ typeCode, details: detailsFrom(body, index, measureType(typeCode).fields) }))
     try {

@@ -25,11 +25,13 @@ describe('public works in a real browser', () => {
       await signInThroughForm(page, session!.baseUrl, officer.username, TEST_PASSWORD)
       await page.goto(`${session!.baseUrl}/beneficiaries/${file.id}`)
       await submitWith(page, page.getByRole('link', { name: 'Գրանցել դատական ակտ' }))
-      await page.getByLabel('հանրային աշխատանքներ').check()
-      await submitWith(page, page.getByRole('button', { name: 'Շարունակել' }))
-
+      // The act first, then its measure: what was typed stays when the measure's fields are shown.
       await page.getByLabel('Դատարան', { exact: true }).fill('Լոռու մարզի առաջին ատյանի դատարան')
       await page.getByLabel('Գործի համար').fill('ԼԴ/0789/01/26')
+      await page.getByLabel('հանրային աշխատանքներ').check()
+      await submitWith(page, page.getByRole('button', { name: 'Շարունակել' }))
+      expect(await page.getByLabel('Գործի համար').inputValue()).to.equal('ԼԴ/0789/01/26')
+
       await page.getByLabel('Ակտի տեսակ').selectOption('VERDICT')
       await page.getByLabel('Ակտի ամսաթիվ').fill('02.11.2026')
       await page.getByLabel('Օրինական ուժի մեջ է մտել').fill('13.11.2026')

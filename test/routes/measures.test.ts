@@ -27,6 +27,19 @@ describe('court acts and measures through the app', () => {
     expect(page.text).to.contain('name="m0_hoursOrdered"').and.contain('name="m1_amountAmd"')
   })
 
+  it('when the officer types the act, then chooses or changes its measures, then nothing typed is lost and each measure keeps its details', async () => {
+    const chosen = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'PUBLIC_WORKS', intent: 'chooseMeasures' })
+    expect(chosen.status).to.equal(200)
+    expect(chosen.text).to.contain(`value="${ACT_FIELDS.court}"`).and.contain(`value="${ACT_FIELDS.caseNumber}"`).and.contain('name="m0_hoursOrdered"')
+    expect(chosen.text).to.match(/value="PUBLIC_WORKS" id="type-PUBLIC_WORKS" checked/)
+    // A fine ticked too comes first in the list: the public works' 40 hours follow them to their new place.
+    const more = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: ['FINE', 'PUBLIC_WORKS'], shown: 'PUBLIC_WORKS', m0_hoursOrdered: '40', intent: 'chooseMeasures' })
+    expect(more.status).to.equal(200)
+    expect(more.text).to.match(/name="m1_hoursOrdered"[^>]*value="40"|value="40"[^>]*name="m1_hoursOrdered"/)
+    expect(more.text).to.contain('name="m0_amountAmd"').and.contain(`value="${ACT_FIELDS.caseNumber}"`)
+    expect((await t.services.measures.courtActsOf(beneficiaryId)).length, 'choosing saves nothing').to.equal(0)
+  })
+
   it('when a court act with public works is recorded, sessions logged and execution started, then the file shows hours and the due dates explain themselves', async () => {
     const recorded = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'PUBLIC_WORKS', m0_hoursOrdered: '40' })
     expect(recorded.status).to.equal(303)
