@@ -123,7 +123,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const file = withoutHealthUnlessAllowed(res, loaded ?? (await beneficiaries.get(beneficiaryId)))
     const canSeeAccessLog = res.locals.can('beneficiary.viewAccessLog', file)
     const opening = services.deadlines.forBeneficiary(file.id, true)
-    const [{ notes, documents, timeline, views }, courtActs, deadlines, measures, correspondence, openWork, summary] = await Promise.all([
+    const [{ notes, documents, timeline, views, readSummary }, courtActs, deadlines, measures, correspondence, openWork, summary] = await Promise.all([
       beneficiaries.fileSections(file.id, canSeeAccessLog),
       services.measures.courtActsOf(file.id),
       opening,
@@ -136,7 +136,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const onDefault = new Set(deadlines.filter((deadline) => deadline.explanation.basis === 'default').map((deadline) => `/deadlines/${deadline.id}`))
     const work = openWork.map((line) => ({ ...line, onDefaultTerm: line.explainHref !== null && onDefault.has(line.explainHref) }))
     res.status(status).render('pages/beneficiaries/file', {
-      file, facts: file, notes, documents, timeline, views, courtActs, measures, work, correspondence, measureTypes: MEASURE_TYPES_BY_CODE, catalogue, kindName: kindLabel(res), noteText: noteLabel(res),
+      file, facts: file, notes, documents, timeline, views, readSummary, courtActs, measures, work, correspondence, measureTypes: MEASURE_TYPES_BY_CODE, catalogue, kindName: kindLabel(res), noteText: noteLabel(res),
       summary: { ...summary, measuresInForce: measures.filter((measure) => !isTerminal(measure.state)), overdue: openWork.filter((line) => line.group === 'overdue').length },
       noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms,
     })

@@ -185,10 +185,12 @@ function toFile(row: FileRow): PersonalFile {
 }
 
 /** Audit actions that read a file rather than change it: the timeline leaves them to the access log. */
-export const VIEW_ACTIONS = ['beneficiary.view', 'beneficiary.accessReason', 'beneficiary.print', 'beneficiary.export', 'beneficiary.documentDownload']
+export const VIEW_ACTIONS = ['beneficiary.view', 'beneficiary.accessReason', 'beneficiary.print', 'beneficiary.export', 'beneficiary.documentDownload', 'assessment.view', 'plan.view', 'contact.view', 'supervision.view', 'contact.calendarExport']
 
 export interface NoteView { id: number; body: string; authorName: string; createdAt: Date }
 export interface DocumentView { id: number; kind: string; fileName: string; mediaType: string; sizeBytes: number; description: string | null; uploadedAt: Date; uploadedByName: string }
+/** How often a file was read, by how many people, and when last: the access log in one line. */
+export interface ReadSummary { count: number; people: number; last: Date | null }
 export interface TimelineEvent { occurredAt: Date; actorUsername: string | null; action: string; details: Record<string, unknown> }
 
 // The file's notes, documents and history, each written once: read alone (print, export) or together (the file page).
@@ -202,7 +204,7 @@ const DOCUMENTS_SQL = (fileId: string) => `SELECT d.id, d.kind, d.file_name AS "
    WHERE d.beneficiary_id = ${fileId} ORDER BY d.uploaded_at DESC, d.id DESC`
 // Views are excluded from the history: heads see those in the access log. The page shows the latest; the whole
 // history is in the audit log. The action list is written into the statement (it is the code's own constant): the
-// partial indexes of migration 20261123030000-file-page-audit-indexes carry the same list, and PostgreSQL uses them
+// partial indexes of migration 20261207150000-file-reads-index carry the same list, and PostgreSQL uses them
 // only when it can see the statement's list is theirs.
 const VIEW_ACTIONS_SQL = VIEW_ACTIONS.map((action) => `'${action}'`).join(', ')
 const TIMELINE_SQL = (kind: 'changes' | 'views', targetId: string) => `SELECT id, occurred_at AS "occurredAt", actor_username AS "actorUsername", action, details
@@ -218,7 +220,9 @@ const FILE_SECTIONS_SQL = (withViews: boolean) => `SELECT
     (SELECT COALESCE(json_agg(x ORDER BY x."createdAt" DESC, x.id DESC), '[]') FROM (${NOTES_SQL('$1')}) x) AS notes,
     (SELECT COALESCE(json_agg(x ORDER BY x."uploadedAt" DESC, x.id DESC), '[]') FROM (${DOCUMENTS_SQL('$1')}) x) AS documents,
     (SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('changes', '$2')}) x) AS timeline,
-    ${withViews ? `(SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('views', '$2')}) x)` : `'[]'::json`} AS views`
+    ${withViews ? `(SELECT COALESCE(json_agg(x ORDER BY x."occurredAt" DESC, x.id DESC), '[]') FROM (${TIMELINE_SQL('views', '$2')}) x)` : `'[]'::json`} AS views,
+    ${withViews ? `(SELECT json_build_object('count', count(*), 'people', count(DISTINCT actor_username), 'last', max(occurred_at)) FROM audit_events
+                     WHERE target_type = 'beneficiary' AND target_id = $2 AND action IN (${VIEW_ACTIONS_SQL}))` : 'NULL::json'} AS "readSummary"`
 
 export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionQueries }) {
   const { sequelize, clock, audit } = deps
@@ -560,9 +564,10 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
   }
 
   /** The file page's notes, documents, history and (for those who may see it) access log, read in one round trip. */
-  async function fileSections(id: number, withViews: boolean): Promise<{ notes: NoteView[]; documents: DocumentView[]; timeline: TimelineEvent[]; views: TimelineEvent[] }> {
-    const [row] = await preparedQuery<{ notes: NoteView[]; documents: DocumentView[]; timeline: TimelineEvent[]; views: TimelineEvent[] }>(sequelize, FILE_SECTIONS_SQL(withViews), [id, String(id)])
+  async function fileSections(id: number, withViews: boolean): Promise<{ notes: NoteView[]; documents: DocumentView[]; timeline: TimelineEvent[]; views: TimelineEvent[]; readSummary: ReadSummary | null }> {
+    const [row] = await preparedQuery<{ notes: NoteView[]; documents: DocumentView[]; timeline: TimelineEvent[]; views: TimelineEvent[]; readSummary: { count: number; people: number; last: string | null } | null }>(sequelize, FILE_SECTIONS_SQL(withViews), [id, String(id)])
     return {
+      readSummary: row.readSummary && { count: row.readSummary.count, people: row.readSummary.people, last: row.readSummary.last === null ? null : new Date(row.readSummary.last) },
       notes: row.notes.map((note) => ({ id: note.id, body: note.body, authorName: note.authorName, createdAt: new Date(note.createdAt) })),
       documents: row.documents.map((d) => ({ id: d.id, kind: d.kind, fileName: d.fileName, mediaType: d.mediaType, sizeBytes: d.sizeBytes, description: d.description, uploadedAt: new Date(d.uploadedAt), uploadedByName: d.uploadedByName })),
       timeline: row.timeline.map(toTimelineEvent),

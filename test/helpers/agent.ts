@@ -13,8 +13,8 @@ export interface Browser {
   agent: request.Agent
   csrf: string
   get(path: string): request.Test
-  /** A form post with the session's CSRF token, as the page's form would send it. */
-  post(path: string, fields?: Record<string, string | number>): request.Test
+  /** A form post with the session's CSRF token, as the page's form would send it (a list: a field sent once per value). */
+  post(path: string, fields?: Record<string, string | number | string[]>): request.Test
 }
 
 export function anonymous(app: express.Express): Browser {

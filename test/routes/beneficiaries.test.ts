@@ -162,6 +162,15 @@ describe('beneficiary records', () => {
     const headView = await headBrowser.get(`/beneficiaries/${file.id}`)
     expect(headView.text).to.contain('data-testid="access-log"').and.contain('փոխարինում եմ արձակուրդում').and.contain(colleague.username)
     expect(headView.text).to.contain('insulin-dependent diabetes')
+    // The colleague's reason, their opening and the head's own: three reads by two people, in one line above the list.
+    expect(headView.text).to.match(/data-testid="read-summary">Կարդացվել է 3 անգամ՝ 2 անձի կողմից, վերջինը՝ \d{2}\.\d{2}\.\d{4} \d{2}:\d{2}։/)
+    // Reads of the file's supervision pages are reads too: the access log's, not the history's.
+    await officerBrowser.get(`/beneficiaries/${file.id}/supervision`)
+    await officerBrowser.get(`/beneficiaries/${file.id}/contacts`)
+    const page2 = (await headBrowser.get(`/beneficiaries/${file.id}`)).text
+    const history = page2.match(/id="timeline-heading"[\s\S]*?<\/section>/)![0]
+    expect(history).not.to.contain('Վերահսկողությունը բացվել է').and.not.to.contain('Հանդիպումները բացվել են')
+    expect(page2.match(/data-testid="access-log"[\s\S]*?<\/table>/)![0]).to.contain('Վերահսկողությունը բացվել է').and.contain('Հանդիպումները բացվել են')
   })
 
   it('when a file is viewed and changed, then the audit log holds the view and each changed field before and after, and the timeline shows the change', async () => {
