@@ -979,7 +979,14 @@ async function main(): Promise<void> {
         { name: 'Appointments awaiting an outcome, Ararat', core: false, account: araratHead, paths: [`/regions/${ararat.id}/appointments/pending`], problem: anyPage },
       )
     }
-    if (specialist) pages.push({ name: 'My work, busiest Ararat specialist', core: false, account: specialist, paths: ['/my-work'], problem: anyPage })
+    const homePage = (html: string) => notSignIn(html) ?? (/data-testid="home-counts"/.test(html) ? null : 'no counts on home')
+    if (specialist) {
+      pages.push(
+        { name: 'My work, busiest Ararat specialist', core: false, account: specialist, paths: ['/my-work'], problem: anyPage },
+        { name: 'Home, busiest Ararat specialist', core: false, account: specialist, paths: ['/'], problem: homePage },
+      )
+    }
+    pages.push({ name: 'Home, Ararat head', core: false, account: araratHead, paths: ['/'], problem: homePage })
     if (serviceHead) {
       pages.push(
         // The national views have one user, the service head: one connection (at 20 they only queue).

@@ -95,10 +95,16 @@ export function ledgerQueries(sql: Sql) {
     // generic plan of "$n IS NULL OR …" scanned the whole region). $1-$8 are the groups' ranges.
     const values: unknown[] = dueGroupValues(today)
     const value = (given: unknown) => `$${values.push(given)}`
-    const inScope = 'regionId' in scope
-      ? `w.region_id = ${value(scope.regionId)}`
-      : scope.headOf === null ? `w.assignee_user_id = ${value(scope.assigneeUserId)}`
-      : `(w.assignee_user_id = ${value(scope.assigneeUserId)} OR (w.assignee_user_id IS NULL AND w.region_id = ${value(scope.headOf)}))`
+    // A head's own work is two index ranges, their items and the region's unassigned ones, read as one relation: written
+    // as "assignee = $a OR (assignee IS NULL AND region = $r)" PostgreSQL scanned every open item of the country.
+    const { items, inScope } = 'regionId' in scope
+      ? { items: 'work_items', inScope: `w.region_id = ${value(scope.regionId)}` }
+      : scope.headOf === null ? { items: 'work_items', inScope: `w.assignee_user_id = ${value(scope.assigneeUserId)}` }
+      : {
+          items: `(SELECT w.* FROM work_items w WHERE ${OPEN_SQL} AND w.assignee_user_id = ${value(scope.assigneeUserId)}
+                   UNION ALL SELECT w.* FROM work_items w WHERE ${OPEN_SQL} AND w.assignee_user_id IS NULL AND w.region_id = ${value(scope.headOf)})`,
+          inScope: 'true',
+        }
     const scopeValues = [...values]
     const shown = [`${OPEN_SQL} AND ${inScope}`, ...(filter.assigneeUserId === undefined ? [] : [`w.assignee_user_id = ${value(filter.assigneeUserId)}`]), ...(filter.kind === undefined ? [] : [`w.kind = ${value(filter.kind)}`])].join(' AND ')
     const limitValue = value(window.limit)
@@ -107,14 +113,14 @@ export function ledgerQueries(sql: Sql) {
     // the statement keeps one shape and uses every group's values); each looks up its file, person and letter by
     // key (LIMIT keeps each a lookup: the planner would otherwise join whole tables).
     const linesOf = (name: DueGroup) => `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, '${name}' AS grp
-        FROM work_items w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT ${window.group === undefined || window.group === name ? limitValue : '0'} OFFSET ${offsetValue})`
+        FROM ${items} w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT ${window.group === undefined || window.group === name ? limitValue : '0'} OFFSET ${offsetValue})`
     // One pass over the scope's open items, counted by kind and person in each group: the shown counts, each person's
     // and the kinds present are sums of these few hundred rows.
     const [lines, tallies] = await Promise.all([
       sql.rows<LedgerLine>(`WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')}) ${LINE_OF_ITEM} ORDER BY r.due_date, r.kind, r.source_type, r.source_id`, values),
       sql.rows<{ kind: string; assigneeUserId: number | null } & Record<DueGroup, number>>(
         `SELECT w.kind, w.assignee_user_id, ${DUE_GROUPS.map((name) => `count(*) FILTER (WHERE ${inGroup(name)})::int AS ${name}`).join(', ')}
-           FROM work_items w WHERE ${OPEN_SQL} AND ${inScope} GROUP BY w.kind, w.assignee_user_id`,
+           FROM ${items} w WHERE ${OPEN_SQL} AND ${inScope} GROUP BY w.kind, w.assignee_user_id`,
         scopeValues,
       ),
     ])
