@@ -13,6 +13,7 @@ import { sessionMiddleware } from './middleware/session'
 import { configurePassport, currentUser, passwordChangeGate, policyForViews } from './middleware/authentication'
 import { locale } from './middleware/locale'
 import { doneNotice } from './middleware/doneNotice'
+import { withLayout } from './middleware/layout'
 import { navigationForViews } from '../routes/navigation'
 import { csrfProtection } from './middleware/csrf'
 import { documentUploads } from './middleware/uploads'
@@ -67,6 +68,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(healthRoutes(services, authorize))
 
   app.use(cspNonce)
+  app.use(withLayout)
   app.use(securityHeaders(config.env === 'production'))
   // Stylesheets and scripts go out compressed (Bootstrap's stylesheet: 232 kB, 31 kB gzipped). Pages do not: each carries
   // the session's CSRF token beside text the user typed (a search), which compression over TLS would leak (BREACH).

@@ -72,8 +72,10 @@ const decimalCommaJoi = Joi.extend((joi) => ({
 /** A number field that takes a decimal comma or point. */
 export const decimal = (): Joi.NumberSchema => decimalCommaJoi.number()
 
-export const id = Joi.number().integer().min(1).max(2_147_483_647)
-export const version = Joi.number().integer().min(1).max(2_147_483_647).required()
+/** Ids are chosen, not typed (a select, a hidden field): whatever is wrong with one, the message is "Enter a number". */
+const asNumberError = (errors: Joi.ErrorReport[]) => errors.map((error) => Object.assign(error, { code: error.code === 'any.required' ? error.code : 'number.base' }))
+export const id = Joi.number().integer().min(1).max(2_147_483_647).error(asNumberError)
+export const version = Joi.number().integer().min(1).max(2_147_483_647).error(asNumberError).required()
 
 export interface FieldError {
   key: string

@@ -10,6 +10,9 @@ export const VALIDATION_HY = {
   date: 'Մուտքագրեք իրական ամսաթիվ՝ ՕՕ.ԱԱ.ՏՏՏՏ ձևաչափով։',
   dateRange: (from: string, to: string) => `Մուտքագրեք ամսաթիվ ${from}-ից մինչև ${to}։`,
   number: 'Մուտքագրեք թիվ։',
+  numberMin: (min: number) => `Առնվազն ${min}։`,
+  numberMax: (max: number) => `Առավելագույնը ${max}։`,
+  wholeNumber: 'Մուտքագրեք ամբողջ թիվ։',
   invalid: 'Արժեքը սխալ է։',
 }
 

@@ -423,10 +423,10 @@ function cardCases(): BadInput[] {
   add('the military status is unknown', { militaryStatus: 'GENERAL' }, { militaryStatus: HY.choose })
 
   // Dependants.
-  add('the dependants are -1', { dependants: '-1' }, { dependants: HY.number })
-  add('the dependants are 31', { dependants: '31' }, { dependants: HY.number })
+  add('the dependants are -1', { dependants: '-1' }, { dependants: HY.numberMin(0) })
+  add('the dependants are 31', { dependants: '31' }, { dependants: HY.numberMax(30) })
   add('the dependants are "abc"', { dependants: 'abc' }, { dependants: HY.number })
-  add('the dependants are 1.5', { dependants: '1.5' }, { dependants: HY.number })
+  add('the dependants are 1.5', { dependants: '1.5' }, { dependants: HY.wholeNumber })
 
   // The risk flag.
   add('the risk to staff is ticked without a reason', { riskToStaff: '1', riskToStaffReason: '' }, { riskToStaffReason: HY.required })
