@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express'
-import { collectingRecordedActions } from '../services/audit'
+import { collectingRecordedActions, type RecordedAction } from '../services/audit'
 
 declare module 'express-session' {
   interface SessionData {
     /** What the last form changed, told on the page it led to. */
-    doneActions: string[]
+    doneActions: RecordedAction[]
   }
 }
 
@@ -12,7 +12,7 @@ declare module 'express-session' {
 const NOT_TOLD = /^(signIn|signOut|access\.denied|session\.expired|account\.locked)$|\.(view|viewVictim|accessReason|print|export|exportNational|download|calendarExport)$/
 
 /**
- * After a form changes something, the page it leads to says what was done ("Letter signed"), in the user's language:
+ * After a form changes something, the page it leads to says what was done ("Letter signed · ԱՐ-Ե-2026-0012"), in the user's language:
  * the actions the audit log recorded while the form was handled, carried through the redirect in the session.
  */
 export const doneNotice: RequestHandler = (req, res, next) => {
@@ -21,10 +21,10 @@ export const doneNotice: RequestHandler = (req, res, next) => {
     delete req.session.doneActions
   }
   if (req.method !== 'POST') return next()
-  const actions: string[] = []
+  const actions: RecordedAction[] = []
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
   res.redirect = ((...args: unknown[]) => {
-    const told = [...new Set(actions)].filter((action) => !NOT_TOLD.test(action))
+    const told = actions.filter((recorded, index) => !NOT_TOLD.test(recorded.action) && actions.findIndex((other) => other.action === recorded.action && other.reference === recorded.reference) === index)
     if (told.length > 0 && req.session) req.session.doneActions = told
     redirect(...args)
   }) as typeof res.redirect

@@ -127,7 +127,8 @@ const RULES = {
   'beneficiary.close': changesFile,
   'beneficiary.reopen': headPowers,
   'beneficiary.viewAccessLog': serviceHeadOrHeadPowers,
-  'beneficiary.exportFile': serviceHeadOrHeadPowers,
+  // The whole file as a PDF: the heads (a subject access request) and the responsible officer (their own case).
+  'beneficiary.exportFile': (actor, resource) => serviceHeadOrHeadPowers(actor, resource) || (worksIn(actor, resource.regionId) && isResponsibleOfficer(actor, resource)),
   'beneficiary.requestTransfer': headPowers,
   // For a transfer the resource's region is the receiving one.
   'transfer.decide': headPowers,

@@ -37,12 +37,24 @@ export const AUDIT_PAGE_SIZE = 50
 const INSERT = `INSERT INTO audit_events (occurred_at, actor_user_id, actor_username, action, category, outcome, region_id, target_type, target_id, details, source_ip, request_id)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)`
 
+/** An action recorded while a request ran, with the number of the record it made or changed when it has one. */
+export interface RecordedAction {
+  action: string
+  reference: string | null
+}
+
 /** The actions recorded while a piece of work runs (a request), so the user can be told what was done. */
-const recordedActions = new AsyncLocalStorage<string[]>()
+const recordedActions = new AsyncLocalStorage<RecordedAction[]>()
 
 /** Runs `work` noting in `actions` every action the audit log records meanwhile. */
-export function collectingRecordedActions(actions: string[], work: () => void): void {
+export function collectingRecordedActions(actions: RecordedAction[], work: () => void): void {
   recordedActions.run(actions, work)
+}
+
+/** The number a user knows the record by (a letter's, an item's, a file's), from what the audit entry says of it. */
+function referenceOf(details: Record<string, unknown> | undefined): string | null {
+  const reference = details?.number ?? details?.fileNumber
+  return typeof reference === 'string' ? reference : null
 }
 
 export function auditService(clock: Clock) {
@@ -66,7 +78,7 @@ export function auditService(clock: Clock) {
     const sequelize = AuditEvent.sequelize!
     if (transaction) await sequelize.query(INSERT, { bind: values, type: QueryTypes.INSERT, transaction })
     else await preparedQuery(sequelize, INSERT, values)
-    recordedActions.getStore()?.push(entry.action)
+    recordedActions.getStore()?.push({ action: entry.action, reference: referenceOf(entry.details) })
   }
 
   async function list(scope: AuditScope, filter: { category?: AuditCategory; page: number }): Promise<{ lines: AuditLine[]; total: number }> {

@@ -284,7 +284,12 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     }
     if (!options.confirmDuplicate) {
       const matches = await findDuplicates(card, regionId)
-      if (matches.length > 0) throw new DuplicateWarning(matches)
+      if (matches.length > 0) {
+        // A repeat of a submission saved a moment ago finds the file it saved: that file is its answer, not a warning.
+        const first = submission ? await deps.submissions.resultOf(submission.id, submission.userId, submission.form) : null
+        if (first !== null) throw new AlreadySubmitted(first)
+        throw new DuplicateWarning(matches)
+      }
     }
     return sequelize.transaction(async (transaction) => {
       const region = await Region.findByPk(regionId, { transaction })

@@ -93,10 +93,11 @@ describe('browser: correspondence journey', () => {
     await declined
     expect(await textOf(head.getByTestId('letter-status'))).not.to.equal('Ստորագրված')
     expect(await confirmWith(head, head.getByRole('button', { name: 'Ստորագրել և տալ ելից համար' }))).to.contain('ելից մատյանի համար')
-    expect(await textOf(head.getByTestId('done-notice'))).to.contain('Գրությունը ստորագրվել է')
+    const signedNotice = await textOf(head.getByTestId('done-notice'))
     const letterHeading = await textOf(head.getByRole('heading', { level: 1 }))
     expect(letterHeading).to.match(/^ՎՁ-Ե-2030-\d{4} · Պատասխան$/)
     const letterNumber = letterHeading.split(' · ')[0]
+    expect(signedNotice, 'the notice names the letter by its new number').to.equal(`Կատարված է՝ Գրությունը ստորագրվել է · ${letterNumber}։`)
     expect(await textOf(head.getByTestId('letter-status'))).to.equal('Ստորագրված')
 
     // Still overdue until the reply actually goes out.

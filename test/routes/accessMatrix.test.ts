@@ -132,7 +132,7 @@ const ROUTES: RouteCase[] = [
   file('POST', '/documents', CHANGES_FILE),
   route('GET', '/beneficiaries/:beneficiaryId/documents/:documentId', ['serviceHead', ...REGION_STAFF], (f) => `/beneficiaries/${f.beneficiaryId}/documents/${f.documentId}`, true),
   file('GET', '/photo', ['serviceHead', ...REGION_STAFF]),
-  file('GET', '/export.pdf', ['serviceHead', ...HEAD_POWERS]),
+  file('GET', '/export.pdf', ['serviceHead', ...CHANGES_FILE]),
   file('GET', '/court-acts/new', CHANGES_FILE),
   file('POST', '/court-acts/new', CHANGES_FILE),
   route('GET', '/measures/:measureId', ['serviceHead', ...REGION_STAFF], (f) => `/measures/${f.measureId}`, true),

@@ -229,7 +229,7 @@ describe('beneficiary records', () => {
     expect(bad.status, 'a bad query falls back to the defaults').to.equal(200)
   })
 
-  it('when a head exports the whole file, then a PDF with an embedded Armenian font comes back and the export is audited', async () => {
+  it('when a head or the responsible officer exports the whole file, then a PDF with an embedded Armenian font comes back and the export is audited', async () => {
     const file = await createBeneficiary(regionId, officer.id)
     await officerBrowser.post(`/beneficiaries/${file.id}/notes`, { body: 'Այցելել է գրասենյակ' })
     const response = await headBrowser.get(`/beneficiaries/${file.id}/export.pdf`).buffer(true).parse((res, callback) => {
@@ -243,6 +243,8 @@ describe('beneficiary records', () => {
     expect(pdf.startsWith('%PDF-')).to.equal(true)
     expect(pdf).to.match(/\/FontFile2/).and.match(/DejaVuSans/)
     expect(await AuditEvent.count({ where: { action: 'beneficiary.export', targetId: String(file.id), actorUserId: head.id } })).to.equal(1)
-    expect((await officerBrowser.get(`/beneficiaries/${file.id}/export.pdf`)).status, 'officers do not export').to.equal(404)
+    // The responsible officer exports their own case; a colleague of the region does not.
+    expect((await officerBrowser.get(`/beneficiaries/${file.id}/export.pdf`)).status, 'the responsible officer').to.equal(200)
+    expect((await (await signIn(t.app, colleague.username)).get(`/beneficiaries/${file.id}/export.pdf`)).status, 'a colleague').to.equal(404)
   })
 })
