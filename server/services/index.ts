@@ -66,7 +66,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
     assessments,
     plans,
-    caseSummary: caseSummaryService({ clock, assessments, plans, queries: caseSummaryQueries(sql) }),
+    caseSummary: caseSummaryService({ clock, queries: caseSummaryQueries(sql) }),
     board,
     home: homeService({ clock, board, queries: homeQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
