@@ -11,7 +11,7 @@ import type { CardInput } from '../services/beneficiaries'
 import type { RequestContext } from '../services/context'
 import type { IncomingInput } from '../services/correspondence'
 import type { MeasureInput } from '../services/measures'
-import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demoData'
+import { DEMO_PASSWORD } from './demoData'
 import { hashPassword } from '../services/passwordHashing'
 
 /*
@@ -469,4 +469,3 @@ async function fillOffice(offices: Office[], today: string): Promise<number> {
   return plans.length
 }
 
-export { DEMO_ACCOUNTS }

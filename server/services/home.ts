@@ -5,8 +5,8 @@ import { serviceDateOf } from '../domain/dates'
 import type { BoardGroup, BoardLine, BoardService, NationalRow } from './board'
 
 /** How many lines of the most urgent work, and of the people and regions most behind, the home page lists. */
-export const HOME_LINES = 6
-export const HOME_RANKED = 5
+const HOME_LINES = 6
+const HOME_RANKED = 5
 
 /** A person's own work: counts by due group, the most urgent lines (overdue, then today's), and each kind's counts. */
 export interface OwnWork {
