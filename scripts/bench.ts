@@ -558,7 +558,10 @@ async function runFloor(floor: Floor, databaseUrl: string, connections: number, 
   }
 }
 
-/** The board's lines (its first lines of each group, with file and officer) and its counts by kind and person, for a region on a day. */
+/**
+ * The board's lines (its first lines of each group, with file and officer) and its counts by kind and person, for a region
+ * on a day: the open counts the database keeps, and the items due by the week's end counted.
+ */
 function boardFloor(regionId: number, today: string): Floor {
   const weekEnd = serviceDateOf(new Date(Date.parse(`${today}T12:00:00Z`) + 7 * 86_400_000))
   const group = (name: string, range: string) =>
@@ -568,9 +571,11 @@ function boardFloor(regionId: number, today: string): Floor {
   return {
     page: 'Deadline board, Ararat head',
     sql: `SELECT (SELECT json_agg(l) FROM (${group('overdue', 'w.due_date < $2')} UNION ALL ${group('today', 'w.due_date = $2')} UNION ALL ${group('week', 'w.due_date > $2 AND w.due_date <= $3')} UNION ALL ${group('later', 'w.due_date > $3')}) l) AS lines,
-                 (SELECT json_agg(t) FROM (SELECT kind, assignee_user_id, count(*) FILTER (WHERE due_date < $2) AS overdue, count(*) FILTER (WHERE due_date = $2) AS today,
-                                                  count(*) FILTER (WHERE due_date > $2 AND due_date <= $3) AS week, count(*) FILTER (WHERE due_date > $3) AS later
-                                             FROM work_items WHERE state = 'OPEN' AND region_id = $1 GROUP BY kind, assignee_user_id) t) AS tallies`,
+                 (SELECT json_agg(t) FROM (SELECT kind, assignee_key, sum(n) AS open FROM (SELECT kind, assignee_key, open_count AS n FROM work_item_open_counts WHERE region_id = $1
+                                             UNION ALL SELECT kind, assignee_key, change FROM work_item_open_count_changes WHERE region_id = $1) c GROUP BY kind, assignee_key) t) AS open,
+                 (SELECT json_agg(n) FROM (SELECT kind, assignee_user_id, count(*) FILTER (WHERE due_date < $2) AS overdue, count(*) FILTER (WHERE due_date = $2) AS today,
+                                                  count(*) FILTER (WHERE due_date > $2) AS week
+                                             FROM work_items WHERE state = 'OPEN' AND region_id = $1 AND due_date <= $3 GROUP BY kind, assignee_user_id) n) AS near`,
     values: [regionId, today, weekEnd],
   }
 }

@@ -86,6 +86,54 @@ export interface LinesWindow {
 export type LedgerScope = { regionId: number } | { assigneeUserId: number; headOf: number | null }
 
 export function ledgerQueries(sql: Sql) {
+  type Tally = { kind: string; assigneeUserId: number | null } & Record<DueGroup, number>
+
+  /** One pass over a scope's open items, counted by kind and person in each group. */
+  async function scopeTallies(items: string, inScope: string, scopeValues: unknown[]): Promise<Tally[]> {
+    return sql.rows(
+      `SELECT w.kind, w.assignee_user_id, ${DUE_GROUPS.map((name) => `count(*) FILTER (WHERE ${inGroup(name)})::int AS ${name}`).join(', ')}
+         FROM ${items} w WHERE ${OPEN_SQL} AND ${inScope} GROUP BY w.kind, w.assignee_user_id`,
+      scopeValues,
+    )
+  }
+
+  /**
+   * A region's open items by kind and person in each group, without reading them all: the region's open counts (kept by
+   * the database, migrations/20261208000000-ledger-open-counts.ts) less the items due before the week's end, counted
+   * from the items, make the later group.
+   */
+  async function regionTallies(regionId: number, today: string): Promise<Tally[]> {
+    return sql.rows(
+      `WITH open AS (
+         SELECT kind, assignee_key, sum(n)::int AS open
+           FROM (SELECT kind, assignee_key, open_count AS n FROM work_item_open_counts WHERE region_id = $7
+                 UNION ALL SELECT kind, assignee_key, change FROM work_item_open_count_changes WHERE region_id = $7) counted
+          GROUP BY kind, assignee_key HAVING sum(n) <> 0
+       ), near AS (
+         SELECT w.kind, coalesce(w.assignee_user_id, 0) AS assignee_key, ${(['overdue', 'today', 'week'] as const).map((name) => `count(*) FILTER (WHERE ${inGroup(name)})::int AS ${name}`).join(', ')}
+           FROM work_items w WHERE ${OPEN_SQL} AND w.region_id = $7 AND ${BEFORE_WEEK_END} GROUP BY 1, 2
+       )
+       SELECT o.kind, nullif(o.assignee_key, 0) AS assignee_user_id, coalesce(n.overdue, 0) AS overdue, coalesce(n.today, 0) AS today, coalesce(n.week, 0) AS week,
+              o.open - coalesce(n.overdue + n.today + n.week, 0) AS later
+         FROM open o LEFT JOIN near n ON n.kind = o.kind AND n.assignee_key = o.assignee_key`,
+      // The later group's range is not asked for.
+      [...dueGroupValues(today).slice(0, 6), regionId],
+    )
+  }
+
+  /**
+   * Folds the open counts' changes into the counts (exact either way; fewer rows to add up after). Counts are written in
+   * key order, so two folds at once wait for each other instead of deadlocking.
+   */
+  async function foldOpenCounts(): Promise<void> {
+    await sql.rows(
+      `WITH folded AS (DELETE FROM work_item_open_count_changes RETURNING region_id, assignee_key, kind, change)
+       INSERT INTO work_item_open_counts AS c (region_id, assignee_key, kind, open_count)
+       SELECT region_id, assignee_key, kind, sum(change) FROM folded GROUP BY region_id, assignee_key, kind ORDER BY region_id, assignee_key, kind
+       ON CONFLICT (region_id, assignee_key, kind) DO UPDATE SET open_count = c.open_count + EXCLUDED.open_count`,
+    )
+  }
+
   /**
    * The open items of a scope grouped, counted and cut to `limit` a group in the database, oldest due first, with each
    * person's overdue and this week's counts and the kinds present, whatever the region's size.
@@ -114,15 +162,9 @@ export function ledgerQueries(sql: Sql) {
     // key (LIMIT keeps each a lookup: the planner would otherwise join whole tables).
     const linesOf = (name: DueGroup) => `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, '${name}' AS grp
         FROM ${items} w WHERE ${shown} AND ${inGroup(name)} ORDER BY w.due_date, w.kind, w.source_type, w.source_id LIMIT ${window.group === undefined || window.group === name ? limitValue : '0'} OFFSET ${offsetValue})`
-    // One pass over the scope's open items, counted by kind and person in each group: the shown counts, each person's
-    // and the kinds present are sums of these few hundred rows.
     const [lines, tallies] = await Promise.all([
       sql.rows<LedgerLine>(`WITH top AS MATERIALIZED (${DUE_GROUPS.map(linesOf).join(' UNION ALL ')}) ${LINE_OF_ITEM} ORDER BY r.due_date, r.kind, r.source_type, r.source_id`, values),
-      sql.rows<{ kind: string; assigneeUserId: number | null } & Record<DueGroup, number>>(
-        `SELECT w.kind, w.assignee_user_id, ${DUE_GROUPS.map((name) => `count(*) FILTER (WHERE ${inGroup(name)})::int AS ${name}`).join(', ')}
-           FROM ${items} w WHERE ${OPEN_SQL} AND ${inScope} GROUP BY w.kind, w.assignee_user_id`,
-        scopeValues,
-      ),
+      'regionId' in scope ? regionTallies(scope.regionId, today) : scopeTallies(items, inScope, scopeValues),
     ])
     const counts: Partial<Record<DueGroup, number>> = {}
     const assignees: Record<string, [number, number]> = {}
@@ -195,7 +237,7 @@ export function ledgerQueries(sql: Sql) {
     )
   }
 
-  return { summary, openOfFile, staffCaseloads, activeRegions, openByRegionAndKind, doneByRegion, ofSource }
+  return { summary, openOfFile, staffCaseloads, activeRegions, openByRegionAndKind, doneByRegion, ofSource, foldOpenCounts }
 }
 
 export type LedgerQueries = ReturnType<typeof ledgerQueries>

@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss'
 import type { Logger } from 'pino'
+import type { LedgerQueries } from '../data/ledger'
 import type { ReminderService } from '../services/reminders'
 import type { WorkConditionService } from '../services/workConditions'
 
@@ -19,10 +20,11 @@ export async function workOnDigests(boss: PgBoss, reminders: ReminderService, lo
   })
 }
 
-/** The conditions worker: brings every region's time-dependent work up to date. */
-export async function workOnConditions(boss: PgBoss, conditions: Pick<WorkConditionService, 'bringUpToDate'>): Promise<string> {
+/** The conditions worker: brings every region's time-dependent work up to date, then folds the ledger's open counts. */
+export async function workOnConditions(boss: PgBoss, conditions: Pick<WorkConditionService, 'bringUpToDate'>, ledger: Pick<LedgerQueries, 'foldOpenCounts'>): Promise<string> {
   return boss.work(CONDITIONS_QUEUE, async () => {
     await conditions.bringUpToDate(null)
+    await ledger.foldOpenCounts()
   })
 }
 
@@ -32,11 +34,11 @@ export interface JobRunner {
 
 /**
  * Background work on the same PostgreSQL through pg-boss, scheduled by cron in Yerevan time: the daily digest, and the
- * work ledger's conditions. pg-boss hands each scheduled job to one worker; the digests table's (user, day) key covers
+ * work ledger's conditions and open counts. pg-boss hands each scheduled job to one worker; the digests table's (user, day) key covers
  * a job run twice, and the conditions are claimed region by region in the database.
  */
-export async function startJobs(deps: { databaseUrl: string; digestCron: string; reminders: ReminderService; conditions: Pick<WorkConditionService, 'bringUpToDate'>; logger: Logger }): Promise<JobRunner> {
-  const { databaseUrl, digestCron, reminders, conditions, logger } = deps
+export async function startJobs(deps: { databaseUrl: string; digestCron: string; reminders: ReminderService; conditions: Pick<WorkConditionService, 'bringUpToDate'>; ledger: Pick<LedgerQueries, 'foldOpenCounts'>; logger: Logger }): Promise<JobRunner> {
+  const { databaseUrl, digestCron, reminders, conditions, ledger, logger } = deps
   const boss = new PgBoss({ connectionString: databaseUrl, schema: 'pgboss', application_name: 'probation-jobs', max: 2 })
   boss.on('error', (error: Error) => logger.warn({ err: { message: error.message } }, 'job queue error'))
   await boss.start()
@@ -45,6 +47,6 @@ export async function startJobs(deps: { databaseUrl: string; digestCron: string;
   await workOnDigests(boss, reminders, logger)
   await boss.createQueue(CONDITIONS_QUEUE, { name: CONDITIONS_QUEUE, policy: 'singleton' })
   await boss.schedule(CONDITIONS_QUEUE, CONDITIONS_CRON, {}, { tz: 'Asia/Yerevan' })
-  await workOnConditions(boss, conditions)
+  await workOnConditions(boss, conditions, ledger)
   return { stop: () => boss.stop({ graceful: true, wait: true, timeout: 10_000 }) }
 }
