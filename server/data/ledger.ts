@@ -149,8 +149,11 @@ export function ledgerQueries(sql: Sql) {
       ? { items: 'work_items', inScope: `w.region_id = ${value(scope.regionId)}` }
       : scope.headOf === null ? { items: 'work_items', inScope: `w.assignee_user_id = ${value(scope.assigneeUserId)}` }
       : {
-          items: `(SELECT w.* FROM work_items w WHERE ${OPEN_SQL} AND w.assignee_user_id = ${value(scope.assigneeUserId)}
-                   UNION ALL SELECT w.* FROM work_items w WHERE ${OPEN_SQL} AND w.assignee_user_id IS NULL AND w.region_id = ${value(scope.headOf)})`,
+          // Only the columns the indexes hold (the unassigned index has no assignee: it is null), so both are read index-only.
+          items: `(SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, w.assignee_user_id, 'OPEN' AS state
+                     FROM work_items w WHERE ${OPEN_SQL} AND w.assignee_user_id = ${value(scope.assigneeUserId)}
+                   UNION ALL SELECT w.kind, w.due_date, w.source_type, w.source_id, w.region_id, w.beneficiary_id, NULL::integer, 'OPEN'
+                     FROM work_items w WHERE ${OPEN_SQL} AND w.assignee_user_id IS NULL AND w.region_id = ${value(scope.headOf)})`,
           inScope: 'true',
         }
     const scopeValues = [...values]
