@@ -154,7 +154,7 @@ function rollupTable(view: RollupView, show: Presenter, footer: string): TableMo
   ]
   return {
     title: `${t('quarterly.national.title')} — ${show.quarterName(view.quarter)}`,
-    subtitle: `${formatDate(view.period.from)} – ${formatDate(view.period.to)} · ${t('quarterly.national.changeNote', { previous: show.quarterName(view.previousQuarter) })} · ${t('quarterly.national.sourceNote')}`,
+    subtitle: `${formatDate(view.period.from)} – ${formatDate(view.period.to)} · ${t('quarterly.national.changeNote', { previous: show.quarterName(view.previousQuarter) })} · ${t('quarterly.national.sourceNote')}${view.liveAsOf ? ` ${t('quarterly.national.liveAsOf', { time: formatDateTime(view.liveAsOf), minutes: view.liveMaxAgeMinutes })}` : ''}`,
     footer,
     language: show.lang,
     sheetName: show.quarterName(view.quarter),

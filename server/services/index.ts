@@ -28,6 +28,7 @@ import { quarterlyReportService } from './quarterlyReports'
 import { userService } from './users'
 import { homeService } from './home'
 import { homeQueries } from '../data/home'
+import { liveFigureQueries } from '../data/liveFigures'
 import { caseSummaryService } from './caseSummary'
 import { caseSummaryQueries } from '../data/caseSummary'
 
@@ -42,7 +43,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const beneficiaries = beneficiaryService({ sequelize, clock, audit, deadlines, submissions })
   const transfers = transferService({ sequelize, clock, audit })
   const assessments = assessmentService({ sequelize, clock, audit, deadlines })
-  const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines })
+  const quarterlyReports = quarterlyReportService({ sequelize, clock, audit, deadlines, liveFigures: liveFigureQueries(sql) })
   const ledger = ledgerQueries(sql)
   const workConditions = workConditionService({ sequelize, clock, queries: conditionQueries(sql), reports: quarterlyReports })
   const board = boardService({ clock, ledger, conditions: workConditions })

@@ -33,6 +33,7 @@ import {
   type Snapshot,
 } from '../domain/quarterlyReport'
 import { doneOnTimeSql } from '../data/ledger'
+import type { LiveFigureQueries } from '../data/liveFigures'
 import type { AuditService } from './audit'
 import { ANSWERED_ON_TIME_SQL } from './correspondence'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
@@ -126,12 +127,22 @@ export interface RollupView {
   previousQuarter: Quarter
   period: { from: string; to: string }
   computedOn: string
+  /** When the oldest of the live figures shown was computed (null: every region's figures are from its report). */
+  liveAsOf: Date | null
+  liveMaxAgeMinutes: number
   rows: RollupRow[]
   totals: Record<FigureCode, number>
   previousTotals: Record<FigureCode, number>
 }
 
 export const RECORDS_PAGE_SIZE = 100
+
+/**
+ * How long the roll-up shows stored live figures; the background job recomputes them every LIVE_FIGURES_REFRESH_MINUTES,
+ * so the roll-up rarely computes any itself. A region's own report page always computes its figures now.
+ */
+export const LIVE_FIGURES_MAX_AGE_MINUTES = 10
+export const LIVE_FIGURES_REFRESH_MINUTES = 5
 
 interface FigureRow {
   /** Which of the quarters asked the row counts (its position among them). */
@@ -438,8 +449,8 @@ const VERSION_SELECT = `SELECT r.id, r.version_number AS "versionNumber", r.stat
  * The regional bodies' quarterly reports: figures computed from the records, the head's narrative and submission
  * (which freezes the figures and the records behind each), the service head's decision, and the national roll-up.
  */
-export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
-  const { sequelize, clock, audit, deadlines } = deps
+export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; liveFigures: LiveFigureQueries }) {
+  const { sequelize, clock, audit, deadlines, liveFigures } = deps
   const today = () => serviceDateOf(clock.now())
 
   /**
@@ -687,6 +698,36 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
   }
 
   /**
+   * Live figures (without ids) of each request's regions and quarter: those stored less than LIVE_FIGURES_MAX_AGE_MINUTES
+   * ago, the others computed now and stored; with when the oldest shown was computed.
+   */
+  async function recentLiveFigures(requests: { regionIds: number[]; quarter: Quarter }[]): Promise<{ sets: Map<number, FigureSet>[]; computedAt: Date | null }> {
+    const now = clock.now()
+    const regionIds = [...new Set(requests.flatMap((request) => request.regionIds))]
+    const stored = regionIds.length === 0 ? [] : await liveFigures.recent(regionIds, requests.map((request) => request.quarter), new Date(now.getTime() - LIVE_FIGURES_MAX_AGE_MINUTES * 60_000))
+    const storedOf = (regionId: number, quarter: Quarter) => stored.find((set) => set.regionId === regionId && set.year === quarter.year && set.quarter === quarter.quarter)
+    const missing = requests.map((request) => ({ ...request, regionIds: request.regionIds.filter((regionId) => !storedOf(regionId, request.quarter)) }))
+    const computed = await computeFigures(missing, false)
+    await liveFigures.store(missing.flatMap((request, n) => request.regionIds.map((regionId) => ({ regionId, quarter: request.quarter, figures: toSnapshot(computed[n].get(regionId)!).figures }))), now)
+    const sets = requests.map((request, n) => new Map(request.regionIds.map((regionId) => {
+      const set = storedOf(regionId, request.quarter)
+      return [regionId, set ? fromSnapshot(set.figures, null) : computed[n].get(regionId)!] as const
+    })))
+    const times = [...stored.map((set) => set.computedAt.getTime()), ...(missing.some((request) => request.regionIds.length > 0) ? [now.getTime()] : [])]
+    return { sets, computedAt: times.length === 0 ? null : new Date(Math.min(...times)) }
+  }
+
+  /** The background job's pass: the live figures of every active region for the quarter to report and the one before, computed now and stored. */
+  async function refreshLiveFigures(): Promise<void> {
+    const now = clock.now()
+    const quarter = quarterToReport(serviceDateOf(now))
+    const regions = await sequelize.query<{ id: number }>('SELECT id FROM regions WHERE active', { type: QueryTypes.SELECT })
+    const requests = [quarter, previousQuarter(quarter)].map((which) => ({ regionIds: regions.map((region) => region.id), quarter: which }))
+    const computed = await computeFigures(requests, false)
+    await liveFigures.store(requests.flatMap((request, n) => request.regionIds.map((regionId) => ({ regionId, quarter: request.quarter, figures: toSnapshot(computed[n].get(regionId)!).figures }))), now)
+  }
+
+  /**
    * All active regions side by side for a quarter and the one before: each region's accepted snapshot, else the one
    * awaiting a decision, else figures computed now (set-based, for all such regions at once, without ids).
    */
@@ -706,7 +747,7 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     const chosen = (which: Quarter) => new Map(regions.map((region) => [region.id, rollupSource(of(region.id, which))]))
     const [currentChoice, previousChoice] = [chosen(quarter), chosen(previous)]
     const liveIds = (choice: Map<number, RollupPick>) => [...choice].filter(([, pick]) => pick.source === 'live').map(([regionId]) => regionId)
-    const [liveCurrent, livePrevious] = await computeFigures([{ regionIds: liveIds(currentChoice), quarter }, { regionIds: liveIds(previousChoice), quarter: previous }], false)
+    const { sets: [liveCurrent, livePrevious], computedAt } = await recentLiveFigures([{ regionIds: liveIds(currentChoice), quarter }, { regionIds: liveIds(previousChoice), quarter: previous }])
     const valuesOf = (pick: RollupPick, live: FigureSet | undefined): Record<FigureCode, number> => {
       const set = pick.version?.figures ? fromSnapshot(pick.version.figures, null) : live!
       return Object.fromEntries(FIGURE_CODES.map((code) => [code, set[code].value])) as Record<FigureCode, number>
@@ -722,10 +763,10 @@ export function quarterlyReportService(deps: { sequelize: Sequelize; clock: Cloc
     })
     const sum = (pick: (row: RollupRow) => Record<FigureCode, number>) =>
       Object.fromEntries(FIGURE_CODES.map((code) => [code, Math.round(rows.reduce((total, row) => total + pick(row)[code], 0) * 10) / 10])) as Record<FigureCode, number>
-    return { quarter, previousQuarter: previous, period: quarterPeriod(quarter), computedOn: today(), rows, totals: sum((row) => row.values), previousTotals: sum((row) => row.previous) }
+    return { quarter, previousQuarter: previous, period: quarterPeriod(quarter), computedOn: today(), liveAsOf: computedAt, liveMaxAgeMinutes: LIVE_FIGURES_MAX_AGE_MINUTES, rows, totals: sum((row) => row.values), previousTotals: sum((row) => row.previous) }
   }
 
-  return { figures, computeFigures, report, saveDraft, submit, decide, records, overview, rollup, versionsOf, awaitingRegions }
+  return { figures, computeFigures, report, saveDraft, submit, decide, records, overview, rollup, refreshLiveFigures, versionsOf, awaitingRegions }
 }
 
 export type QuarterlyReportService = ReturnType<typeof quarterlyReportService>

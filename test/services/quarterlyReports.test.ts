@@ -206,6 +206,33 @@ describe('quarterly report figures (service, real database)', () => {
     }
   })
 
+  it('when the national roll-up shows a region\'s live figures, then it shows those computed less than ten minutes ago, computes older ones again, and the background pass stores fresh ones', async () => {
+    const clock = new ManualClock('2037-08-10T10:00:00+04:00')
+    const later = (minutes: number) => clock.set(new Date(new Date('2037-08-10T10:00:00+04:00').getTime() + minutes * 60_000))
+    const reports = buildServices({ sequelize: testDatabase().sequelize, clock }).quarterlyReports
+    const syunik = async () => {
+      const view = await reports.rollup(Q2)
+      const row = view.rows.find((line) => line.regionId === regions.SYUNIK)!
+      return { source: row.source, registered: row.values.newBeneficiaries, liveAsOf: view.liveAsOf?.toISOString() }
+    }
+    const registered = async () => (await reports.figures(regions.SYUNIK, Q2)).newBeneficiaries.value
+    const registerOne = async () => createBeneficiary(regions.SYUNIK, officer.id, { createdAt: new Date('2037-05-02T10:00:00+04:00') })
+
+    const before = await registered()
+    expect(await syunik()).to.deep.equal({ source: 'live', registered: before, liveAsOf: '2037-08-10T06:00:00.000Z' })
+    await registerOne()
+    later(9)
+    expect(await syunik(), 'stored nine minutes ago').to.deep.equal({ source: 'live', registered: before, liveAsOf: '2037-08-10T06:00:00.000Z' })
+    later(10)
+    expect(await syunik(), 'ten minutes old: computed again').to.deep.equal({ source: 'live', registered: before + 1, liveAsOf: '2037-08-10T06:10:00.000Z' })
+    await registerOne()
+    later(12)
+    await reports.refreshLiveFigures()
+    later(13)
+    expect(await syunik(), 'the background pass at 10:12').to.deep.equal({ source: 'live', registered: before + 2, liveAsOf: '2037-08-10T06:12:00.000Z' })
+    expect(await registered()).to.equal(before + 2)
+  })
+
   it('when the contacts held are read through their index, then the index holds exactly the kinds and outcomes the contacts domain counts as held', async () => {
     const [index] = await sql<{ definition: string }>(`SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indexrelid = 'appointments_held_by_file'::regclass`, {})
     const listAfter = (column: string) => /ARRAY\[([^\]]*)\]/.exec(index.definition.slice(index.definition.indexOf(`(${column} = ANY`)))![1].match(/'([A-Z_]+)'/g)!.map((quoted) => quoted.slice(1, -1)).sort()
