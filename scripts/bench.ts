@@ -580,18 +580,13 @@ function boardFloor(regionId: number, today: string): Floor {
   }
 }
 
-/** The measure list's first page: fifty measures of the region's files by next open deadline, then name, with the total. */
+/** The measure list's first page: fifty measures of the region's files by next open deadline, then name, with the total (from the list the database keeps). */
 function measureListFloor(regionId: number): Floor {
   return {
     page: 'Measures, Ararat',
-    sql: `WITH files AS MATERIALIZED (SELECT id, surname_latin FROM beneficiaries WHERE region_id = $1 AND anonymised_at IS NULL),
-               due AS (SELECT DISTINCT ON (d.subject_id) d.subject_id, d.due_date, d.rule_id FROM deadlines d JOIN files f ON f.id = d.beneficiary_id
-                        WHERE d.status = 'OPEN' AND d.subject_type = 'measure' ORDER BY d.subject_id, d.due_date),
-               page AS (SELECT m.id, f.id AS file_id, f.surname_latin, due.due_date, due.rule_id, count(*) OVER () AS total
-                          FROM files f JOIN measures m ON m.beneficiary_id = f.id LEFT JOIN due ON due.subject_id = m.id
-                         ORDER BY due.due_date NULLS LAST, f.surname_latin, m.id LIMIT 50)
-          SELECT p.*, m.type_code, m.state, m.start_date, m.end_date, b.file_number, b.surname, b.given_name, u.full_name
-            FROM page p JOIN measures m ON m.id = p.id JOIN beneficiaries b ON b.id = p.file_id LEFT JOIN users u ON u.id = b.responsible_officer_id`,
+    sql: `SELECT p.*, m.type_code, m.state, m.start_date, m.end_date, b.file_number, b.surname, b.given_name, u.full_name, (SELECT count(*) FROM measure_list WHERE region_id = $1) AS total
+            FROM (SELECT measure_id, beneficiary_id, next_due_date, next_rule_id FROM measure_list WHERE region_id = $1 ORDER BY next_due_date NULLS LAST, surname_latin, measure_id LIMIT 50) p
+            JOIN measures m ON m.id = p.measure_id JOIN beneficiaries b ON b.id = p.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id`,
     values: [regionId],
   }
 }

@@ -29,6 +29,7 @@ import { userService } from './users'
 import { homeService } from './home'
 import { homeQueries } from '../data/home'
 import { liveFigureQueries } from '../data/liveFigures'
+import { measureListQueries } from '../data/measureList'
 import { caseSummaryService } from './caseSummary'
 import { caseSummaryQueries } from '../data/caseSummary'
 
@@ -63,7 +64,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     transfers,
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
     deadlines,
-    measures: measureService({ sequelize, clock, audit, deadlines }),
+    measures: measureService({ sequelize, clock, audit, deadlines, list: measureListQueries(sql) }),
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
     assessments,
     plans,

@@ -4,7 +4,7 @@ import { serviceDateOf } from '../domain/dates'
 import { measureType, registrationDeadlineRuleIds, validateMeasureDetails, type DetailProblem, type MeasureCode } from '../domain/measureCatalogue'
 import { applyTransition, availableTransitions, OPEN_MEASURE_STATES, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
 import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
-import { sqlOf } from '../data/sql'
+import type { MeasureListQueries, MeasureListRow } from '../data/measureList'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService, DeadlineView } from './deadlines'
@@ -99,8 +99,8 @@ function termEnd(typeCode: MeasureCode, details: Record<string, unknown>, startD
   return startDate && typeof months === 'number' && measureType(typeCode).completion === 'endDateReached' ? periodEnd(startDate, months) : null
 }
 
-export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
-  const { sequelize, clock, audit, deadlines } = deps
+export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; list: MeasureListQueries }) {
+  const { sequelize, clock, audit, deadlines, list } = deps
   const today = () => serviceDateOf(clock.now())
 
   async function regionOf(beneficiaryId: number, transaction?: Transaction): Promise<number> {
@@ -343,38 +343,9 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
   }
 
   /** The region's measures, with what is due; `dueWithinDays` keeps those due by then (negative: overdue only). */
-  async function regionList(filter: { regionId: number; typeCode?: string; state?: string; officerId?: number; due?: 'overdue' | number; page: number }): Promise<{ rows: Record<string, unknown>[]; total: number }> {
-    const values: unknown[] = []
-    const value = (given: unknown) => `$${values.push(given)}`
-    const fileWhere = [`b.region_id = ${value(filter.regionId)}`, 'b.anonymised_at IS NULL']
-    const where: string[] = []
-    if (filter.officerId) fileWhere.push(`b.responsible_officer_id = ${value(filter.officerId)}`)
-    if (filter.typeCode) where.push(`m.type_code = ${value(filter.typeCode)}`)
-    if (filter.state) where.push(`m.state = ${value(filter.state)}`)
-    if (filter.due === 'overdue') where.push(`due.due_date < ${value(today())}::date`)
-    else if (typeof filter.due === 'number') where.push(`due.due_date <= ${value(today())}::date + ${value(filter.due)}::int`)
-    // The page is chosen from ids, dates and names read from indexes (the files' open measure deadlines, each measure's
-    // first); only its fifty rows are then read whole.
-    const rows = await sqlOf(sequelize).rows<Record<string, unknown> & { total: number }>(
-      `WITH files AS MATERIALIZED (
-         SELECT b.id, b.surname_latin FROM beneficiaries b WHERE ${fileWhere.join(' AND ')}
-       ), due AS (
-         SELECT DISTINCT ON (d.subject_id) d.subject_id AS measure_id, d.id, d.due_date, d.rule_id
-           FROM deadlines d JOIN files f ON f.id = d.beneficiary_id WHERE d.status = 'OPEN' AND d.subject_type = 'measure'
-          ORDER BY d.subject_id, d.due_date, d.id
-       ), page AS (
-         SELECT m.id, f.id AS beneficiary_id, f.surname_latin, due.id AS deadline_id, due.due_date, due.rule_id, count(*) OVER ()::int AS total
-           FROM files f JOIN measures m ON m.beneficiary_id = f.id LEFT JOIN due ON due.measure_id = m.id
-          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY due.due_date NULLS LAST, f.surname_latin, m.id LIMIT 50 OFFSET ${value((filter.page - 1) * 50)}
-       )
-       SELECT m.id, m.type_code, m.state, m.start_date, m.end_date, b.id AS beneficiary_id, b.file_number, b.surname, b.given_name, b.risk_to_staff,
-              u.full_name AS officer_name, p.deadline_id AS next_deadline_id, p.due_date AS next_due_date, p.rule_id AS next_rule_id, p.total
-         FROM page p JOIN measures m ON m.id = p.id JOIN beneficiaries b ON b.id = p.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-        ORDER BY p.due_date NULLS LAST, p.surname_latin, p.id`,
-      values,
-    )
-    return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }
+  /** The region's measures, the next open deadline first (none last), then by name, a page at a time. */
+  async function regionList(filter: { regionId: number; typeCode?: string; state?: string; officerId?: number; due?: 'overdue' | number; page: number }): Promise<{ rows: MeasureListRow[]; total: number }> {
+    return list.page({ ...filter, today: today() })
   }
 
   async function recordViolation(measureId: number, violation: { kind: ViolationKind; occurredOn: string; description: string }, context: RequestContext): Promise<void> {
