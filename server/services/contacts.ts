@@ -280,18 +280,29 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
    * Appointments held (their time has come) still without an outcome: the region's open APPOINTMENT_OUTCOME items of
    * the work ledger due by today, the ones on the user's caseload first. A closed file's are not there: nobody can act.
    */
+  /**
+   * The region's appointments past their time without an outcome (the ledger's open APPOINTMENT_OUTCOME items due by
+   * today), the user's own caseload first, then by time. Each part is read in due-date order from its index and only the
+   * page's appointments are looked up; the total counts the items, with today's checked against the time.
+   */
   async function pending(filter: { regionId: number; userId: number; onlyMine: boolean; page: number }): Promise<{ rows: PendingLine[]; total: number }> {
     // $1 region, $2 today, $3 now, $4 the user, $5 limit, $6 offset.
+    const item = `w.state = 'OPEN' AND w.region_id = $1 AND w.kind = 'APPOINTMENT_OUTCOME'`
+    const whose = filter.onlyMine ? 'w.assignee_user_id = $4' : 'true'
     const rows = await sqlOf(sequelize).rows<PendingLine & { total: number }>(
       `WITH due AS (
-         SELECT w.source_id FROM work_items w
-          WHERE w.state = 'OPEN' AND w.region_id = $1 AND w.kind = 'APPOINTMENT_OUTCOME' AND w.due_date <= $2 ${filter.onlyMine ? 'AND w.assignee_user_id = $4' : ''}
+         (SELECT w.source_id, w.due_date, true AS mine FROM work_items w WHERE ${item} AND w.assignee_user_id = $4 AND w.due_date <= $2 ORDER BY w.due_date)
+         ${filter.onlyMine ? '' : `UNION ALL (SELECT w.source_id, w.due_date, false FROM work_items w WHERE ${item} AND w.assignee_user_id IS DISTINCT FROM $4 AND w.due_date <= $2 ORDER BY w.due_date)`}
+       ), page AS (
+         SELECT a.id, a.kind, a.scheduled_at, a.beneficiary_id, due.mine, due.due_date
+           FROM due JOIN LATERAL (SELECT id, kind, scheduled_at, beneficiary_id FROM appointments WHERE id = due.source_id AND scheduled_at <= $3 LIMIT 1) a ON true
+          ORDER BY due.mine DESC, due.due_date, a.scheduled_at, a.id LIMIT $5 OFFSET $6
        )
-       SELECT a.id, a.kind, a.scheduled_at, b.id AS beneficiary_id, b.file_number, b.surname, b.given_name, b.risk_to_staff,
-              u.full_name AS officer_name, coalesce(b.responsible_officer_id = $4, false) AS on_my_caseload, count(*) OVER ()::int AS total
-         FROM due JOIN appointments a ON a.id = due.source_id JOIN beneficiaries b ON b.id = a.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
-        WHERE b.anonymised_at IS NULL AND a.outcome IS NULL AND a.cancelled_at IS NULL AND a.scheduled_at <= $3
-        ORDER BY on_my_caseload DESC, a.scheduled_at, a.id LIMIT $5 OFFSET $6`,
+       SELECT p.id, p.kind, p.scheduled_at, b.id AS beneficiary_id, b.file_number, b.surname, b.given_name, b.risk_to_staff, u.full_name AS officer_name, p.mine AS on_my_caseload,
+              (SELECT count(*) FROM work_items w WHERE ${item} AND ${whose} AND w.due_date < $2)::int
+              + (SELECT count(*) FROM work_items w JOIN appointments a ON a.id = w.source_id WHERE ${item} AND ${whose} AND w.due_date = $2 AND a.scheduled_at <= $3)::int AS total
+         FROM page p JOIN beneficiaries b ON b.id = p.beneficiary_id LEFT JOIN users u ON u.id = b.responsible_officer_id
+        ORDER BY p.mine DESC, p.due_date, p.scheduled_at, p.id`,
       [filter.regionId, serviceDateOf(clock.now()), clock.now(), filter.userId, PENDING_PAGE_SIZE, (filter.page - 1) * PENDING_PAGE_SIZE],
     )
     return { rows: rows.map(({ total: _total, ...row }) => row), total: rows[0]?.total ?? 0 }

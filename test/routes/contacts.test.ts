@@ -243,6 +243,38 @@ describe('contacts through the app', () => {
     expect(list.text).not.to.contain(`data-testid="pending-${mineId}"`)
   })
 
+  it('when many appointments await an outcome, then each page of the list, and its total, is what a plain query over the appointments gives, own caseload first', async () => {
+    const now = '2030-03-12T13:00:00+04:00'
+    const files = [await createBeneficiary(regionId, officer.id), await createBeneficiary(regionId, colleague.id), await createBeneficiary(regionId, officer.id, { status: 'CLOSED', closedOn: '2030-03-01', closeReason: 'MEASURE_COMPLETED' })]
+    // Ninety past, the last ones today either side of now; one with an outcome, one cancelled; a third of a closed file.
+    for (let n = 0; n < 96; n += 1) {
+      const day = n < 90 ? `2030-03-${String(1 + (n % 11)).padStart(2, '0')}` : '2030-03-12'
+      const time = n < 90 ? `${String(8 + (n % 9)).padStart(2, '0')}:${n % 2 === 0 ? '00' : '30'}` : ['09:00', '12:59', '13:00', '13:01', '17:00', '12:00'][n - 90]
+      await t.services.sequelize.query(
+        `INSERT INTO appointments (beneficiary_id, kind, scheduled_at, booked_by_user_id, booked_at, outcome, outcome_recorded_at, outcome_recorded_by_user_id, cancelled_at, cancelled_by_user_id, cancel_reason)
+         VALUES (:file, 'PHONE', :at, :officer, :at, :outcome, :recorded, :recordedBy, :cancelled, :cancelledBy, :reason)`,
+        { replacements: { file: files[n % 3].id, at: new Date(`${day}T${time}:00+04:00`), officer: officer.id, outcome: n === 7 ? 'ATTENDED_COMPLIED' : null, recorded: n === 7 ? new Date(now) : null, recordedBy: n === 7 ? officer.id : null, cancelled: n === 8 ? new Date(now) : null, cancelledBy: n === 8 ? officer.id : null, reason: n === 8 ? 'ill' : null } },
+      )
+    }
+    t.clock.set(now)
+    const plain = (userId: number, onlyMine: boolean, page: number) => t.services.sequelize.query<{ id: number; mine: boolean; total: number }>(
+      `SELECT a.id, coalesce(b.responsible_officer_id = :userId, false) AS mine, count(*) OVER ()::int AS total
+         FROM appointments a JOIN beneficiaries b ON b.id = a.beneficiary_id
+        WHERE b.region_id = :regionId AND b.status IN ('ACTIVE', 'SUSPENDED') AND b.anonymised_at IS NULL AND a.outcome IS NULL AND a.cancelled_at IS NULL AND a.scheduled_at <= :now
+          AND (NOT :onlyMine OR b.responsible_officer_id = :userId)
+        ORDER BY mine DESC, a.scheduled_at, a.id LIMIT 50 OFFSET :offset`,
+      { replacements: { userId, onlyMine, regionId, now: new Date(now), offset: (page - 1) * 50 }, type: QueryTypes.SELECT },
+    )
+    for (const [userId, onlyMine, page] of [[officer.id, false, 1], [officer.id, false, 2], [officer.id, true, 1], [colleague.id, false, 1], [colleague.id, false, 2], [head.id, false, 1], [officer.id, false, 9]] as const) {
+      const expected = await plain(userId, onlyMine, page)
+      const listed = await t.services.contacts.pending({ regionId, userId, onlyMine, page })
+      const which = JSON.stringify({ userId, onlyMine, page })
+      expect(listed.rows.map((row) => [row.id, row.onMyCaseload]), which).to.deep.equal(expected.map((row) => [row.id, row.mine]))
+      if (expected.length > 0) expect(listed.total, which).to.equal(expected[0].total)
+    }
+    expect((await plain(officer.id, false, 1))[0].total, 'more than a page').to.be.greaterThan(50)
+  })
+
   it('when booking input is bad, then each problem is named beside its field in both languages and what was typed is kept', async () => {
     const file = await createBeneficiary(regionId, officer.id)
     await at(PLAN_DAY)
