@@ -21,6 +21,18 @@ export function text(max: number) {
 }
 
 /**
+ * Text of one line (a name, number, subject, place): `text` without line breaks. A line break sent in such a field
+ * split the value in lists, headers and exports, and in a CSV cell or a letter's header it began a line of its own.
+ */
+export function line(max: number) {
+  return text(max).pattern(/^[^\r\n\u2028\u2029]*$/, 'oneLine')
+}
+
+/** An optional field: left empty, it is null. */
+export const optionalText = (max: number) => text(max).allow('').empty('').default(null)
+export const optionalLine = (max: number) => line(max).allow('').empty('').default(null)
+
+/**
  * The plausible years around today for a date a person types: anything a probation record holds happened within
  * the last thirty years or is due within five; a date of a person's life (birth, an identity document) at most 110
  * years back. A far date is a typing mistake, and stored it broke every page of its record (date arithmetic ends at

@@ -1,17 +1,16 @@
 import Joi from 'joi'
 import { ACTIVITY_KINDS, ATTENDANCE } from '../../server/domain/activities'
-import { id, isoDate, text, version } from '../../server/validation'
+import { id, isoDate, line, optionalText, version } from '../../server/validation'
 import { time } from '../contacts/schemas'
 
-const optionalText = (max: number) => text(max).allow('').empty('').default(null)
 
 export const eventSchema = Joi.object({
   kind: Joi.string().valid(...ACTIVITY_KINDS).required(),
-  title: text(300).required(),
+  title: line(300).required(),
   date: isoDate.required(),
   time: time.allow('').empty('').default(null),
-  place: text(300).required(),
-  organiser: text(300).required(),
+  place: line(300).required(),
+  organiser: line(300).required(),
   description: optionalText(4000),
 })
 export const eventEditSchema = eventSchema.keys({ version })

@@ -5,15 +5,15 @@ import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
 import { ServiceError, StaleEditError } from '../../server/services/context'
 import type { RegionInput, RegionView } from '../../server/services/regions'
-import { id, text, translateErrors, typedValues, validate, version } from '../../server/validation'
+import { id, line, translateErrors, typedValues, validate, version } from '../../server/validation'
 
 const regionFields = {
   code: Joi.string().trim().uppercase().min(2).max(40).pattern(/^[A-Z_]+$/, 'code').required(),
   filePrefix: Joi.string().trim().min(1).max(4).pattern(/^[\u0531-\u0556]+$/, 'armenianCapitals').required(),
-  nameHy: text(200).required(),
-  nameEn: text(200).required(),
-  centreHy: text(100).required(),
-  centreEn: text(100).required(),
+  nameHy: line(200).required(),
+  nameEn: line(200).required(),
+  centreHy: line(100).required(),
+  centreEn: line(100).required(),
   active: Joi.boolean().truthy('1').falsy('0').default(false),
 }
 const createSchema = Joi.object(regionFields)

@@ -6,11 +6,11 @@ import { ROLES } from '../../server/domain/roles'
 import type { Services } from '../../server/services'
 import { ServiceError, StaleEditError } from '../../server/services/context'
 import type { UserInput, UserSummary } from '../../server/services/users'
-import { id, text, translateErrors, typedValues, validate, version } from '../../server/validation'
+import { id, line, translateErrors, typedValues, validate, version } from '../../server/validation'
 
 const accountFields = {
   username: Joi.string().trim().lowercase().min(3).max(50).pattern(/^[a-z0-9._-]+$/, 'username').required(),
-  fullName: text(200).required(),
+  fullName: line(200).required(),
   email: Joi.string().trim().max(200).email({ tlds: false }).allow('').empty('').default(null),
   role: Joi.string().valid(...ROLES).required(),
   regionId: id.allow('').empty('').default(null),

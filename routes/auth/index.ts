@@ -4,11 +4,11 @@ import type { Authorize } from '../../server/middleware/authorize'
 import { signIn, signOut } from '../../server/middleware/authentication'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
-import { text, translateErrors, validate } from '../../server/validation'
+import { line, translateErrors, validate } from '../../server/validation'
 import { localPathOr } from '../localPath'
 
 const signInSchema = Joi.object({
-  username: text(100).required(),
+  username: line(100).required(),
   password: Joi.string().max(200).required(),
   returnTo: Joi.string().allow('').max(500),
 })

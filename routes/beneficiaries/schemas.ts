@@ -4,7 +4,7 @@ import {
   IDENTITY_DOCUMENT_TYPES, MARZES, MILITARY_STATUSES, PUBLIC_SERVICE_NUMBER, SEXES,
 } from '../../server/domain/beneficiaryCatalogue'
 import { REGISTER_SORTS } from '../../server/services/beneficiaries'
-import { DATE_RANGES, dateIn, id, isoDate, text, version } from '../../server/validation'
+import { DATE_RANGES, dateIn, id, isoDate, line, text, version } from '../../server/validation'
 
 const optional = (schema: Joi.StringSchema) => schema.allow('').empty('').default(null)
 const choice = (values: readonly string[]) => Joi.string().valid(...values)
@@ -21,24 +21,24 @@ export const cardSchema = Joi.object({
   patronymicLatin: optional(latinName(100)),
   sex: choice(SEXES).required(),
   birthDate: dateIn(DATE_RANGES.life).required(),
-  birthPlace: optional(text(200)),
-  citizenship: optional(text(100)),
+  birthPlace: optional(line(200)),
+  citizenship: optional(line(100)),
   identityDocumentType: optional(choice(IDENTITY_DOCUMENT_TYPES)),
   identityDocumentNumber: optional(Joi.string().trim().uppercase().replace(/\s+/g, '').pattern(DOCUMENT_NUMBER, 'documentNumber')),
-  identityDocumentIssuer: optional(text(200)),
+  identityDocumentIssuer: optional(line(200)),
   identityDocumentIssuedOn: optional(dateIn(DATE_RANGES.life)),
   publicServiceNumber: optional(Joi.string().trim().pattern(PUBLIC_SERVICE_NUMBER, 'publicServiceNumber')),
   registeredMarz: optional(choice(MARZES)),
-  registeredCommunity: optional(text(100)),
-  registeredStreet: optional(text(200)),
+  registeredCommunity: optional(line(100)),
+  registeredStreet: optional(line(200)),
   actualMarz: optional(choice(MARZES)),
-  actualCommunity: optional(text(100)),
-  actualStreet: optional(text(200)),
-  phones: optional(text(200).pattern(/^[0-9+()\-\s,;]+$/, 'phones')),
+  actualCommunity: optional(line(100)),
+  actualStreet: optional(line(200)),
+  phones: optional(line(200).pattern(/^[0-9+()\-\s,;]+$/, 'phones')),
   email: optional(Joi.string().trim().max(200).email({ tlds: false })),
   education: optional(choice(EDUCATION_LEVELS)),
-  employer: optional(text(200)),
-  jobTitle: optional(text(200)),
+  employer: optional(line(200)),
+  jobTitle: optional(line(200)),
   familyStatus: optional(choice(FAMILY_STATUSES)),
   dependants: Joi.number().integer().min(0).max(30).allow('').empty('').default(null),
   militaryStatus: optional(choice(MILITARY_STATUSES)),
@@ -46,7 +46,7 @@ export const cardSchema = Joi.object({
   category: choice(BENEFICIARY_CATEGORIES).required(),
   status: choice(EDITABLE_STATUSES).default('ACTIVE'),
   riskToStaff: Joi.boolean().truthy('1').falsy('0').default(false),
-  riskToStaffReason: optional(text(500)).when('riskToStaff', { is: true, then: Joi.required().invalid(null) }),
+  riskToStaffReason: optional(line(500)).when('riskToStaff', { is: true, then: Joi.required().invalid(null) }),
   confirmDuplicate: Joi.boolean().truthy('1').default(false),
 })
 

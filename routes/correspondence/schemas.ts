@@ -1,8 +1,7 @@
 import Joi from 'joi'
 import { CHANNELS, COMPLAINT_SUBJECTS, INCOMING_KIND_CODES, INFORMATION_SOURCES, ITEM_STATUSES, REPORT_PURPOSES, SENDING_METHODS, TOPICS } from '../../server/domain/correspondence'
-import { id, isoDate, text, version } from '../../server/validation'
+import { id, isoDate, line, optionalLine, optionalText, text, version } from '../../server/validation'
 
-const optionalText = (max: number) => text(max).allow('').empty('').default(null)
 const optionalDate = isoDate.allow('').empty('').default(null)
 const checkbox = Joi.string().valid('1').allow('').empty('').default(null)
 
@@ -13,17 +12,17 @@ export const incomingSchema = Joi.object({
   receivedOn: isoDate.required(),
   channel: Joi.string().valid(...CHANNELS).required(),
   kind: Joi.string().valid(...INCOMING_KIND_CODES).required(),
-  sender: text(300).required(),
-  senderAddress: optionalText(300),
-  senderReference: optionalText(60),
+  sender: line(300).required(),
+  senderAddress: optionalLine(300),
+  senderReference: optionalLine(60),
   senderDate: optionalDate,
-  subject: text(500).required(),
+  subject: line(500).required(),
   summary: optionalText(4000),
   beneficiaryFileNumber: fileNumber.allow('').empty('').default(null),
   topic: Joi.string().valid(...TOPICS).allow('').empty('').default(null),
   complaintSubject: Joi.string().valid(...COMPLAINT_SUBJECTS).allow('').empty('').default(null),
   complaintStaffUserId: id.allow('').empty('').default(null),
-  complaintAbout: optionalText(300),
+  complaintAbout: optionalLine(300),
   documentDueDate: optionalDate,
   reportRequested: checkbox,
   reportPurpose: Joi.string().valid(...REPORT_PURPOSES).allow('').empty('').default(null),
@@ -38,15 +37,15 @@ export const overrideSchema = Joi.object({ dueDate: isoDate.required(), reason: 
 export const extendSchema = Joi.object({
   noticeDate: isoDate.required(),
   newDueDate: optionalDate,
-  addressee: text(300).required(),
+  addressee: line(300).required(),
   body: text(4000).required(),
   sendingMethod: Joi.string().valid(...SENDING_METHODS).required(),
   version,
 })
 export const letterSchema = Joi.object({
-  addressee: text(300).required(),
-  addresseeAddress: optionalText(300),
-  subject: text(500).required(),
+  addressee: line(300).required(),
+  addresseeAddress: optionalLine(300),
+  subject: line(500).required(),
   body: text(20000).required(),
   letterDate: isoDate.required(),
 })
@@ -61,7 +60,7 @@ export const decideSchema = Joi.object({ decision: Joi.string().valid('approve',
 
 export const registerQuery = Joi.object({
   register: Joi.string().valid('IN', 'OUT').default('IN'),
-  q: text(100).allow('').empty(''),
+  q: line(100).allow('').empty(''),
   kind: Joi.string().valid(...INCOMING_KIND_CODES),
   status: Joi.string().valid(...ITEM_STATUSES),
   assigneeId: id,

@@ -11,15 +11,15 @@ import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { ServiceError } from '../../server/services/context'
 import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
-import { decimal, id, isoDate, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { decimal, id, isoDate, line, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param } from '../forms'
 
 const MAX_MEASURES_PER_ACT = 4
 
 const actSchema = Joi.object({
-  court: text(200).required(),
-  caseNumber: text(60).required(),
+  court: line(200).required(),
+  caseNumber: line(60).required(),
   kind: Joi.string().valid(...COURT_ACT_KINDS).required(),
   actDate: isoDate.required(),
   inForceDate: isoDate.allow('').empty('').default(null),
@@ -36,18 +36,18 @@ const transitionSchema = Joi.object({
   date: isoDate.required(),
   reason: text(500).allow('').empty('').default(null),
   endReason: Joi.string().valid(...END_REASON_CODES).allow('').empty('').default(null),
-  courtActReference: text(100).allow('').empty('').default(null),
+  courtActReference: line(100).allow('').empty('').default(null),
 })
-const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: decimal().precision(1).min(0.5).max(12).required(), confirmedBy: text(200).required() })
-const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: text(60).required() })
+const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: decimal().precision(1).min(0.5).max(12).required(), confirmedBy: line(200).required() })
+const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: line(60).required() })
 const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required() })
 const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
 const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
 const deviceAssignSchema = Joi.object({ deviceId: id.required(), orderedOn: isoDate.required() })
 const deviceStepSchema = Joi.object({ assignmentId: id.required(), step: Joi.string().valid('install', 'remove').required(), on: isoDate.required() })
 const alertSchema = Joi.object({ assignmentId: id.required(), occurredOn: isoDate.required(), occurredTime: Joi.string().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time').required(), kind: Joi.string().valid(...ALERT_KINDS).required(), response: text(1000).required() })
-const placementSchema = Joi.object({ organisation: text(200).required(), address: text(300).required(), supervisor: text(200).required(), fromDate: isoDate.required() })
-const noticeSchema = Joi.object({ addresseeKind: Joi.string().valid('EMPLOYER', 'LICENSING_BODY', 'OTHER').required(), addressee: text(300).required(), sentOn: isoDate.required(), letterReference: text(60).required() })
+const placementSchema = Joi.object({ organisation: line(200).required(), address: line(300).required(), supervisor: line(200).required(), fromDate: isoDate.required() })
+const noticeSchema = Joi.object({ addresseeKind: Joi.string().valid('EMPLOYER', 'LICENSING_BODY', 'OTHER').required(), addressee: line(300).required(), sentOn: isoDate.required(), letterReference: line(60).required() })
 const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
 const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
 const listSchema = Joi.object({

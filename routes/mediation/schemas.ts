@@ -1,17 +1,16 @@
 import Joi from 'joi'
 import { MEDIATION_END_KINDS, MEDIATION_OUTCOMES, MEDIATION_STATUSES } from '../../server/domain/mediation'
-import { id, isoDate, text, version } from '../../server/validation'
+import { id, isoDate, line, optionalLine, optionalText, text, version } from '../../server/validation'
 
-const optionalText = (max: number) => text(max).allow('').empty('').default(null)
 const optionalDate = isoDate.allow('').empty('').default(null)
 
 /** Personal file numbers as printed: region prefix, year, sequence (e.g. ԼՌ-2030-0001). */
 const fileNumber = Joi.string().trim().max(30).pattern(/^[\p{L}]{1,6}-\d{4}-\d{4,}$/u, 'fileNumber')
 
 const instructionFields = {
-  criminalCaseNumber: text(60).required(),
-  authority: text(300).required(),
-  authorityReference: optionalText(60),
+  criminalCaseNumber: line(60).required(),
+  authority: line(300).required(),
+  authorityReference: optionalLine(60),
   authorityDecisionDate: isoDate.required(),
   receivedOn: isoDate.required(),
   authorityReportDate: optionalDate,
@@ -20,9 +19,9 @@ const instructionFields = {
 }
 
 const victimFields = {
-  victimName: text(300).required(),
-  victimContact: optionalText(300),
-  victimRepresentative: optionalText(300),
+  victimName: line(300).required(),
+  victimContact: optionalLine(300),
+  victimRepresentative: optionalLine(300),
   victimNotes: optionalText(2000),
 }
 
@@ -32,7 +31,7 @@ export const victimSchema = Joi.object({ ...victimFields, version })
 export const mediatorSchema = Joi.object({ mediatorUserId: id.required(), version })
 export const meetingSchema = Joi.object({
   heldOn: isoDate.required(),
-  place: text(300).required(),
+  place: line(300).required(),
   participants: text(1000).required(),
   summary: text(4000).required(),
   nextSteps: optionalText(2000),
@@ -44,7 +43,7 @@ export const outcomeSchema = Joi.object({
   agreementTerms: optionalText(4000).when('outcome', { is: 'AGREEMENT', then: Joi.required() }),
   version,
 })
-export const reportSchema = Joi.object({ sentOn: isoDate.required(), letterReference: text(60).required(), version })
+export const reportSchema = Joi.object({ sentOn: isoDate.required(), letterReference: line(60).required(), version })
 export const endSchema = Joi.object({ kind: Joi.string().valid(...MEDIATION_END_KINDS).required(), endedOn: isoDate.required(), reason: text(2000).required(), version })
 
 export const listQuery = Joi.object({

@@ -9,7 +9,7 @@ import { RISK_LEVELS } from '../../server/domain/deadlineRules'
 import type { Services } from '../../server/services'
 import { InstrumentImportError } from '../../server/services/assessments'
 import { ServiceError, StaleEditError } from '../../server/services/context'
-import { id, isoDate, text, translateErrors, typedValues, validate, version, type FieldErrors } from '../../server/validation'
+import { id, isoDate, line, text, translateErrors, type FieldErrors, typedValues, validate, version } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param, type FormErrors } from '../forms'
 
@@ -27,7 +27,7 @@ const goalSchema = Joi.object({
   status: Joi.string().valid(...GOAL_STATUSES).default('ACTIVE'),
   version,
 })
-const stepSchema = Joi.object({ kind: Joi.string().valid(...STEP_KINDS).required(), description: text(1000).required(), responsible: text(200).required(), dueDate: isoDate.allow('').empty('').default(null), version })
+const stepSchema = Joi.object({ kind: Joi.string().valid(...STEP_KINDS).required(), description: text(1000).required(), responsible: line(200).required(), dueDate: isoDate.allow('').empty('').default(null), version })
 const agreementSchema = Joi.object({ agreement: Joi.string().valid(...AGREEMENTS).required(), words: text(2000).allow('').empty('').default(null), on: isoDate.required(), version })
 const decideSchema = Joi.object({ decision: Joi.string().valid('approve', 'return').required(), comment: text(2000).allow('').empty('').default(null), overrideReason: text(1000).allow('').empty('').default(null), version })
 const versionOnly = Joi.object({ version })

@@ -347,6 +347,9 @@ function cardCases(): BadInput[] {
   add('the health notes contain a control character', { healthNotes: BELL }, { healthNotes: HY.controlCharacters })
   add('the health notes are a NUL character', { healthNotes: NUL }, { healthNotes: HY.controlCharacters })
   add('the phones contain a control character', { phones: '091\u0007123456' }, { phones: HY.controlCharacters })
+  // A one-line field refuses a line break (CR, LF or both): it would split the value in lists, exports and letters.
+  for (const [field] of FREE_TEXT) add(`the ${field} has a line break`, { [field]: 'Արտաշատ\r\nՄասիս' }, { [field]: HY.oneLine })
+  add('the phones are on two lines', { phones: '091123456\n091654321' }, { phones: HY.oneLine })
   add('the e-mail contains a control character', { email: `vardan${'\u0007'}@example.am` }, { email: HY.email })
   add('the document number contains a control character', { identityDocumentNumber: 'AN01\u000723456' }, { identityDocumentNumber: HY.documentNumber })
   add('the public service number contains a NUL character', { publicServiceNumber: `98765${NUL}01234` }, { publicServiceNumber: HY.publicServiceNumber })

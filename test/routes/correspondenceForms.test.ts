@@ -164,6 +164,8 @@ describe('correspondence forms: bad input is refused and nothing is saved', () =
         message: VALIDATION_HY.controlCharacters,
         kept: ['Արամ\u0007 Պետրոսյան\u001b', APPLICATION.subject],
       },
+      { what: 'a subject on two lines', fields: { subject: 'Դիմում\r\nԿեղծ տող' }, field: 'subject', message: VALIDATION_HY.oneLine, kept: [APPLICATION.sender] },
+      { what: 'a sender with a bidirectional override', fields: { sender: 'Արամ \u202ePetrosyan' }, field: 'sender', message: VALIDATION_HY.controlCharacters, kept: [APPLICATION.subject] },
     ]
 
     for (const bad of cases) {
