@@ -5,7 +5,7 @@ import { requestContext } from '../../server/middleware/requestContext'
 import { ACTIVITY_KINDS, ATTENDANCE } from '../../server/domain/activities'
 import { formatDate, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { ServiceError, StaleEditError } from '../../server/services/context'
+import { ServiceError, StaleEditError, type RequestContext } from '../../server/services/context'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors } from '../forms'
@@ -80,8 +80,10 @@ export function activityRoutes(services: Services, authorize: Authorize): Router
     res.render('pages/activities/participation', { region, report })
   })
 
-  async function renderEvent(res: Response, eventId: number, state: PageState = {}, status = 200) {
+  /** The event page; opened (not shown again after a form), the read is audited with the participants it lists. */
+  async function renderEvent(res: Response, eventId: number, state: PageState = {}, status = 200, openedBy: RequestContext | null = null) {
     const [event, participants, candidates] = await Promise.all([activities.get(eventId), activities.participants(eventId), activities.candidates(eventId)])
+    if (openedBy) await activities.recordView(eventId, event.regionId, participants.map((participant) => participant.beneficiaryId), openedBy)
     const errors = state.errors ?? {}
     const summary = Object.fromEntries(Object.entries(errors).flatMap(([form, fields]) => Object.entries(fields).map(([field, message]) => [fieldId(form, field), message])))
     res.status(status).render('pages/activities/event', {
@@ -91,7 +93,7 @@ export function activityRoutes(services: Services, authorize: Authorize): Router
   }
 
   router.get('/activities/:eventId', authorize('activity.view', eventOf, { hideExistence: true }), async (req, res) => {
-    await renderEvent(res, param(schemas.eventParam, req, 'eventId'))
+    await renderEvent(res, param(schemas.eventParam, req, 'eventId'), {}, 200, requestContext(req))
   })
 
   /** One form on the event page: validate, call the service, come back to the page (with errors beside the form's fields). */

@@ -146,7 +146,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const facts = await fileOf(req)
     const form = validate(accessReasonSchema, req.body)
     if (!form.ok) return res.status(400).render('pages/beneficiaries/access-reason', { beneficiaryId: facts.id, errors: translateErrors(form.errors, res.locals.t), values: form.values })
-    await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.accessReason', requestContext(req), form.value.reason)
+    await beneficiaries.recordView(facts.id, facts.regionId, 'beneficiary.accessReason', requestContext(req), { reason: form.value.reason })
     rememberAccessReason(req, facts.id)
     res.redirect(303, `/beneficiaries/${facts.id}`)
   })
@@ -170,6 +170,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
 
   router.get('/beneficiaries/:beneficiaryId/edit', authorize('beneficiary.edit', fileOf, { hideExistence: true }), async (req, res) => {
     const file = await beneficiaries.get(beneficiaryIdOf(req))
+    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req), { page: 'edit' })
     await renderCardForm(res, 'pages/beneficiaries/form', { file, region: null, values: formValuesOf(file, res.locals.can('beneficiary.viewHealth', file)) })
   })
 
@@ -248,7 +249,9 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   }
 
   router.get('/beneficiaries/:beneficiaryId/assign', authorize('beneficiary.assign', fileOf, { hideExistence: true }), async (req, res) => {
-    await renderAssign(res, await beneficiaries.get(beneficiaryIdOf(req)))
+    const file = await beneficiaries.get(beneficiaryIdOf(req))
+    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req), { page: 'assign' })
+    await renderAssign(res, file)
   })
 
   router.post('/beneficiaries/:beneficiaryId/assign', authorize('beneficiary.assign', fileOf, { hideExistence: true }), async (req, res) => {
@@ -270,7 +273,9 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   }
 
   router.get('/beneficiaries/:beneficiaryId/close', authorize('beneficiary.close', fileOf, { hideExistence: true }), async (req, res) => {
-    await renderClose(res, await beneficiaries.get(beneficiaryIdOf(req)))
+    const file = await beneficiaries.get(beneficiaryIdOf(req))
+    await beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req), { page: 'close' })
+    await renderClose(res, file)
   })
 
   router.post('/beneficiaries/:beneficiaryId/close', authorize('beneficiary.close', fileOf, { hideExistence: true }), async (req, res) => {

@@ -30,7 +30,10 @@ export function transferRoutes(services: Services, authorize: Authorize): Router
   }
 
   router.get('/beneficiaries/:beneficiaryId/transfer', authorize('beneficiary.requestTransfer', fileOf, { hideExistence: true }), async (req, res) => {
-    await renderRequest(res, param(beneficiaryIdParam, req, 'beneficiaryId'))
+    const beneficiaryId = param(beneficiaryIdParam, req, 'beneficiaryId')
+    const { regionId } = await services.beneficiaries.facts(beneficiaryId)
+    await services.beneficiaries.recordView(beneficiaryId, regionId, 'beneficiary.view', requestContext(req), { page: 'transfer' })
+    await renderRequest(res, beneficiaryId)
   })
 
   router.post('/beneficiaries/:beneficiaryId/transfer', authorize('beneficiary.requestTransfer', fileOf, { hideExistence: true }), async (req, res) => {

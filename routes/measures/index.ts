@@ -116,7 +116,10 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
 
   router.get('/beneficiaries/:beneficiaryId/court-acts/new', authorize('measure.register', fileOf, { hideExistence: true }), async (req, res) => {
     const query = validate(typesQuery, req.query)
-    await renderActForm(res, param(beneficiaryParam, req, 'beneficiaryId'), query.ok ? (query.value.types as MeasureCode[]) : [])
+    const beneficiaryId = param(beneficiaryParam, req, 'beneficiaryId')
+    const { regionId } = await services.beneficiaries.facts(beneficiaryId)
+    await services.beneficiaries.recordView(beneficiaryId, regionId, 'beneficiary.view', requestContext(req), { page: 'courtActForm' })
+    await renderActForm(res, beneficiaryId, query.ok ? (query.value.types as MeasureCode[]) : [])
   })
 
   router.post('/beneficiaries/:beneficiaryId/court-acts/new', authorize('measure.register', fileOf, { hideExistence: true }), async (req, res) => {
@@ -165,7 +168,9 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
     const file = await measureFile(req)
     if (mustGiveReason(req, res, file)) return res.redirect(303, `/beneficiaries/${file.id}`)
-    await renderMeasure(res, param(measureParam, req, 'measureId'))
+    const measureId = param(measureParam, req, 'measureId')
+    await services.beneficiaries.recordView(file.id, file.regionId, 'beneficiary.view', requestContext(req), { page: 'measure', measureId })
+    await renderMeasure(res, measureId)
   })
 
   for (const [path, schema, act] of [

@@ -276,7 +276,12 @@ export function activityService(deps: { sequelize: Sequelize; clock: Clock; audi
     return { year, byKind: counts.byKind, byPerson }
   }
 
-  return { facts, list, get, create, update, participants, candidates, invite, recordParticipation, withdraw, participationsOf, quarterlyReport }
+  /** Opening an event's page reads its participants' names and files: the read is audited with whom it showed. */
+  async function recordView(eventId: number, regionId: number, participantFileIds: number[], context: RequestContext): Promise<void> {
+    await audit.record(context, { ...eventAudit(regionId, eventId), action: 'activity.view', details: { beneficiaryIds: participantFileIds } })
+  }
+
+  return { facts, list, get, create, update, participants, candidates, invite, recordParticipation, withdraw, participationsOf, quarterlyReport, recordView }
 }
 
 export type ActivityService = ReturnType<typeof activityService>

@@ -327,8 +327,9 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
   }
 
   /** Every opening of a personal file is recorded, with the reason when one was required. */
-  async function recordView(id: number, regionId: number, what: string, context: RequestContext, reason?: string): Promise<void> {
-    await audit.record(context, { ...beneficiaryAudit(id, regionId), action: what, details: reason ? { reason } : {} })
+  /** A read of the file's data: `details` say which page (a measure, the card form) or why (the reason given). */
+  async function recordView(id: number, regionId: number, what: string, context: RequestContext, details: Record<string, unknown> = {}): Promise<void> {
+    await audit.record(context, { ...beneficiaryAudit(id, regionId), action: what, details })
   }
 
   async function update(id: number, expectedVersion: number, card: CardInput, context: RequestContext): Promise<void> {
@@ -606,10 +607,9 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
       order: [['uploadedAt', 'DESC'], ['id', 'DESC']],
     })
     if (!row) throw new NotFoundError()
-    if (row.kind === 'DOCUMENT') {
-      const { regionId } = await facts(id)
-      await audit.record(context, { ...beneficiaryAudit(id, regionId), action: 'beneficiary.documentDownload', details: { documentId: row.id } })
-    }
+    // The photo is a read of the file too (the file page shows it, and it can be opened alone).
+    const { regionId } = await facts(id)
+    await audit.record(context, { ...beneficiaryAudit(id, regionId), action: 'beneficiary.documentDownload', details: { documentId: row.id, kind: row.kind } })
     return { fileName: row.fileName, mediaType: row.mediaType, content: row.content }
   }
 

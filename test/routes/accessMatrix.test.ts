@@ -1,5 +1,6 @@
 import { expect } from 'chai'
 import type express from 'express'
+import { Op, QueryTypes } from 'sequelize'
 import { AuditEvent, BeneficiaryDocument, Delegation, Transfer } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn, type Browser } from '../helpers/agent'
@@ -53,6 +54,8 @@ interface Fixture {
   appointmentId: number
   eventId: number
   participantId: number
+  /** The open file's number: a page that shows it shows the person's record. */
+  fileNumber: string
 }
 
 interface RouteCase {
@@ -392,7 +395,7 @@ describe('access: the role × route matrix', () => {
     fixture = {
       appointmentId, eventId, participantId: participant.id,
       ownRegionId, otherRegionId, assessmentId, planId, goalId: goal.id, stepId: step.id, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id,
-      itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id, mediationCaseId,
+      itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id, mediationCaseId, fileNumber: beneficiary.fileNumber,
     }
   })
 
@@ -430,6 +433,31 @@ describe('access: the role × route matrix', () => {
       expect(outcomes).to.deep.equal([])
     })
   }
+
+  it('when a page of one record shows a person\'s file, then the audit log holds that read (every such page of the inventory, as the first persona allowed)', async () => {
+    // A page of one record: its path names a record other than a region, an account or a delegation. Lists of a region
+    // or of a person's work show many files at once and are not judged here.
+    const ofOneRecord = (path: string) => /:(?!regionId|userId|delegationId|token)[a-zA-Z]+Id\b/.test(path)
+    const unaudited: string[] = []
+    let judged = 0
+    for (const routeCase of ROUTES.filter((line) => line.method === 'GET' && ofOneRecord(line.path))) {
+      const persona = (['serviceHead', 'regionalHead', 'specialist'] as const).find((candidate) => routeCase.allowed.includes(candidate)) ?? routeCase.allowed[0]
+      if (persona === undefined || persona === 'anonymous') continue
+      t.clock.set(CLOCK[persona] ?? DEFAULT_MOMENT)
+      const browser = await signIn(t.app, people.get(persona)!.username)
+      const [{ before }] = await t.services.sequelize.query<{ before: string }>('SELECT coalesce(max(id), 0)::text AS before FROM audit_events', { type: QueryTypes.SELECT })
+      const response = await browser.get(routeCase.url(fixture))
+      const shown = response.status === 200 && (response.text ?? response.body?.toString?.('latin1') ?? '').includes(fixture.fileNumber)
+      const binary = response.status === 200 && !/text\/html/.test(String(response.headers['content-type']))
+      if (!shown && !binary) continue
+      judged += 1
+      // The read of the file itself, or of the record that shows it (a mediation case, an activity with its participants).
+      const reads = await AuditEvent.count({ where: { outcome: 'success', id: { [Op.gt]: before } } })
+      if (reads === 0) unaudited.push(`${routeCase.path} (${persona})`)
+    }
+    expect(judged, 'pages judged').to.be.greaterThan(15)
+    expect(unaudited, 'pages of a person\'s file that leave no audit line').to.deep.equal([])
+  })
 
   it('when another region\'s head opens this region\'s delegations, then the refusal is recorded in the audit log', async () => {
     t.clock.set(DEFAULT_MOMENT)

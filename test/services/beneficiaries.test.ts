@@ -33,7 +33,7 @@ describe('beneficiary reads of the busy pages (service, real database)', () => {
     await s.beneficiaries.addDocument(file.id, { fileName: 'scan.pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n'), description: 'court decision', kind: 'DOCUMENT' }, contextOf(officer))
     await s.beneficiaries.assign(file.id, head.id, contextOf(head))
     for (let i = 0; i < 3; i += 1) await s.beneficiaries.recordView(file.id, regionId, 'beneficiary.view', contextOf(head))
-    await s.beneficiaries.recordView(file.id, regionId, 'beneficiary.accessReason', contextOf(officer), 'a reason given')
+    await s.beneficiaries.recordView(file.id, regionId, 'beneficiary.accessReason', contextOf(officer), { reason: 'a reason given' })
 
     const together = await s.beneficiaries.fileSections(file.id, true)
     expect(together.notes).to.deep.equal(await s.beneficiaries.notes(file.id))
