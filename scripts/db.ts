@@ -9,7 +9,8 @@ async function run(): Promise<void> {
   const all = process.argv.includes('--all')
   const config = loadConfig()
   const embedded = config.databaseUrl ? null : await startEmbeddedDatabase({ ...config.embeddedDatabase, persistent: true, databaseName: 'probation' })
-  const sequelize = createSequelize({ url: config.databaseUrl ?? embedded!.url })
+  // Migrations are the owner's (README, Database roles).
+  const sequelize = createSequelize({ url: config.databaseOwnerUrl ?? config.databaseUrl ?? embedded!.url })
   try {
     const migrator = createMigrator(sequelize)
     if (command === 'migrate') {

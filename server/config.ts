@@ -10,6 +10,8 @@ export interface Config {
   /** The address the app listens on. */
   readonly host: string
   readonly databaseUrl: string | undefined
+  /** The owner's connection, for migrations (README, Database roles); without it they run as DATABASE_URL's role. */
+  readonly databaseOwnerUrl: string | undefined
   readonly embeddedDatabase: { readonly dataDir: string; readonly port: number }
   readonly sessionSecret: string
   readonly sessionIdleMinutes: number
@@ -61,6 +63,7 @@ const schema = Joi.object({
   // Outside production the app listens on this computer only: demo accounts and the development secret stay on it.
   HOST: Joi.string().trim().hostname().when('NODE_ENV', { is: 'production', then: Joi.optional().default('0.0.0.0'), otherwise: Joi.optional().default('127.0.0.1') }),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  DATABASE_OWNER_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
   EMBEDDED_PG_DATA_DIR: Joi.string().default(path.join(projectRoot, 'data', 'postgres')),
   EMBEDDED_PG_PORT: Joi.number().port().default(54329),
   SESSION_SECRET: Joi.string().min(32).when('NODE_ENV', {
@@ -103,6 +106,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     port: value.PORT,
     host: value.HOST,
     databaseUrl: value.DATABASE_URL,
+    databaseOwnerUrl: value.DATABASE_OWNER_URL,
     embeddedDatabase: Object.freeze({ dataDir: path.resolve(value.EMBEDDED_PG_DATA_DIR), port: value.EMBEDDED_PG_PORT }),
     sessionSecret: value.SESSION_SECRET,
     sessionIdleMinutes: value.SESSION_IDLE_MINUTES,

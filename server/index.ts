@@ -6,6 +6,7 @@ import { createApp } from './app'
 import { createSequelize, createSessionPool } from './db/database'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded'
 import { createMigrator } from './db/migrator'
+import { canEraseAuditLog, grantAppRole, roleOf } from './db/roles'
 import { serviceDateOf } from './domain/dates'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from './db/demoData'
 import { seedDemoOffice } from './db/demoOffice'
@@ -27,18 +28,24 @@ async function main(): Promise<void> {
   // request's path; pino flushes what is pending when the process exits.
   const logger = pino({ level: config.logLevel, base: { app: 'probation-back-office' } }, pino.destination({ dest: 1, sync: false }))
 
-  let embedded: EmbeddedDatabase | null = null
-  let databaseUrl = config.databaseUrl
-  if (!databaseUrl) {
-    logger.info({ dataDir: config.embeddedDatabase.dataDir, port: config.embeddedDatabase.port }, 'starting embedded PostgreSQL')
-    embedded = await startEmbeddedDatabase({ ...config.embeddedDatabase, persistent: true, databaseName: 'probation', onLog: (message) => logger.debug({ postgres: message.trim() }) })
-    databaseUrl = embedded.url
-  }
+  if (!config.databaseUrl) logger.info({ dataDir: config.embeddedDatabase.dataDir, port: config.embeddedDatabase.port }, 'starting embedded PostgreSQL')
+  const embedded: EmbeddedDatabase | null = config.databaseUrl ? null
+    : await startEmbeddedDatabase({ ...config.embeddedDatabase, persistent: true, databaseName: 'probation', onLog: (message) => logger.debug({ postgres: message.trim() }) })
+  const databaseUrl = embedded?.appUrl ?? config.databaseUrl!
+  const ownerUrl = embedded?.url ?? config.databaseOwnerUrl ?? databaseUrl
 
+  // Migrations as the owner, which then gives the app's role its privileges; the app serves as its own role.
+  const owner = createSequelize({ url: ownerUrl, poolMax: 1 })
+  try {
+    const applied = await createMigrator(owner).up()
+    if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied')
+    if (roleOf(ownerUrl) !== roleOf(databaseUrl)) await grantAppRole(owner, roleOf(databaseUrl))
+  } finally {
+    await owner.close()
+  }
   const sequelize = createSequelize({ url: databaseUrl })
   initModels(sequelize)
-  const applied = await createMigrator(sequelize).up()
-  if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'migrations applied')
+  if (await canEraseAuditLog(sequelize)) logger.warn('the app connects to the database as a role that can erase the audit log; give it a role of its own (README, Database roles)')
 
   const sessionPool = createSessionPool(databaseUrl, (error) => logger.warn({ err: { message: error.message } }, 'session pool connection lost'))
   const appServices = services({ sequelize, clock: systemClock, retentionYears: config.closedFileRetentionYears, mailer: smtpMailer(config.smtpUrl, config.mailFrom), publicUrl: config.publicUrl })

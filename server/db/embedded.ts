@@ -5,7 +5,10 @@ import path from 'node:path'
 import exitHook from 'async-exit-hook'
 
 export interface EmbeddedDatabase {
+  /** The owner's connection (the cluster's superuser): migrations and scripts. */
   readonly url: string
+  /** The app's own role, which owns no table (server/db/roles.ts). */
+  readonly appUrl: string
   stop(): Promise<void>
 }
 
@@ -22,6 +25,9 @@ interface Options {
 
 const USER = 'postgres'
 const PASSWORD = 'postgres'
+// The embedded cluster listens on this computer only, like its superuser's.
+const APP_USER = 'probation_app'
+const APP_PASSWORD = 'probation_app'
 
 /*
  * npm 11 may skip the platform package's postinstall script, which restores the shared-library
@@ -110,12 +116,16 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
   try {
     const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [options.databaseName])
     if (exists.rowCount === 0) await cluster.createDatabase(options.databaseName)
+    await admin.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_USER}') THEN CREATE ROLE ${APP_USER} LOGIN PASSWORD '${APP_PASSWORD}'; END IF;
+    END $$`)
   } finally {
     await admin.end()
   }
 
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(options.databaseName)}`,
+    appUrl: `postgres://${APP_USER}:${APP_PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(options.databaseName)}`,
     stop: () => cluster.stop(),
   }
 }

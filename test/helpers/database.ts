@@ -7,6 +7,7 @@ import type { Sequelize } from 'sequelize'
 import { createSequelize } from '../../server/db/database'
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../server/db/embedded'
 import { createMigrator } from '../../server/db/migrator'
+import { grantAppRole } from '../../server/db/roles'
 import { initModels } from '../../models'
 import { startRelay, type Relay } from './relay'
 
@@ -15,10 +16,14 @@ import { startRelay, type Relay } from './relay'
  * template database. Every spec file gets a fresh copy of the template (CREATE DATABASE … TEMPLATE), so no file sees
  * another's rows, files run in parallel workers, and a file (or one test of it, with -g) passes alone. The main process
  * starts the server (global fixtures); each worker opens and drops its files' copies (root hooks). Everything is removed
- * at the end: a run leaves nothing behind.
+ * at the end: a run leaves nothing behind. The tests connect as the app's own role, as the app does (server/db/roles.ts):
+ * migrations and databases are the server's owner's.
  */
 interface TestDatabase {
+  /** The app's role's connection (through the relay). */
   url: string
+  /** The owner's connection to the same database (the server's superuser), for what only the owner may do. */
+  ownerUrl: string
   sequelize: Sequelize
   /** Every connection of the file passes through it; the outage test cuts it. */
   relay: Relay
@@ -29,6 +34,8 @@ interface TestDatabase {
 // The main process hands the server and the template to Mocha's workers, which it forks after the global setup.
 const SERVER_URL = 'PROBATION_TEST_SERVER_URL'
 const TEMPLATE = 'PROBATION_TEST_TEMPLATE'
+/** The app's role on the test server (the embedded one makes it; on TEST_DATABASE_URL's server it is made here). */
+const APP_ROLE = { user: 'probation_app', password: 'probation_app' }
 
 let current: (TestDatabase & { close(): Promise<void> }) | undefined
 
@@ -89,9 +96,15 @@ export async function startTestServer(externalUrl: string | undefined): Promise<
     })
     serverUrl = embedded.url
   }
+  if (externalUrl) {
+    await onServer(serverUrl, (client) => client.query(`DO $$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE.user}') THEN CREATE ROLE ${APP_ROLE.user} LOGIN PASSWORD '${APP_ROLE.password}'; END IF;
+    END $$`))
+  }
   const sequelize = createSequelize({ url: withDatabase(serverUrl, template), poolMax: 2 })
   try {
     await createMigrator(sequelize).up()
+    await grantAppRole(sequelize, APP_ROLE.user)
   } finally {
     await sequelize.close()
   }
@@ -121,19 +134,26 @@ export async function openTestDatabase(): Promise<void> {
   copies += 1
   const name = `${template}_${process.pid}_${copies}`
   const scratch: string[] = []
-  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`))
+  await onServer(serverUrl, async (client) => {
+    await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`)
+    // A copy keeps its tables' privileges, not the database's own.
+    await client.query(`GRANT CONNECT, CREATE ON DATABASE ${client.escapeIdentifier(name)} TO ${APP_ROLE.user}`)
+  })
 
   const server = new URL(serverUrl)
   const relay = await startRelay({ host: server.hostname, port: Number(server.port || 5432) })
   const relayed = new URL(serverUrl)
   relayed.hostname = '127.0.0.1'
   relayed.port = String(relay.port)
+  relayed.username = APP_ROLE.user
+  relayed.password = APP_ROLE.password
   const url = withDatabase(relayed.toString(), name)
   const sequelize = createSequelize({ url, poolMax: 20 })
   initModels(sequelize)
 
   current = {
     url,
+    ownerUrl: withDatabase(serverUrl, name),
     sequelize,
     relay,
     async createScratchDatabase(suffix) {

@@ -4,6 +4,9 @@ import { buildTestApp, type TestApp } from '../helpers/app'
 import { anonymous, refreshToken, signIn } from '../helpers/agent'
 import { createPerson } from '../helpers/people'
 import { testDatabase } from '../helpers/database'
+import type { Sequelize } from 'sequelize'
+import { createSequelize } from '../../server/db/database'
+import { canEraseAuditLog } from '../../server/db/roles'
 
 describe('the audit log', () => {
   let t: TestApp
@@ -11,22 +14,34 @@ describe('the audit log', () => {
     t = buildTestApp()
   })
 
-  it('when anyone tries to change or remove an entry, then the database refuses (UPDATE, DELETE and TRUNCATE)', async () => {
-    const { sequelize } = testDatabase()
+  it('when anyone tries to change or remove an entry, then the database refuses: the app\'s role may not, and even the owner meets the append-only guard', async () => {
+    const { sequelize, ownerUrl } = testDatabase()
     const person = await createPerson('SPECIALIST', 'ARARAT')
     await signIn(t.app, person.username)
     const entry = await AuditEvent.findOne({ where: { action: 'signIn', actorUserId: person.id } })
     expect(entry, 'the sign-in was recorded').to.not.equal(null)
-    for (const statement of [`UPDATE audit_events SET action = 'x' WHERE id = ${entry!.id}`, `DELETE FROM audit_events WHERE id = ${entry!.id}`, 'TRUNCATE audit_events']) {
-      let refused: Error | null = null
+    const refusal = async (connection: Sequelize, statement: string): Promise<string | undefined> => {
       try {
-        await sequelize.query(statement)
+        await connection.query(statement)
       } catch (error) {
-        refused = error as Error
+        return (error as Error).message
       }
-      expect(refused?.message, statement).to.match(/append-only/)
+      return undefined
+    }
+    const changes = [`UPDATE audit_events SET action = 'x' WHERE id = ${entry!.id}`, `DELETE FROM audit_events WHERE id = ${entry!.id}`, 'TRUNCATE audit_events']
+    // The app's role: no privilege to change or remove, and no way to switch the guard off.
+    for (const statement of changes) expect(await refusal(sequelize, statement), statement).to.match(/permission denied/)
+    expect(await refusal(sequelize, 'SET session_replication_role = replica')).to.match(/permission denied/)
+    expect(await refusal(sequelize, 'ALTER TABLE audit_events DISABLE TRIGGER USER')).to.match(/must be owner/)
+    // The owner (migrations): the trigger refuses all the same.
+    const owner = createSequelize({ url: ownerUrl, poolMax: 1 })
+    try {
+      for (const statement of changes) expect(await refusal(owner, statement), `owner: ${statement}`).to.match(/append-only/)
+    } finally {
+      await owner.close()
     }
     expect((await AuditEvent.findByPk(entry!.id))!.action).to.equal(entry!.action)
+    expect(await canEraseAuditLog(sequelize), 'the app\'s role, as the start-up check sees it').to.equal(false)
   })
 
   it('when an entry is written, then it holds who, when, what, outcome and source address', async () => {

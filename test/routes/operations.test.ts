@@ -76,7 +76,7 @@ describe('operations', () => {
     const blocker = net.createServer().listen(0, '127.0.0.1')
     await once(blocker, 'listening')
     const { port } = blocker.address() as AddressInfo
-    const { code, output } = await runProgram('server/index.ts', [], { ...process.env, DATABASE_URL: testDatabase().url, PORT: String(port), JOBS_ENABLED: 'false', SEED_DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
+    const { code, output } = await runProgram('server/index.ts', [], { ...process.env, DATABASE_URL: testDatabase().url, DATABASE_OWNER_URL: testDatabase().ownerUrl, PORT: String(port), JOBS_ENABLED: 'false', SEED_DEMO_DATA: 'false', NODE_ENV: 'test', LOG_LEVEL: 'silent' })
     blocker.close()
     expect(code, output).to.equal(1)
     expect(output).to.contain(`port ${port} is in use`).and.not.contain('Probation back office: http')
