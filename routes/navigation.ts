@@ -102,6 +102,7 @@ export function navigationFor(user: { regionId: number | null }, can: Can, path:
       candidates: [
         { label: 'nav.delegations', href: regional('delegations'), allowed: inRegion('delegation.list') },
         { label: 'nav.users', href: '/admin/users', allowed: can('user.list') },
+        { label: 'nav.accountRequests', href: '/account-requests', allowed: can('accountRequest.list') },
         { label: 'nav.regions', href: '/admin/regions', allowed: can('region.list') },
         { label: 'nav.calendar', href: '/admin/calendar', allowed: can('calendar.edit') },
         { label: 'nav.instruments', href: '/instruments', allowed: can('instrument.list') },

@@ -25,6 +25,7 @@ import { languageRoutes } from '../routes/language'
 import { homeRoutes } from '../routes/home'
 import { accountRoutes } from '../routes/account'
 import { adminUserRoutes } from '../routes/admin/users'
+import { accountRequestRoutes } from '../routes/admin/accountRequests'
 import { adminRegionRoutes } from '../routes/admin/regions'
 import { delegationRoutes } from '../routes/delegations'
 import { auditRoutes } from '../routes/audit'
@@ -113,6 +114,7 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
   app.use(homeRoutes(services, authorize))
   app.use(accountRoutes(services, authorize))
   app.use(adminUserRoutes(services, authorize))
+  app.use(accountRequestRoutes(services, authorize))
   app.use(adminRegionRoutes(services, authorize))
   app.use(delegationRoutes(services, authorize))
   app.use(auditRoutes(services, authorize))

@@ -63,8 +63,8 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
     if (!form.ok) return renderForm(res, 'pages/admin/users/new', { values: typed, errors: translateErrors(form.errors, t) }, 400)
     const { temporaryPassword, ...input } = form.value
     try {
-      const userId = await services.users.create(input as UserInput, temporaryPassword, requestContext(req))
-      res.redirect(303, `/admin/users/${userId}`)
+      const outcome = await services.users.create(input as UserInput, temporaryPassword, requestContext(req))
+      res.redirect(303, outcome.done ? `/admin/users/${outcome.userId}` : '/account-requests')
     } catch (error) {
       if (error instanceof ServiceError && error.field) return renderForm(res, 'pages/admin/users/new', { values: typed, errors: { [error.field]: t(error.code) } }, 400)
       throw error
@@ -88,8 +88,8 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
     if (!form.ok) return renderForm(res, 'pages/admin/users/edit', { account, values: form.values, errors: translateErrors(form.errors, t) }, 400)
     const { version: expectedVersion, ...input } = form.value
     try {
-      await services.users.update(account.id, expectedVersion, input as UserInput, requestContext(req))
-      res.redirect(303, `/admin/users/${account.id}`)
+      const outcome = await services.users.update(account.id, expectedVersion, input as UserInput, requestContext(req))
+      res.redirect(303, outcome.done ? `/admin/users/${account.id}` : '/account-requests')
     } catch (error) {
       if (error instanceof StaleEditError) {
         const current = error.current as UserSummary
@@ -123,12 +123,12 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
     const form = validate(resetSchema, req.body)
     if (!form.ok) return res.status(400).render('pages/admin/users/reset-password', { account, errors: translateErrors(form.errors, t) })
     try {
-      await services.users.resetPassword(account.id, form.value.temporaryPassword, requestContext(req))
+      const outcome = await services.users.resetPassword(account.id, form.value.temporaryPassword, requestContext(req))
+      res.redirect(303, outcome.done ? `/admin/users/${account.id}?notice=passwordReset` : '/account-requests')
     } catch (error) {
       if (error instanceof ServiceError && error.field) return res.status(400).render('pages/admin/users/reset-password', { account, errors: { [error.field]: t(error.code) } })
       throw error
     }
-    res.redirect(303, `/admin/users/${account.id}?notice=passwordReset`)
   })
 
   return router

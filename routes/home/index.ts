@@ -38,6 +38,7 @@ export function homeRoutes(services: Services, authorize: Authorize): Router {
         headOfRegion: user.regionId !== null && can('report.prepare', { regionId: user.regionId }),
         national: can('board.national'),
         accounts: can('user.list'),
+        accountRequests: can('accountRequest.list'),
       }),
     ])
     const ownRegion = regions.find((region) => region.id === user.regionId) ?? null

@@ -17,3 +17,16 @@ export const ROLE_ELIGIBLE_AS_ACTING_HEAD: Role = 'SENIOR_SPECIALIST'
  * the head's leave, illness or mission; a longer absence calls for an appointment, not a delegation.
  */
 export const MAX_ACTING_HEAD_DAYS = 183
+
+/**
+ * Powers over a region's files that the administrator gives only with the service head's confirmation (two people):
+ * an account becoming a regional head, or a head moving to another region's body. `before` is null for a new account.
+ */
+export function givesHeadPowers(before: { role: Role; regionId: number | null } | null, after: { role: Role; regionId: number | null }): boolean {
+  return after.role === 'REGIONAL_HEAD' && (before === null || before.role !== 'REGIONAL_HEAD' || before.regionId !== after.regionId)
+}
+
+/** A new password for a head's account is confirmed by the service head too: whoever knows it acts as the head. */
+export function passwordResetNeedsConfirmation(role: Role): boolean {
+  return role === 'REGIONAL_HEAD'
+}

@@ -104,6 +104,10 @@ const RULES = {
   'user.deactivate': notSelf(notOnServiceHead(administrator)),
   'user.reactivate': notSelf(notOnServiceHead(administrator)),
   'user.resetPassword': notSelf(notOnServiceHead(administrator)),
+  // Two people: the administrator asks, the service head confirms or refuses; the administrator may withdraw.
+  'accountRequest.list': (actor) => administrator(actor, {}) || isServiceHead(actor),
+  'accountRequest.decide': (actor) => isServiceHead(actor),
+  'accountRequest.cancel': administrator,
   'region.list': administrator,
   'region.create': administrator,
   'region.edit': administrator,

@@ -1,3 +1,4 @@
+import type { AccountRequestLine, AccountRequestQueries } from '../data/accountRequests'
 import type { AccountToActOn, DayAppointment, HomeQueries, ReportAwaitingDecision } from '../data/home'
 import type { Clock } from '../domain/clock'
 import { yerevanMoment } from '../domain/contacts'
@@ -27,6 +28,8 @@ export interface HomeView {
   national: { reports: ReportAwaitingDecision[]; regions: NationalRow[] } | null
   /** For the administrator: accounts locked or on a temporary password. */
   accounts: AccountToActOn[] | null
+  /** For the service head (to decide) and the administrator (who asked): requests giving a head's powers. */
+  accountRequests: AccountRequestLine[] | null
 }
 
 /** What the home page shows of each part, as the route's policy allows. */
@@ -35,6 +38,7 @@ export interface HomeParts {
   headOfRegion: boolean
   national: boolean
   accounts: boolean
+  accountRequests: boolean
 }
 
 /** The moments a service day starts and ends. */
@@ -47,8 +51,8 @@ function dayBounds(day: string): { from: Date; until: Date } {
  * The user's day, read from the work ledger and the records: what is theirs to do first, whom they see today, and,
  * for those who lead, where the people and regions they answer for are behind.
  */
-export function homeService(deps: { clock: Clock; board: BoardService; queries: HomeQueries }) {
-  const { clock, board, queries } = deps
+export function homeService(deps: { clock: Clock; board: BoardService; queries: HomeQueries; accountRequests: Pick<AccountRequestQueries, 'pending'> }) {
+  const { clock, board, queries, accountRequests } = deps
 
   async function ownWork(regionId: number, userId: number, headOfRegion: boolean): Promise<OwnWork> {
     const work = await board.myWork(regionId, userId, { headOfRegion, window: { each: HOME_LINES } })
@@ -73,14 +77,15 @@ export function homeService(deps: { clock: Clock; board: BoardService; queries: 
   async function dayOf(user: { id: number }, parts: HomeParts): Promise<HomeView> {
     const today = serviceDateOf(clock.now())
     const { from, until } = dayBounds(today)
-    const [work, appointments, region, national, accounts] = await Promise.all([
+    const [work, appointments, region, national, accounts, requests] = await Promise.all([
       parts.ownWorkIn === null ? null : ownWork(parts.ownWorkIn, user.id, parts.headOfRegion),
       parts.ownWorkIn === null ? null : queries.appointmentsOfOfficer(user.id, from, until),
       parts.ownWorkIn !== null && parts.headOfRegion ? regionOf(parts.ownWorkIn) : null,
       parts.national ? nationalOf() : null,
       parts.accounts ? queries.accountsToActOn(clock.now()) : null,
+      parts.accountRequests ? accountRequests.pending() : null,
     ])
-    return { today, work, appointments, region, national, accounts }
+    return { today, work, appointments, region, national, accounts, accountRequests: requests }
   }
 
   return { dayOf }

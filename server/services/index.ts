@@ -29,6 +29,7 @@ import { userService } from './users'
 import { homeService } from './home'
 import { homeQueries } from '../data/home'
 import { liveFigureQueries } from '../data/liveFigures'
+import { accountRequestQueries } from '../data/accountRequests'
 import { measureListQueries } from '../data/measureList'
 import { caseSummaryService } from './caseSummary'
 import { caseSummaryQueries } from '../data/caseSummary'
@@ -57,7 +58,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     workConditions,
     audit,
     sessions,
-    users: userService({ sequelize, clock, audit, sessions }),
+    users: userService({ sequelize, clock, audit, sessions, requests: accountRequestQueries(sql) }),
     regions: regionService({ sequelize, audit }),
     delegations,
     beneficiaries,
@@ -70,7 +71,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     plans,
     caseSummary: caseSummaryService({ clock, queries: caseSummaryQueries(sql) }),
     board,
-    home: homeService({ clock, board, queries: homeQueries(sql) }),
+    home: homeService({ clock, board, queries: homeQueries(sql), accountRequests: accountRequestQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
     contacts: contactService({ sequelize, clock, audit, deadlines }),
     activities: activityService({ sequelize, clock, audit }),

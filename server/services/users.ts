@@ -1,6 +1,6 @@
-import { UniqueConstraintError, type Sequelize } from 'sequelize'
+import { UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
-import { roleHasRegion, type Role } from '../domain/roles'
+import { givesHeadPowers, passwordResetNeedsConfirmation, roleHasRegion, type Role } from '../domain/roles'
 import { afterFailedAttempt, lockedUntilFrom } from '../domain/signInRules'
 import { passwordProblem } from '../domain/passwords'
 import { Region, User } from '../../models'
@@ -9,6 +9,7 @@ import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from
 import { decoyPasswordHash, hashPassword, passwordMatches } from './passwordHashing'
 import type { SessionRegistry } from './sessions'
 import { preparedQuery } from './preparedStatements'
+import type { AccountRequestLine, AccountRequestQueries } from '../data/accountRequests'
 
 /** What the app keeps of the signed-in user for one request. */
 export interface SessionUser {
@@ -47,6 +48,9 @@ export function sessionUserOf(row: SessionUser): SessionUser {
   return { id: row.id, username: row.username, fullName: row.fullName, role: row.role, regionId: row.regionId, regionNameHy: row.regionNameHy, regionNameEn: row.regionNameEn, mustChangePassword: row.mustChangePassword }
 }
 
+/** What an administration action did: done now, or waiting for the service head's confirmation (the request). */
+export type AccountOutcome = { done: true; userId: number } | { done: false; requestId: number }
+
 export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date }
 
 function toSessionUser(user: User): SessionUser {
@@ -75,8 +79,8 @@ function toSummary(user: User): UserSummary {
 
 const ACCOUNT = 'account' as const
 
-export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry }) {
-  const { sequelize, clock, audit, sessions } = deps
+export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry; requests: AccountRequestQueries }) {
+  const { sequelize, clock, audit, sessions, requests } = deps
 
   async function authenticate(username: string, password: string, context: RequestContext): Promise<SignInResult> {
     const now = clock.now()
@@ -182,7 +186,8 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     if (!region || !region.active) throw new ServiceError('user.regionUnknown', 'regionId')
   }
 
-  async function create(input: UserInput, temporaryPassword: string, context: RequestContext): Promise<number> {
+  /** A new account; a regional head's waits for the service head's confirmation (givesHeadPowers). */
+  async function create(input: UserInput, temporaryPassword: string, context: RequestContext): Promise<AccountOutcome> {
     refuseServiceHead(input)
     await checkRegion(input)
     const problem = passwordProblem(temporaryPassword, input.username)
@@ -190,9 +195,13 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     const passwordHash = await hashPassword(temporaryPassword)
     try {
       return await sequelize.transaction(async (transaction) => {
-        const user = await User.create({ ...input, passwordHash, mustChangePassword: true, passwordChangedAt: null, failedSignInSince: null, lockedUntil: null, lastSignInAt: null }, { transaction })
-        await audit.record(context, { action: 'user.create', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id: user.id }, details: { after: input } }, transaction)
-        return user.id
+        if ((await User.count({ where: { username: input.username }, transaction })) > 0 || (await requests.usernamePending(input.username, transaction))) throw new ServiceError('user.usernameTaken', 'username')
+        if (givesHeadPowers(null, input)) {
+          const requestId = await requests.add({ kind: 'CREATE', userId: null, userVersion: null, account: input, passwordHash, requestedBy: context.actor!.id, requestedAt: clock.now() }, transaction)
+          await audit.record(context, { action: 'user.requestCreate', category: ACCOUNT, regionId: input.regionId, target: { type: 'accountRequest', id: requestId }, details: { after: input } }, transaction)
+          return { done: false, requestId }
+        }
+        return { done: true, userId: await insertUser(input, passwordHash, context, transaction) }
       })
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw new ServiceError('user.usernameTaken', 'username')
@@ -200,34 +209,52 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     }
   }
 
-  async function update(id: number, expectedVersion: number, input: UserInput, context: RequestContext): Promise<void> {
+  async function insertUser(input: UserInput, passwordHash: string, context: RequestContext, transaction: Transaction, requestId?: number): Promise<number> {
+    const user = await User.create({ ...input, passwordHash, mustChangePassword: true, passwordChangedAt: null, failedSignInSince: null, lockedUntil: null, lastSignInAt: null }, { transaction })
+    await audit.record(context, { action: 'user.create', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id: user.id }, details: { after: input, ...(requestId ? { requestId } : {}) } }, transaction)
+    return user.id
+  }
+
+  /** A change of an account; one that gives a head's powers waits for the service head's confirmation (givesHeadPowers). */
+  async function update(id: number, expectedVersion: number, input: UserInput, context: RequestContext): Promise<AccountOutcome> {
     refuseServiceHead(input)
     await checkRegion(input)
     try {
-      await sequelize.transaction(async (transaction) => {
+      return await sequelize.transaction(async (transaction) => {
         const user = await User.findByPk(id, { transaction, lock: { level: transaction.LOCK.UPDATE, of: User }, include: [{ model: Region, as: 'region' }] })
         if (!user) throw new NotFoundError()
         if (user.version !== expectedVersion) throw new StaleEditError(toSummary(user))
-        const before: UserInput = { username: user.username, fullName: user.fullName, email: user.email, role: user.role, regionId: user.regionId ?? null }
-        const changed = (Object.keys(input) as (keyof UserInput)[]).filter((key) => before[key] !== input[key])
-        if (changed.length === 0) return
-        Object.assign(user, input)
-        user.version += 1
-        await user.save({ transaction })
-        await audit.record(context, {
-          action: 'user.update',
-          category: ACCOUNT,
-          regionId: input.regionId ?? before.regionId,
-          target: { type: 'user', id },
-          details: { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, input[k]])) },
-        }, transaction)
-        // A new role or region changes what the person may see: their open sessions must not keep the old powers.
-        if (changed.includes('role') || changed.includes('regionId')) await sessions.endSessionsOf(id, transaction)
+        if (input.username !== user.username && (await requests.usernamePending(input.username, transaction))) throw new ServiceError('user.usernameTaken', 'username')
+        if (givesHeadPowers({ role: user.role, regionId: user.regionId ?? null }, input)) {
+          const requestId = await requests.add({ kind: 'UPDATE', userId: id, userVersion: user.version, account: input, passwordHash: null, requestedBy: context.actor!.id, requestedAt: clock.now() }, transaction)
+          await audit.record(context, { action: 'user.requestUpdate', category: ACCOUNT, regionId: input.regionId, target: { type: 'user', id }, details: { requestId, after: input } }, transaction)
+          return { done: false, requestId }
+        }
+        await applyUpdate(user, input, context, transaction)
+        return { done: true, userId: id }
       })
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new ServiceError('user.usernameTaken', 'username')
+      if (error instanceof UniqueConstraintError) throw new ServiceError(error.fields && 'user_id' in error.fields ? 'accountRequest.alreadyPending' : 'user.usernameTaken', 'username')
       throw error
     }
+  }
+
+  async function applyUpdate(user: User, input: UserInput, context: RequestContext, transaction: Transaction, requestId?: number): Promise<void> {
+    const before: UserInput = { username: user.username, fullName: user.fullName, email: user.email, role: user.role, regionId: user.regionId ?? null }
+    const changed = (Object.keys(input) as (keyof UserInput)[]).filter((key) => before[key] !== input[key])
+    if (changed.length === 0) return
+    Object.assign(user, input)
+    user.version += 1
+    await user.save({ transaction })
+    await audit.record(context, {
+      action: 'user.update',
+      category: ACCOUNT,
+      regionId: input.regionId ?? before.regionId,
+      target: { type: 'user', id: user.id },
+      details: { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, input[k]])), ...(requestId ? { requestId } : {}) },
+    }, transaction)
+    // A new role or region changes what the person may see: their open sessions must not keep the old powers.
+    if (changed.includes('role') || changed.includes('regionId')) await sessions.endSessionsOf(user.id, transaction)
   }
 
   async function setActive(id: number, active: boolean, context: RequestContext): Promise<void> {
@@ -247,19 +274,69 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     })
   }
 
-  async function resetPassword(id: number, temporaryPassword: string, context: RequestContext): Promise<void> {
+  /** A temporary password; a regional head's waits for the service head's confirmation (passwordResetNeedsConfirmation). */
+  async function resetPassword(id: number, temporaryPassword: string, context: RequestContext): Promise<AccountOutcome> {
     const user = await User.findByPk(id)
     if (!user) throw new NotFoundError()
     const problem = passwordProblem(temporaryPassword, user.username)
     if (problem) throw new ServiceError(`password.${problem}`, 'temporaryPassword')
     const passwordHash = await hashPassword(temporaryPassword)
+    try {
+      return await sequelize.transaction(async (transaction) => {
+        if (passwordResetNeedsConfirmation(user.role)) {
+          const requestId = await requests.add({ kind: 'RESET_PASSWORD', userId: id, userVersion: user.version, account: null, passwordHash, requestedBy: context.actor!.id, requestedAt: clock.now() }, transaction)
+          await audit.record(context, { action: 'user.requestResetPassword', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id }, details: { requestId } }, transaction)
+          return { done: false, requestId }
+        }
+        await applyPassword(id, user.regionId, passwordHash, context, transaction)
+        return { done: true, userId: id }
+      })
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new ServiceError('accountRequest.alreadyPending', 'temporaryPassword')
+      throw error
+    }
+  }
+
+  async function applyPassword(id: number, regionId: number | null, passwordHash: string, context: RequestContext, transaction: Transaction, requestId?: number): Promise<void> {
+    await User.update(
+      { passwordHash, mustChangePassword: true, lockedUntil: null, failedSignInCount: 0, failedSignInSince: null, version: sequelize.literal('version + 1') as unknown as number },
+      { where: { id }, transaction },
+    )
+    await sessions.endSessionsOf(id, transaction)
+    await audit.record(context, { action: 'user.resetPassword', category: ACCOUNT, regionId, target: { type: 'user', id }, details: requestId ? { requestId } : {} }, transaction)
+  }
+
+  /** The administrator's requests waiting for the service head, oldest first. */
+  async function pendingRequests(): Promise<AccountRequestLine[]> {
+    return requests.pending()
+  }
+
+  /**
+   * The service head's decision on a request: confirmed, it takes effect now (on the account as it was asked about:
+   * changed since, the request is refused with that reason); refused, nothing changes. The administrator may
+   * withdraw their own request (CANCELLED) while it waits.
+   */
+  async function decideRequest(requestId: number, decision: 'CONFIRMED' | 'REFUSED' | 'CANCELLED', reason: string | null, context: RequestContext): Promise<void> {
     await sequelize.transaction(async (transaction) => {
-      await User.update(
-        { passwordHash, mustChangePassword: true, lockedUntil: null, failedSignInCount: 0, failedSignInSince: null, version: sequelize.literal('version + 1') as unknown as number },
-        { where: { id }, transaction },
-      )
-      await sessions.endSessionsOf(id, transaction)
-      await audit.record(context, { action: 'user.resetPassword', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id } }, transaction)
+      const request = await requests.lock(requestId, transaction)
+      if (!request) throw new NotFoundError()
+      if (request.status !== 'PENDING') throw new ServiceError('accountRequest.alreadyDecided')
+      let userId = request.userId
+      if (decision === 'CONFIRMED') {
+        if (request.kind === 'CREATE') {
+          if ((await User.count({ where: { username: request.account!.username }, transaction })) > 0) throw new ServiceError('user.usernameTaken')
+          userId = await insertUser(request.account!, request.passwordHash!, context, transaction, requestId)
+        } else {
+          const user = await User.findByPk(request.userId!, { transaction, lock: { level: transaction.LOCK.UPDATE, of: User } })
+          if (!user) throw new NotFoundError()
+          if (user.version !== request.userVersion) throw new ServiceError('accountRequest.accountChanged')
+          if (request.kind === 'UPDATE') await applyUpdate(user, request.account!, context, transaction, requestId)
+          else await applyPassword(user.id, user.regionId ?? null, request.passwordHash!, context, transaction, requestId)
+        }
+      }
+      await requests.decide(requestId, { status: decision, userId, by: context.actor!.id, at: clock.now(), reason }, transaction)
+      const action = decision === 'CONFIRMED' ? 'accountRequest.confirm' : decision === 'REFUSED' ? 'accountRequest.refuse' : 'accountRequest.cancel'
+      await audit.record(context, { action, category: ACCOUNT, regionId: request.account?.regionId ?? null, target: { type: 'accountRequest', id: requestId }, details: { kind: request.kind, userId, ...(reason ? { reason } : {}) } }, transaction)
     })
   }
 
@@ -291,7 +368,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     return users.map(toSummary)
   }
 
-  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, setUpServiceHead, activeInRegionWithRole }
+  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, pendingRequests, decideRequest, setUpServiceHead, activeInRegionWithRole }
 }
 
 export type UserService = ReturnType<typeof userService>

@@ -56,6 +56,8 @@ interface Fixture {
   participantId: number
   /** The open file's number: a page that shows it shows the person's record. */
   fileNumber: string
+  /** The administrator's request waiting for the service head. */
+  accountRequestId: number
 }
 
 interface RouteCase {
@@ -107,6 +109,10 @@ const ROUTES: RouteCase[] = [
   route('POST', '/admin/users/:userId/reactivate', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reactivate`),
   route('GET', '/admin/users/:userId/reset-password', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-password`),
   route('POST', '/admin/users/:userId/reset-password', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-password`),
+  route('GET', '/account-requests', ['serviceHead', 'administrator']),
+  route('POST', '/account-requests/:requestId/confirm', ['serviceHead'], (f) => `/account-requests/${f.accountRequestId}/confirm`),
+  route('POST', '/account-requests/:requestId/refuse', ['serviceHead'], (f) => `/account-requests/${f.accountRequestId}/refuse`),
+  route('POST', '/account-requests/:requestId/cancel', ['administrator'], (f) => `/account-requests/${f.accountRequestId}/cancel`),
   route('GET', '/admin/regions', ['administrator']),
   route('GET', '/admin/regions/new', ['administrator']),
   route('POST', '/admin/regions/new', ['administrator']),
@@ -392,7 +398,12 @@ describe('access: the role × route matrix', () => {
     const eventId = await t.services.activities.create(ownRegionId, { kind: 'SPORTS', title: 'Match', date: '2031-03-14', time: null, place: 'Stadium', organiser: 'Youth centre', description: null }, officerContext)
     await t.services.activities.invite(eventId, [beneficiary.id], officerContext)
     const [participant] = await t.services.activities.participants(eventId)
+    const administrator = people.get('administrator')!
+    const asked = await t.services.users.create({ username: 'matrix.head', fullName: 'Matrix Head', email: null, role: 'REGIONAL_HEAD', regionId: ownRegionId }, 'Temporary pass 12345',
+      { actor: { id: administrator.id, role: administrator.role, regionId: null, actingHeadRegionIds: [] }, actorUsername: administrator.username, sourceIp: null, requestId: null })
+    if (asked.done) throw new Error('a regional head is confirmed by the service head')
     fixture = {
+      accountRequestId: asked.requestId,
       appointmentId, eventId, participantId: participant.id,
       ownRegionId, otherRegionId, assessmentId, planId, goalId: goal.id, stepId: step.id, targetUserId: target.id, delegationId: revocable.id, beneficiaryId: beneficiary.id, closedBeneficiaryId: closed.id, documentId: document.id, incomingTransferId: incoming.id, measureId: measure.id, deadlineId: deadline.id, violationId: violation.id,
       itemId: item.id, attachmentId: attachment.id, letterId, taskId, lineId: line.id, mediationCaseId, fileNumber: beneficiary.fileNumber,

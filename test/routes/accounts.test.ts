@@ -125,6 +125,85 @@ describe('accounts: the administrator manages users, users change their password
     expect((await User.findByPk(chief.id))!).to.include({ passwordHash: hash, active: true })
   })
 
+  describe('two people for a head\'s powers', () => {
+    const TEMPORARY = 'Temporary pass 12345'
+    const signInWith = async (username: string, password: string) => {
+      const browser = anonymous(t.app)
+      await refreshToken(browser)
+      const response = await browser.post('/sign-in', { username, password })
+      return response.status === 303 ? String(response.headers.location) : 'refused'
+    }
+    /** The id of the request on the list page that names this username. */
+    const requestOf = (page: string, username: string) => Number(new RegExp(`data-testid="account-request-(\\d+)"(?:(?!data-testid="account-request-)[\\s\\S])*\\(${username.replace(/\./g, '\\.')}\\)`).exec(page)![1])
+
+    it('when the administrator creates a regional head, then nothing exists until the service head confirms; confirmed, the head signs in with the temporary password', async () => {
+      const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+      const serviceHead = await signIn(t.app, (await createPerson('SERVICE_HEAD', null)).username)
+      const username = `new.head.${Date.now()}`
+      const asked = await admin.post('/admin/users/new', { username, fullName: 'Նոր Ղեկավար', email: '', role: 'REGIONAL_HEAD', regionId: await regionIdOf('LORI'), temporaryPassword: TEMPORARY })
+      expect([asked.status, asked.headers.location]).to.deep.equal([303, '/account-requests'])
+      expect(await User.count({ where: { username } }), 'no account yet').to.equal(0)
+      expect(await signInWith(username, TEMPORARY), 'no sign-in yet').to.equal('refused')
+      const again = await admin.post('/admin/users/new', { username, fullName: 'Կրկին', email: '', role: 'SPECIALIST', regionId: await regionIdOf('LORI'), temporaryPassword: TEMPORARY })
+      expect(again.status, 'the username is held by the request').to.equal(400)
+
+      const list = await serviceHead.get('/account-requests')
+      expect(list.text).to.contain(username).and.contain('Նոր Ղեկավար')
+      const requestId = requestOf(list.text, username)
+      expect((await admin.post(`/account-requests/${requestId}/confirm`)).status, 'the administrator cannot confirm').to.equal(403)
+      expect((await serviceHead.post(`/account-requests/${requestId}/confirm`)).status).to.equal(303)
+      const user = await User.findOne({ where: { username } })
+      expect(user).to.include({ role: 'REGIONAL_HEAD', mustChangePassword: true })
+      expect(await signInWith(username, TEMPORARY)).to.equal('/account/password')
+      expect(await AuditEvent.count({ where: { action: ['user.requestCreate', 'accountRequest.confirm'] } })).to.be.at.least(2)
+      expect((await serviceHead.post(`/account-requests/${requestId}/confirm`)).status, 'decided once').to.equal(409)
+    })
+
+    it('when the administrator makes an officer a head, then the role stays until the service head decides; a refusal needs its reason and changes nothing', async () => {
+      const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+      const serviceHead = await signIn(t.app, (await createPerson('SERVICE_HEAD', null)).username)
+      const person = await createPerson('SENIOR_SPECIALIST', 'LORI')
+      const edit = { username: person.username, fullName: 'Ավագ Մասնագետ', email: '', role: 'REGIONAL_HEAD', regionId: String(person.regionId), version: '1' }
+      expect((await admin.post(`/admin/users/${person.id}/edit`, edit)).headers.location).to.equal('/account-requests')
+      expect(await User.findByPk(person.id)).to.include({ role: 'SENIOR_SPECIALIST', version: 1 })
+      const again = await admin.post(`/admin/users/${person.id}/edit`, edit)
+      expect([again.status, again.text.includes('արդեն սպասում է')], 'one request at a time').to.deep.equal([400, true])
+      const requestId = requestOf((await serviceHead.get('/account-requests')).text, person.username)
+      const noReason = await serviceHead.post(`/account-requests/${requestId}/refuse`, { reason: '' })
+      expect(noReason.status).to.equal(400)
+      expect(noReason.text).to.contain(`id="reason-${requestId}-error"`)
+      expect((await serviceHead.post(`/account-requests/${requestId}/refuse`, { reason: 'Նշանակման հրամանը դեռ չկա' })).status).to.equal(303)
+      expect(await User.findByPk(person.id)).to.include({ role: 'SENIOR_SPECIALIST' })
+      expect((await serviceHead.get('/account-requests')).text).to.not.contain(person.username)
+    })
+
+    it('when the administrator gives a head a new password, then the old one works until the service head confirms; a request on an account changed since is refused', async () => {
+      const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+      const serviceHead = await signIn(t.app, (await createPerson('SERVICE_HEAD', null)).username)
+      const head = await createPerson('REGIONAL_HEAD', 'LORI')
+      expect((await admin.post(`/admin/users/${head.id}/reset-password`, { temporaryPassword: TEMPORARY })).headers.location).to.equal('/account-requests')
+      expect(await signInWith(head.username, TEMPORARY), 'not yet').to.equal('refused')
+      expect(await signInWith(head.username, TEST_PASSWORD), 'the old one still').to.equal('/')
+      const requestId = requestOf((await serviceHead.get('/account-requests')).text, head.username)
+      expect((await serviceHead.post(`/account-requests/${requestId}/confirm`)).status).to.equal(303)
+      expect(await signInWith(head.username, TEMPORARY)).to.equal('/account/password')
+      expect(await signInWith(head.username, TEST_PASSWORD)).to.equal('refused')
+
+      // A head's move to another region, asked; then the administrator changes the name: the request no longer matches.
+      const moved = { username: head.username, fullName: head.fullName, email: '', role: 'REGIONAL_HEAD', regionId: String(await regionIdOf('SHIRAK')) }
+      const version = (await User.findByPk(head.id))!.version
+      expect((await admin.post(`/admin/users/${head.id}/edit`, { ...moved, version: String(version) })).headers.location).to.equal('/account-requests')
+      expect((await admin.post(`/admin/users/${head.id}/edit`, { ...moved, regionId: String(head.regionId), fullName: 'Փոխված Անուն', version: String(version) })).headers.location).to.equal(`/admin/users/${head.id}`)
+      const moveId = requestOf((await serviceHead.get('/account-requests')).text, head.username)
+      const stale = await serviceHead.post(`/account-requests/${moveId}/confirm`)
+      expect(stale.status).to.equal(409)
+      expect(stale.text).to.contain('data-testid="account-request-problem"')
+      expect(await User.findByPk(head.id)).to.include({ regionId: head.regionId })
+      expect((await admin.post(`/account-requests/${moveId}/cancel`)).status, 'the administrator withdraws it').to.equal(303)
+      expect((await serviceHead.get('/account-requests')).text).to.not.contain(`account-request-${moveId}"`)
+    })
+  })
+
   it('when the operator sets up the service head on the server, then the account is created (or its password reset) with a temporary password the new head must change, audited', async () => {
     const run = (...args: string[]) => runProgram('scripts/service-head-account.ts', args, { ...process.env, DATABASE_URL: testDatabase().url })
     const username = `chief.${process.pid}`
