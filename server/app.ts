@@ -4,6 +4,7 @@ import express from 'express'
 import type pg from 'pg'
 import type { Logger } from 'pino'
 import { rateLimit } from 'express-rate-limit'
+import { signInLimitStore } from './middleware/signInLimitStore'
 import type { Config } from './config'
 import { publicDir, projectRoot, viewsDir } from './paths'
 import type { Services } from './services'
@@ -98,6 +99,8 @@ export function createApp(services: Services, { config, logger, sessionPool }: A
 
   const signInLimiter = rateLimit({
     windowMs: 15 * 60_000,
+    // Counted in the database: several instances of the app count the same attempts.
+    store: signInLimitStore(services.signInLimits, services.clock),
     limit: config.signInRateLimitPerWindow,
     standardHeaders: 'draft-8',
     legacyHeaders: false,

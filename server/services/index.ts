@@ -30,6 +30,7 @@ import { homeService } from './home'
 import { homeQueries } from '../data/home'
 import { liveFigureQueries } from '../data/liveFigures'
 import { accountRequestQueries } from '../data/accountRequests'
+import { signInLimitQueries } from '../data/signInLimits'
 import { measureListQueries } from '../data/measureList'
 import { caseSummaryService } from './caseSummary'
 import { caseSummaryQueries } from '../data/caseSummary'
@@ -55,6 +56,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     sequelize,
     clock,
     ledger,
+    signInLimits: signInLimitQueries(sql),
     workConditions,
     audit,
     sessions,

@@ -161,7 +161,11 @@ describe('signing in and sessions', () => {
     expect(replayPost.status).to.equal(403)
   })
 
+  /** The limit counts in the database, shared by every test of the file: each test of it starts with none counted. */
+  const noAttemptsCounted = () => t.services.sequelize.query('DELETE FROM sign_in_limits')
+
   it('when the sign-in rate limit is reached, then further attempts get 429 with a message', async () => {
+    await noAttemptsCounted()
     const limited = buildTestApp({ SIGN_IN_RATE_LIMIT: '3' })
     const browser = anonymous(limited.app)
     await refreshToken(browser)
@@ -172,6 +176,7 @@ describe('signing in and sessions', () => {
   })
 
   it('when many people sign in from one address, then only the failed attempts count towards its limit', async () => {
+    await noAttemptsCounted()
     const limited = buildTestApp({ SIGN_IN_RATE_LIMIT: '3' })
     for (let colleague = 0; colleague < 5; colleague += 1) {
       const person = await createPerson('SPECIALIST', 'ARARAT')
@@ -183,6 +188,26 @@ describe('signing in and sessions', () => {
     await refreshToken(browser)
     for (let attempt = 0; attempt < 3; attempt += 1) expect((await browser.post('/sign-in', { username: 'nobody.here', password: 'whatever password' })).status).to.equal(401)
     expect((await browser.post('/sign-in', { username: 'nobody.here', password: 'whatever password' })).status).to.equal(429)
+  })
+
+  it('when two instances of the app serve one database, then a session opened on one works on the other, and failed sign-ins on both count towards one limit', async () => {
+    await noAttemptsCounted()
+    const [first, second] = [buildTestApp({ SIGN_IN_RATE_LIMIT: '4' }), buildTestApp({ SIGN_IN_RATE_LIMIT: '4' })]
+    const person = await createPerson('SPECIALIST', 'ARARAT')
+    const browser = await signIn(first.app, person.username)
+    const cookie = (await browser.get('/')).request.cookies
+    expect((await request(second.app).get('/my-work').set('Cookie', cookie)).status, 'the session, on the other instance').to.equal(200)
+
+    const [onFirst, onSecond] = [anonymous(first.app), anonymous(second.app)]
+    await refreshToken(onFirst)
+    await refreshToken(onSecond)
+    const fail = (instance: typeof onFirst) => instance.post('/sign-in', { username: 'nobody.here', password: 'whatever password' })
+    for (const instance of [onFirst, onSecond, onFirst, onSecond]) expect((await fail(instance)).status).to.equal(401)
+    expect((await fail(onFirst)).status, 'four failures, two on each: the fifth is refused on either').to.equal(429)
+    expect((await fail(onSecond)).status).to.equal(429)
+    // The window passes on the app's clock.
+    for (const instance of [first, second]) instance.clock.set(new Date(Date.now() + 16 * 60_000))
+    expect((await fail(onSecond)).status).to.equal(401)
   })
 
   it('when a deactivated user tries to sign in, then it fails like a wrong password', async () => {
