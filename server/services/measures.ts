@@ -154,7 +154,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
         const result = applyTransition(row.state, 'end', { date: act.receivedDate, reason: act.changeKind ?? 'court act', endReason: END_REASON_OF_CHANGE[act.changeKind ?? 'OTHER'], courtActReference: String(courtActId) }, row.type_code, { today: today() })
         if (!result.ok) throw new ServiceError(`lifecycle.${result.reason}`, 'endsMeasureIds')
         await moveMeasure(row, result.to, { endedOn: act.receivedDate, endReason: END_REASON_OF_CHANGE[act.changeKind ?? 'OTHER'], endedByActId: courtActId }, transaction)
-        await recordEvent(measureId, 'end', row.state, result.to, act.receivedDate, act.changeKind, courtActId, context, transaction)
+        await recordEvent(measureId, 'end', row.state, result.to, act.receivedDate, null, courtActId, context, transaction)
         await cancelOpenDeadlines(measureId, transaction)
       }
       await audit.record(context, { action: 'courtAct.register', category: 'beneficiary', regionId, target: { type: 'beneficiary', id: beneficiaryId }, details: { courtActId, measures: measures.map((m) => m.typeCode), ends: act.endsMeasureIds } }, transaction)
@@ -332,8 +332,13 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     return rows.map((r) => ({ ...r, amountAmd: Number(r.amountAmd) }))
   }
 
-  async function events(measureId: number): Promise<{ action: string; fromState: string | null; toState: string; onDate: string; reason: string | null }[]> {
-    return sequelize.query('SELECT action, from_state AS "fromState", to_state AS "toState", on_date AS "onDate", reason FROM measure_events WHERE measure_id = :id ORDER BY id', { replacements: { id: measureId }, type: QueryTypes.SELECT })
+  async function events(measureId: number): Promise<{ action: string; fromState: string | null; toState: string; onDate: string; reason: string | null; changeKind: string | null }[]> {
+    // An end by a later court act is told by the act's kind of change (events before this kept its code as the reason).
+    return sequelize.query(
+      `SELECT e.action, e.from_state AS "fromState", e.to_state AS "toState", e.on_date AS "onDate", e.reason, a.change_kind AS "changeKind"
+         FROM measure_events e LEFT JOIN court_acts a ON a.id = e.court_act_id AND e.action = 'end' WHERE e.measure_id = :id ORDER BY e.id`,
+      { replacements: { id: measureId }, type: QueryTypes.SELECT },
+    )
   }
 
   async function measure(measureId: number): Promise<MeasureView & { beneficiaryId: number }> {

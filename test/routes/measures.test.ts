@@ -189,6 +189,9 @@ describe('court acts and measures through the app', () => {
     // Installed 21.11, today 23.11: three days at the RF fee of 1,331 AMD.
     expect(installed.costAmd).to.equal(3 * 1331)
     expect(installed.alerts.map((a) => a.kind)).to.deep.equal(['ZONE_LEFT'])
+    // Device kinds in words, on the measure and the region's list.
+    expect((await browser.get(`/measures/${measureId}`)).text).to.contain(`RF (ռադիոհաճախականային) ${serial}`)
+    expect((await head.get(`/regions/${armavir}/devices`)).text).to.contain('<td>RF (ռադիոհաճախականային)</td>').and.not.contain('<td>RF</td>')
   })
 
   it('when public works get a placement and a deprivation of a right its notices, then both are listed on the measure and wrong kinds are refused', async () => {

@@ -86,6 +86,8 @@ describe('court acts and measures (service, real database)', () => {
     await s.measures.registerCourtAct(beneficiaryId, { ...ACT, caseNumber: 'ԱՐԴ/0123/01/26-2', kind: 'DECISION', actDate: '2026-11-21', inForceDate: '2026-11-21', receivedDate: '2026-11-23', changesActId: first, changeKind: 'REPLACEMENT', endsMeasureIds: [works.id] }, [{ typeCode: 'RESTRICTION_OF_LIBERTY', details: { termMonths: 6, courtObligations: ['stay home 22:00–06:00'] } }], context())
     const after = await s.measures.measuresOf(beneficiaryId)
     expect(after.find((m) => m.id === works.id)).to.include({ state: 'ended', endReason: 'replaced' })
+    // Its history names the act's kind of change, not a code in place of a reason.
+    expect((await s.measures.events(works.id)).at(-1)).to.include({ action: 'end', reason: null, changeKind: 'REPLACEMENT' })
     expect(after.find((m) => m.id === fine.id)!.state).to.equal('registered')
     expect(after.map((m) => m.typeCode)).to.include('RESTRICTION_OF_LIBERTY')
     const [{ n }] = await testDatabase().sequelize.query<{ n: number }>(`SELECT count(*)::int AS n FROM deadlines WHERE subject_type = 'measure' AND subject_id = :id AND status = 'OPEN'`, { replacements: { id: works.id }, type: QueryTypes.SELECT })
