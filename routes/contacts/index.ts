@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import type Joi from 'joi'
 import type { Config } from '../../server/config'
@@ -8,7 +9,7 @@ import { formatDate } from '../../server/domain/dates'
 import { calendarFile } from '../../server/domain/icalendar'
 import { measureType } from '../../server/domain/measureCatalogue'
 import type { Services } from '../../server/services'
-import { ServiceError, StaleEditError } from '../../server/services/context'
+import { AlreadySubmitted, ServiceError, StaleEditError } from '../../server/services/context'
 import { PENDING_PAGE_SIZE } from '../../server/services/contacts'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
@@ -70,7 +71,8 @@ export function contactRoutes(services: Services, authorize: Authorize, config: 
       errors,
       summary,
       values: state.values ?? {},
-      defaults: { date: formatDate(contacts.suggestedDate()), time: '10:00', durationMinutes: '60' },
+      // A new booking form carries a one-time id: sent twice, it books once.
+      defaults: { date: formatDate(contacts.suggestedDate()), time: '10:00', durationMinutes: '60', submissionId: randomUUID() },
       stale: state.stale ?? false,
     })
   }
@@ -93,10 +95,11 @@ export function contactRoutes(services: Services, authorize: Authorize, config: 
     const form = validate(schemas.bookingSchema, req.body)
     const values = { book: typedValues(schemas.bookingSchema, req.body) }
     if (!form.ok) return renderContacts(req, res, beneficiaryId, { errors: { book: translateErrors(form.errors, res.locals.t) }, values }, 400)
-    const { date, time, riskAcknowledged, ...booking } = form.value
+    const { date, time, riskAcknowledged, submissionId, ...booking } = form.value
     try {
-      await contacts.book(beneficiaryId, { ...booking, scheduledAt: yerevanMoment(date, time), riskAcknowledged: riskAcknowledged === '1' }, requestContext(req))
+      await contacts.book(beneficiaryId, { ...booking, scheduledAt: yerevanMoment(date, time), riskAcknowledged: riskAcknowledged === '1' }, requestContext(req), submissionId)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/beneficiaries/${beneficiaryId}/contacts`)
       const refused = refusal(error, res, 'kind')
       if (!refused) throw error
       return renderContacts(req, res, beneficiaryId, { errors: { book: refused.errors }, values }, 400)

@@ -11,6 +11,7 @@ export const bookingSchema = Joi.object({
   time: time.required(),
   durationMinutes: Joi.number().integer().min(5).max(480).default(60),
   place: optionalLine(300),
+  submissionId: Joi.string().guid({ version: 'uuidv4' }),
   notes: optionalText(2000),
   outcome: Joi.string().valid(...CONTACT_OUTCOMES).allow('').empty('').default(null),
   outcomeNote: optionalText(2000),

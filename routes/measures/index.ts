@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
@@ -9,7 +10,7 @@ import { VIOLATION_KINDS, VIOLATION_OUTCOMES } from '../../server/domain/violati
 import { ALERT_KINDS } from '../../server/services/monitoring'
 import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { ServiceError } from '../../server/services/context'
+import { AlreadySubmitted, ServiceError } from '../../server/services/context'
 import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
 import { decimal, id, isoDate, line, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
@@ -29,6 +30,7 @@ const actSchema = Joi.object({
   changeKind: Joi.string().valid(...CHANGE_KINDS).allow('').empty('').default(null),
   endsMeasureIds: Joi.array().items(id).single().default([]),
   types: Joi.array().items(Joi.string().valid(...MEASURE_CODES)).single().max(MAX_MEASURES_PER_ACT).default([]),
+  submissionId: Joi.string().guid({ version: 'uuidv4' }),
 }).unknown(true)
 const typesQuery = Joi.object({ types: Joi.array().items(Joi.string().valid(...MEASURE_CODES)).single().max(MAX_MEASURES_PER_ACT).default([]) })
 const transitionSchema = Joi.object({
@@ -119,7 +121,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     const beneficiaryId = param(beneficiaryParam, req, 'beneficiaryId')
     const { regionId } = await services.beneficiaries.facts(beneficiaryId)
     await services.beneficiaries.recordView(beneficiaryId, regionId, 'beneficiary.view', requestContext(req), { page: 'courtActForm' })
-    await renderActForm(res, beneficiaryId, query.ok ? (query.value.types as MeasureCode[]) : [])
+    // The form carries a one-time id: sent twice, the act is registered once.
+    await renderActForm(res, beneficiaryId, query.ok ? (query.value.types as MeasureCode[]) : [], { values: { submissionId: randomUUID() } })
   })
 
   router.post('/beneficiaries/:beneficiaryId/court-acts/new', authorize('measure.register', fileOf, { hideExistence: true }), async (req, res) => {
@@ -134,8 +137,10 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     if (!form.ok) return renderActForm(res, beneficiaryId, types, { errors: translateErrors(form.errors, t), values: typed }, 400)
     const measures: MeasureInput[] = types.map((typeCode, index) => ({ typeCode, details: detailsFrom(body, index, measureType(typeCode).fields) }))
     try {
-      await services.measures.registerCourtAct(beneficiaryId, { ...form.value, endsMeasureIds: form.value.endsMeasureIds }, measures, requestContext(req))
+      const { submissionId, ...act } = form.value
+      await services.measures.registerCourtAct(beneficiaryId, act, measures, requestContext(req), submissionId)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/beneficiaries/${beneficiaryId}#measures`)
       if (error instanceof MeasureDetailsError) {
         const errors: Record<string, string> = {}
         for (const { index, problems } of error.problems) {

@@ -21,6 +21,7 @@ import { sqlOf } from '../data/sql'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
+import type { SubmissionGuard } from './submissions'
 
 export const PENDING_PAGE_SIZE = 50
 /** The compliance table covers at most this many months, the current one last. */
@@ -105,8 +106,8 @@ const APPOINTMENT_SELECT = `SELECT a.id, a.beneficiary_id AS "beneficiaryId", a.
  * plans' frequency, the prompt to consider a violation after repeated unacceptable absences, and the region's list
  * of past appointments still without an outcome.
  */
-export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
-  const { sequelize, clock, audit, deadlines } = deps
+export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, deadlines, submissions } = deps
 
   function auditOf(regionId: number, beneficiaryId: number) {
     return { category: 'beneficiary' as const, regionId, target: { type: 'beneficiary', id: beneficiaryId } }
@@ -183,8 +184,11 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
     if (countsAsHeld(kind, outcome)) await deadlines.close('beneficiary', beneficiaryId, ['FIRST_CONTACT'], 'DONE', transaction)
   }
 
-  async function book(beneficiaryId: number, input: BookingInput, context: RequestContext): Promise<number> {
+  /** Books an appointment (or records one held); with a submission id, the same form books once (AlreadySubmitted names it). */
+  async function book(beneficiaryId: number, input: BookingInput, context: RequestContext, submissionId?: string): Promise<number> {
     const now = clock.now()
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'contact.book', at: now } : null
+    await submissions.notYetMade(submission)
     const problem = scheduleProblem(input.scheduledAt, now, input.outcome !== null)
     if (problem) throw new ServiceError(`contacts.${problem}`, problem === 'outcomeBeforeAppointment' ? 'outcome' : 'date', { days: problem === 'tooFarBack' ? 90 : 366 })
     if (input.outcome === null && input.outcomeNote) throw new ServiceError('contacts.noteWithoutOutcome', 'outcomeNote')
@@ -212,6 +216,7 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
       )
       await closeFirstContact(beneficiaryId, input.kind, input.outcome, transaction)
       await audit.record(context, { ...auditOf(file.region_id, beneficiaryId), action: 'contact.book', details: { appointmentId: row.id, kind: input.kind, outcome: input.outcome, riskWarning: needsRiskWarning(input.kind, file.risk_to_staff) } }, transaction)
+      await submissions.made(submission, row.id, transaction)
       return row.id
     })
   }

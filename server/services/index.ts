@@ -31,6 +31,7 @@ import { homeQueries } from '../data/home'
 import { liveFigureQueries } from '../data/liveFigures'
 import { accountRequestQueries } from '../data/accountRequests'
 import { signInLimitQueries } from '../data/signInLimits'
+import { submissionGuard } from './submissions'
 import { measureListQueries } from '../data/measureList'
 import { caseSummaryService } from './caseSummary'
 import { caseSummaryQueries } from '../data/caseSummary'
@@ -67,7 +68,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     transfers,
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
     deadlines,
-    measures: measureService({ sequelize, clock, audit, deadlines, list: measureListQueries(sql) }),
+    measures: measureService({ sequelize, clock, audit, deadlines, list: measureListQueries(sql), submissions: submissionGuard(submissions) }),
     monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
     assessments,
     plans,
@@ -75,7 +76,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     board,
     home: homeService({ clock, board, queries: homeQueries(sql), accountRequests: accountRequestQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
-    contacts: contactService({ sequelize, clock, audit, deadlines }),
+    contacts: contactService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
     activities: activityService({ sequelize, clock, audit }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines, submissions }),
     mediation: mediationService({ sequelize, clock, audit, deadlines }),

@@ -5,6 +5,7 @@ import { measureType, registrationDeadlineRuleIds, validateMeasureDetails, type 
 import { applyTransition, availableTransitions, OPEN_MEASURE_STATES, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
 import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
 import type { MeasureListQueries, MeasureListRow } from '../data/measureList'
+import type { SubmissionGuard } from './submissions'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService, DeadlineView } from './deadlines'
@@ -99,8 +100,8 @@ function termEnd(typeCode: MeasureCode, details: Record<string, unknown>, startD
   return startDate && typeof months === 'number' && measureType(typeCode).completion === 'endDateReached' ? periodEnd(startDate, months) : null
 }
 
-export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; list: MeasureListQueries }) {
-  const { sequelize, clock, audit, deadlines, list } = deps
+export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; list: MeasureListQueries; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, deadlines, list, submissions } = deps
   const today = () => serviceDateOf(clock.now())
 
   async function regionOf(beneficiaryId: number, transaction?: Transaction): Promise<number> {
@@ -113,7 +114,10 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
    * Records a court act and the measures it imposes, in one transaction: the registration deadlines open,
    * and an act that changes an earlier one ends the measures it names.
    */
-  async function registerCourtAct(beneficiaryId: number, act: CourtActInput, measures: MeasureInput[], context: RequestContext): Promise<number> {
+  /** Registers a court act with its measures; with a submission id, the same form registers once (AlreadySubmitted names the act). */
+  async function registerCourtAct(beneficiaryId: number, act: CourtActInput, measures: MeasureInput[], context: RequestContext, submissionId?: string): Promise<number> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'courtAct.register', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     const problems = measures.map((measure, index) => ({ index, problems: validateMeasureDetails(measure.typeCode, measure.details) })).filter((entry) => entry.problems.length > 0)
     if (problems.length > 0) throw new MeasureDetailsError(problems)
     if (act.receivedDate > today()) throw new ServiceError('courtAct.receivedInFuture', 'receivedDate')
@@ -158,6 +162,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
         await cancelOpenDeadlines(measureId, transaction)
       }
       await audit.record(context, { action: 'courtAct.register', category: 'beneficiary', regionId, target: { type: 'beneficiary', id: beneficiaryId }, details: { courtActId, measures: measures.map((m) => m.typeCode), ends: act.endsMeasureIds } }, transaction)
+      await submissions.made(submission, courtActId, transaction)
       return courtActId
     })
   }

@@ -275,6 +275,18 @@ describe('contacts through the app', () => {
     expect((await plain(officer.id, false, 1))[0].total, 'more than a page').to.be.greaterThan(50)
   })
 
+  it('when the booking form is sent three times at once, then one appointment is booked', async () => {
+    const file = await createBeneficiary(regionId, officer.id)
+    await at(PLAN_DAY)
+    const page = await officerBrowser.get(`/beneficiaries/${file.id}/contacts`)
+    const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(page.text)![1]
+    const fields = { kind: 'OFFICE_VISIT', date: '24.01.2030', time: '11:00', durationMinutes: '60', place: 'Գավառ', submissionId }
+    const answers = await Promise.all(Array.from({ length: 3 }, () => officerBrowser.post(`/beneficiaries/${file.id}/contacts`, fields)))
+    expect(answers.map((answer) => answer.status)).to.deep.equal([303, 303, 303])
+    const [{ booked }] = await t.services.sequelize.query<{ booked: number }>('SELECT count(*)::int AS booked FROM appointments WHERE beneficiary_id = :id', { replacements: { id: file.id }, type: QueryTypes.SELECT })
+    expect(booked).to.equal(1)
+  })
+
   it('when booking input is bad, then each problem is named beside its field in both languages and what was typed is kept', async () => {
     const file = await createBeneficiary(regionId, officer.id)
     await at(PLAN_DAY)

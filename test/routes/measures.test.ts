@@ -27,6 +27,19 @@ describe('court acts and measures through the app', () => {
     expect(page.text).to.contain('name="m0_hoursOrdered"').and.contain('name="m1_amountAmd"')
   })
 
+  it('when the act\'s form is sent three times at once (a double click, a resend), then the act and its measures are registered once and every answer leads to the file', async () => {
+    const page = await browser.get(`/beneficiaries/${beneficiaryId}/court-acts/new?types=FINE`)
+    const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(page.text)![1]
+    const fields = { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '150000', submissionId }
+    const answers = await Promise.all(Array.from({ length: 3 }, () => browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, fields)))
+    expect(answers.map((answer) => [answer.status, answer.headers.location])).to.deep.equal(Array.from({ length: 3 }, () => [303, `/beneficiaries/${beneficiaryId}#measures`]))
+    expect((await t.services.measures.courtActsOf(beneficiaryId)).length).to.equal(1)
+    expect((await t.services.measures.measuresOf(beneficiaryId)).length).to.equal(1)
+    // A new form is a new submission.
+    const again = await browser.get(`/beneficiaries/${beneficiaryId}/court-acts/new?types=FINE`)
+    expect(/name="submissionId" value="([0-9a-f-]{36})"/.exec(again.text)![1]).to.not.equal(submissionId)
+  })
+
   it('when the officer types the act, then chooses or changes its measures, then nothing typed is lost and each measure keeps its details', async () => {
     const chosen = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'PUBLIC_WORKS', intent: 'chooseMeasures' })
     expect(chosen.status).to.equal(200)
