@@ -17,6 +17,9 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare failedSignInSince: Date | null
   declare lockedUntil: Date | null
   declare lastSignInAt: Date | null
+  /** When the account was last given to its holder (made, reactivated, a new password): the inactivity rule counts from here or the last sign-in. */
+  declare activeSince: CreationOptional<Date>
+  declare disabledForInactivityAt: Date | null
   declare version: CreationOptional<number>
   declare createdAt: CreationOptional<Date>
   declare updatedAt: CreationOptional<Date>
@@ -38,6 +41,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         failedSignInSince: { type: DataTypes.DATE, allowNull: true },
         lockedUntil: { type: DataTypes.DATE, allowNull: true },
         lastSignInAt: { type: DataTypes.DATE, allowNull: true },
+        activeSince: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
+        disabledForInactivityAt: { type: DataTypes.DATE, allowNull: true },
         version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

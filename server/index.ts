@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     const files = await seedDemoOffice(databaseUrl, serviceDateOf(systemClock.now()))
     if (files > 0) logger.info({ files, tookMs: Date.now() - seedingFrom }, 'demo office created')
   }
-  const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, conditions: appServices.workConditions, ledger: appServices.ledger, reports: appServices.quarterlyReports, logger }) : null
+  const jobs: JobRunner | null = config.jobsEnabled ? await startJobs({ databaseUrl, digestCron: config.digestCron, reminders: appServices.reminders, conditions: appServices.workConditions, ledger: appServices.ledger, reports: appServices.quarterlyReports, users: appServices.users, logger }) : null
   const app = createApp(appServices, { config, logger, sessionPool })
   /** Lets go of the job queue, the database connections and the embedded server, whatever ends the process. */
   const release = async () => {

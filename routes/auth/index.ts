@@ -34,8 +34,10 @@ export function authRoutes(services: Services, authorize: Authorize, signInLimit
     const result = await services.users.authenticate(form.value.username, form.value.password, requestContext(req))
     if (!result.ok) {
       // One answer for an unknown account, a wrong password and a locked account: which accounts exist, and which
-      // are locked, is not told to whoever tries (the audit log records which it was).
-      return res.status(401).render('pages/auth/sign-in', { values: { username: form.value.username }, errors: {}, failure: 'invalid', notice: null, returnTo })
+      // are locked, is not told to whoever tries (the audit log records which it was). Only the right password learns
+      // that the account was disabled for want of use.
+      const failure = result.reason === 'disabledForInactivity' ? 'disabledForInactivity' : 'invalid'
+      return res.status(401).render('pages/auth/sign-in', { values: { username: form.value.username }, errors: {}, failure, notice: null, returnTo })
     }
     await signIn(req, result.user, services.clock.now().getTime())
     res.redirect(303, result.user.mustChangePassword ? '/account/password' : returnTo)

@@ -19,3 +19,16 @@ export function afterFailedAttempt(state: FailureState, now: Date): FailureState
 export function lockedUntilFrom(now: Date): Date {
   return new Date(now.getTime() + LOCKOUT_DURATION_MINUTES * 60_000)
 }
+
+/**
+ * An account not signed in to for this many days is disabled (CJIS Security Policy AC-2(3)), counted from its last
+ * sign-in or from when it was last given to its holder (made, reactivated, a new password), whichever is later. The
+ * service head's and the administrator's accounts are not: they are the ones that give accounts back.
+ */
+export const INACTIVE_ACCOUNT_DAYS = 90
+export const NEVER_DISABLED_FOR_INACTIVITY = ['SERVICE_HEAD', 'ADMINISTRATOR'] as const
+
+/** The moment before which an account's last use makes it inactive. */
+export function inactiveBefore(now: Date): Date {
+  return new Date(now.getTime() - INACTIVE_ACCOUNT_DAYS * 86_400_000)
+}

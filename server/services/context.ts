@@ -8,6 +8,9 @@ export interface RequestContext {
   readonly requestId: string | null
 }
 
+/** What the background jobs act as in the audit log: no person, no request. */
+export const SYSTEM_CONTEXT: RequestContext = { actor: null, actorUsername: 'system', sourceIp: null, requestId: null }
+
 /** A refusal the user can act on; routes turn `field` errors into messages beside the field. */
 export class ServiceError extends Error {
   constructor(

@@ -1,11 +1,11 @@
-import { UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize'
+import { Op, UniqueConstraintError, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { givesHeadPowers, passwordResetNeedsConfirmation, roleHasRegion, type Role } from '../domain/roles'
-import { afterFailedAttempt, lockedUntilFrom } from '../domain/signInRules'
+import { afterFailedAttempt, inactiveBefore, lockedUntilFrom, NEVER_DISABLED_FOR_INACTIVITY } from '../domain/signInRules'
 import { passwordProblem } from '../domain/passwords'
 import { Region, User } from '../../models'
 import type { AuditService } from './audit'
-import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import { NotFoundError, ServiceError, StaleEditError, SYSTEM_CONTEXT, type RequestContext } from './context'
 import { decoyPasswordHash, hashPassword, passwordMatches } from './passwordHashing'
 import type { SessionRegistry } from './sessions'
 import { preparedQuery } from './preparedStatements'
@@ -28,6 +28,8 @@ export interface UserSummary extends SessionUser {
   active: boolean
   lockedUntil: Date | null
   lastSignInAt: Date | null
+  /** Set when the nightly rule disabled the account for want of use. */
+  disabledForInactivityAt: Date | null
   version: number
 }
 
@@ -51,7 +53,7 @@ export function sessionUserOf(row: SessionUser): SessionUser {
 /** What an administration action did: done now, or waiting for the service head's confirmation (the request). */
 export type AccountOutcome = { done: true; userId: number } | { done: false; requestId: number }
 
-export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'locked'; lockedUntil?: Date }
+export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'locked' | 'disabledForInactivity'; lockedUntil?: Date }
 
 function toSessionUser(user: User): SessionUser {
   return {
@@ -73,6 +75,7 @@ function toSummary(user: User): UserSummary {
     active: user.active,
     lockedUntil: user.lockedUntil,
     lastSignInAt: user.lastSignInAt,
+    disabledForInactivityAt: user.disabledForInactivityAt,
     version: user.version,
   }
 }
@@ -111,7 +114,8 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
           await audit.record(context, { ...attempted, action: 'account.locked', category: ACCOUNT, target: { type: 'user', id: user.id }, details: { until: user.lockedUntil } }, transaction)
           return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! }
         }
-        return { ok: false, reason: 'invalid' }
+        // Told only to whoever knows the password: the holder learns why, nobody else learns that the account exists.
+        return { ok: false, reason: matches && user.disabledForInactivityAt ? 'disabledForInactivity' : 'invalid' }
       }
       user.failedSignInCount = 0
       user.failedSignInSince = null
@@ -210,7 +214,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
   }
 
   async function insertUser(input: UserInput, passwordHash: string, context: RequestContext, transaction: Transaction, requestId?: number): Promise<number> {
-    const user = await User.create({ ...input, passwordHash, mustChangePassword: true, passwordChangedAt: null, failedSignInSince: null, lockedUntil: null, lastSignInAt: null }, { transaction })
+    const user = await User.create({ ...input, passwordHash, mustChangePassword: true, passwordChangedAt: null, failedSignInSince: null, lockedUntil: null, lastSignInAt: null, activeSince: clock.now(), disabledForInactivityAt: null }, { transaction })
     await audit.record(context, { action: 'user.create', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id: user.id }, details: { after: input, ...(requestId ? { requestId } : {}) } }, transaction)
     return user.id
   }
@@ -266,6 +270,8 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
       if (active) {
         user.lockedUntil = null
         user.failedSignInCount = 0
+        user.activeSince = clock.now()
+        user.disabledForInactivityAt = null
       }
       user.version += 1
       await user.save({ transaction })
@@ -299,11 +305,37 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
 
   async function applyPassword(id: number, regionId: number | null, passwordHash: string, context: RequestContext, transaction: Transaction, requestId?: number): Promise<void> {
     await User.update(
-      { passwordHash, mustChangePassword: true, lockedUntil: null, failedSignInCount: 0, failedSignInSince: null, version: sequelize.literal('version + 1') as unknown as number },
+      { passwordHash, mustChangePassword: true, lockedUntil: null, failedSignInCount: 0, failedSignInSince: null, activeSince: clock.now(), version: sequelize.literal('version + 1') as unknown as number },
       { where: { id }, transaction },
     )
     await sessions.endSessionsOf(id, transaction)
     await audit.record(context, { action: 'user.resetPassword', category: ACCOUNT, regionId, target: { type: 'user', id }, details: requestId ? { requestId } : {} }, transaction)
+  }
+
+  /**
+   * The nightly pass of the inactivity rule (signInRules.INACTIVE_ACCOUNT_DAYS): disables the accounts not signed in to
+   * since they were last given to their holder, ends their sessions and records each. Returns how many.
+   */
+  async function disableInactiveAccounts(): Promise<number> {
+    const now = clock.now()
+    return sequelize.transaction(async (transaction) => {
+      const disabled = await User.findAll({
+        where: {
+          active: true,
+          role: { [Op.notIn]: [...NEVER_DISABLED_FOR_INACTIVITY] },
+          [Op.and]: [sequelize.where(sequelize.fn('greatest', sequelize.col('last_sign_in_at'), sequelize.col('active_since')), Op.lt, inactiveBefore(now))],
+        },
+        transaction,
+        lock: transaction.LOCK.UPDATE,
+      })
+      for (const user of disabled) {
+        const lastUse = user.lastSignInAt && user.lastSignInAt > user.activeSince ? user.lastSignInAt : user.activeSince
+        await user.update({ active: false, disabledForInactivityAt: now, version: user.version + 1 }, { transaction })
+        const ended = await sessions.endSessionsOf(user.id, transaction)
+        await audit.record(SYSTEM_CONTEXT, { action: 'user.disableInactive', category: ACCOUNT, regionId: user.regionId ?? null, target: { type: 'user', id: user.id }, details: { lastUse, sessionsEnded: ended } }, transaction)
+      }
+      return disabled.length
+    })
   }
 
   /** The administrator's requests waiting for the service head, oldest first. */
@@ -368,7 +400,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     return users.map(toSummary)
   }
 
-  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, pendingRequests, decideRequest, setUpServiceHead, activeInRegionWithRole }
+  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, disableInactiveAccounts, pendingRequests, decideRequest, setUpServiceHead, activeInRegionWithRole }
 }
 
 export type UserService = ReturnType<typeof userService>

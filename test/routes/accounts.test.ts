@@ -125,6 +125,44 @@ describe('accounts: the administrator manages users, users change their password
     expect((await User.findByPk(chief.id))!).to.include({ passwordHash: hash, active: true })
   })
 
+  it('when an account has not been used for 90 days, then the nightly pass disables it and ends its sessions; its holder is told why only with the right password; reactivated, it starts again', async () => {
+    const administrator = await createPerson('ADMINISTRATOR', null)
+    const [idle, recent, fresh, serviceHead] = [await createPerson('SPECIALIST', 'LORI'), await createPerson('SPECIALIST', 'LORI'), await createPerson('SPECIALIST', 'LORI'), await createPerson('SERVICE_HEAD', null)]
+    // The clock of the test: 91 days after the idle account's last sign-in, 89 after the recent one's; the fresh
+    // account never signed in but was given out 10 days ago; the service head's is never disabled.
+    const now = new Date('2032-06-01T03:00:00+04:00')
+    const daysBefore = (days: number) => new Date(now.getTime() - days * 86_400_000)
+    await User.update({ lastSignInAt: daysBefore(91), activeSince: daysBefore(200) }, { where: { id: idle.id } })
+    await User.update({ lastSignInAt: daysBefore(89), activeSince: daysBefore(200) }, { where: { id: recent.id } })
+    await User.update({ lastSignInAt: null, activeSince: daysBefore(10) }, { where: { id: fresh.id } })
+    await User.update({ lastSignInAt: daysBefore(400), activeSince: daysBefore(400) }, { where: { id: serviceHead.id } })
+    t.clock.set(daysBefore(1))
+    const session = await signIn(t.app, idle.username)
+    await User.update({ lastSignInAt: daysBefore(91) }, { where: { id: idle.id } })
+    t.clock.set(now)
+
+    const disabled = await t.services.users.disableInactiveAccounts()
+    expect(disabled).to.be.at.least(1)
+    const admin = await signIn(t.app, administrator.username)
+    const state = async (id: number) => (await User.findByPk(id))!.active
+    expect([await state(idle.id), await state(recent.id), await state(fresh.id), await state(serviceHead.id)]).to.deep.equal([false, true, true, true])
+    expect((await session.get('/my-work')).headers.location, 'its session ended').to.match(/^\/sign-in/)
+    expect(await AuditEvent.count({ where: { action: 'user.disableInactive', targetId: String(idle.id) } })).to.equal(1)
+
+    const visitor = anonymous(t.app)
+    await refreshToken(visitor)
+    const right = await visitor.post('/sign-in', { username: idle.username, password: TEST_PASSWORD })
+    expect(right.status).to.equal(401)
+    expect(right.text).to.contain('data-testid="disabled-for-inactivity"').and.contain('90 օր')
+    const wrong = await visitor.post('/sign-in', { username: idle.username, password: 'not the password at all' })
+    expect(wrong.text, 'a wrong password learns nothing').to.not.contain('disabled-for-inactivity')
+    expect((await admin.get(`/admin/users/${idle.id}`)).text).to.contain('90 օր չօգտագործվելու պատճառով')
+
+    expect((await admin.post(`/admin/users/${idle.id}/reactivate`)).status).to.equal(303)
+    expect(await t.services.users.disableInactiveAccounts(), 'reactivated today: not idle').to.equal(0)
+    expect((await visitor.post('/sign-in', { username: idle.username, password: TEST_PASSWORD })).status).to.equal(303)
+  })
+
   describe('two people for a head\'s powers', () => {
     const TEMPORARY = 'Temporary pass 12345'
     const signInWith = async (username: string, password: string) => {
