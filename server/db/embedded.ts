@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import exitHook from 'async-exit-hook'
@@ -9,6 +9,8 @@ export interface EmbeddedDatabase {
   readonly url: string
   /** The app's own role, which owns no table (server/db/roles.ts). */
   readonly appUrl: string
+  /** Watches the server and starts it again whenever it has stopped (killed, crashed) until `stop`. */
+  keepRunning(report: (event: 'restarting' | 'restarted' | 'restartFailed') => void): void
   stop(): Promise<void>
 }
 
@@ -72,6 +74,17 @@ async function stopServerLeftRunning(dataDir: string, log: (message: string) => 
   }
 }
 
+/** How often the app looks whether its embedded server still runs: a lost server is back within seconds. */
+const WATCH_EVERY_MS = 2_000
+
+/** Whether the server of this data folder runs: its postmaster.pid names a live process. */
+function serverRunning(dataDir: string): boolean {
+  const pidFile = path.join(dataDir, 'postmaster.pid')
+  if (!existsSync(pidFile)) return false
+  const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
+  return Number.isSafeInteger(pid) && pid > 0 && isRunning(pid)
+}
+
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -123,9 +136,26 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
     await admin.end()
   }
 
+  let watchdog: NodeJS.Timeout | null = null
+  let restarting = false
   return {
     url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(options.databaseName)}`,
     appUrl: `postgres://${APP_USER}:${APP_PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(options.databaseName)}`,
-    stop: () => cluster.stop(),
+    keepRunning(report) {
+      watchdog = setInterval(() => {
+        if (restarting || serverRunning(options.dataDir)) return
+        restarting = true
+        report('restarting')
+        cluster.start().then(() => report('restarted'), () => report('restartFailed')).finally(() => {
+          restarting = false
+        })
+      }, WATCH_EVERY_MS)
+      watchdog.unref()
+    },
+    async stop() {
+      if (watchdog) clearInterval(watchdog)
+      // A server that is no longer running has nothing to stop (and the package would wait for its exit for ever).
+      if (serverRunning(options.dataDir) || !options.persistent) await cluster.stop()
+    },
   }
 }

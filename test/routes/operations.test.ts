@@ -82,7 +82,7 @@ describe('operations', () => {
     expect(output).to.contain(`port ${port} is in use`).and.not.contain('Probation back office: http')
   })
 
-  it('when the app is killed with kill -9, then the next start stops the database server it left running and is ready', async function () {
+  it('when the app is killed with kill -9, then the next start stops the database server it left running and is ready; when that server is killed, the app starts it again', async function () {
     // Two starts of the real app on a new embedded cluster (initdb and every migration): well over a usual test.
     this.timeout(240_000)
     const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'probation-restart-'))
@@ -96,6 +96,14 @@ describe('operations', () => {
       first.kill('SIGKILL')
       await once(first, 'exit')
       const second = await startApp(env)
+      // Its database server killed in turn, the app starts it again and is ready once more.
+      const [postmaster] = (await fs.readFile(path.join(folder, 'pg', 'postmaster.pid'), 'utf8')).split('\n')
+      process.kill(Number(postmaster), 'SIGKILL')
+      const ready = async () => (await fetch(`http://127.0.0.1:${env.PORT}/ready`).catch(() => null))?.status
+      const deadline = Date.now() + 60_000
+      while ((await ready()) !== 503 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+      while ((await ready()) !== 200 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250))
+      expect(await ready(), 'ready again after its database server was killed').to.equal(200)
       second.kill('SIGTERM')
       const [code] = (await once(second, 'exit')) as [number]
       expect(code).to.equal(0)
