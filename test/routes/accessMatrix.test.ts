@@ -495,4 +495,43 @@ describe('access: the role × route matrix', () => {
     expect((await browser.post(`/admin/users/${admin.id}/deactivate`)).status).to.equal(403)
     expect((await browser.get(`/admin/users/${admin.id}/reset-password`)).status).to.equal(403)
   })
+  it('when every form of every page is sent hostile values (far dates, NUL and control characters, a bidirectional override, 10,000 characters, a field twice, prototype keys, huge numbers), then nothing answers 500', async function () {
+    // Last in the file: the forms act on the fixture (a form with no fields is simply sent).
+    this.timeout(600_000)
+    t.clock.set(DEFAULT_MOMENT)
+    const corpus: { what: string; fields: (names: string[]) => [string, string][] }[] = [
+      { what: 'a date in the year 9999', fields: (names) => names.map((name) => [name, '31.12.9999']) },
+      { what: 'a date in the year 1', fields: (names) => names.map((name) => [name, '01.01.0001']) },
+      { what: 'NUL and control characters', fields: (names) => names.map((name) => [name, 'a\u0000b\u0007c\u001b[31m']) },
+      { what: 'a bidirectional override', fields: (names) => names.map((name) => [name, '\u202Eevil\u202C']) },
+      { what: '10,000 characters', fields: (names) => names.map((name) => [name, 'ա'.repeat(10_000)]) },
+      { what: 'each field twice', fields: (names) => names.flatMap((name) => [[name, '1'], [name, '2']] as [string, string][]) },
+      { what: 'prototype keys', fields: (names) => [...names.map((name) => [name, 'x'] as [string, string]), ['__proto__[polluted]', '1'], ['constructor[prototype][polluted]', '1']] },
+      { what: 'huge and negative numbers', fields: (names) => names.map((name, index) => [name, ['1e309', '-1', '99999999999999999999', 'NaN'][index % 4]]) },
+    ]
+    const failures: string[] = []
+    let sent = 0
+    for (const persona of ['serviceHead', 'administrator', 'regionalHead', 'specialist'] as const) {
+      let browser = await signIn(t.app, people.get(persona)!.username)
+      for (const routeCase of ROUTES.filter((line) => line.method === 'GET' && line.allowed.includes(persona))) {
+        const page = await browser.get(routeCase.url(fixture))
+        if (page.status !== 200 || !/text\/html/.test(String(page.headers['content-type']))) continue
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1]
+        if (!csrf) continue
+        for (const [, action, body] of page.text.matchAll(/<form[^>]*method="post"[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/g)) {
+          if (['/sign-out', '/language'].includes(action)) continue
+          const names = [...new Set([...body.matchAll(/<(?:input|select|textarea)[^>]*name="([^"]+)"/g)].map((match) => match[1]))].filter((name) => name !== '_csrf')
+          for (const hostile of corpus) {
+            const form = new URLSearchParams([['_csrf', csrf], ...hostile.fields(names)])
+            const response = await browser.agent.post(action.replace(/&amp;/g, '&')).type('form').send(form.toString())
+            sent += 1
+            if (response.status >= 500) failures.push(`${persona} POST ${action} with ${hostile.what}: ${response.status}`)
+            if (response.status === 303 && String(response.headers.location).startsWith('/sign-in')) browser = await signIn(t.app, people.get(persona)!.username)
+          }
+        }
+      }
+    }
+    expect(sent, 'hostile posts sent').to.be.greaterThan(300)
+    expect(failures).to.deep.equal([])
+  })
 })
