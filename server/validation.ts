@@ -28,6 +28,15 @@ export function line(max: number) {
   return text(max).pattern(/^[^\r\n\u2028\u2029]*$/, 'oneLine')
 }
 
+/**
+ * The fields a form's schema requires whatever else is typed: the form's view marks them (the field partials read
+ * `requiredFields` from the page), so the mark and the rule are one.
+ */
+export function requiredFieldsOf(schema: Joi.ObjectSchema): string[] {
+  const { keys } = schema.describe() as { keys?: Record<string, { flags?: { presence?: string } }> }
+  return Object.entries(keys ?? {}).filter(([, key]) => key.flags?.presence === 'required').map(([name]) => name)
+}
+
 /** An optional field: left empty, it is null. */
 export const optionalText = (max: number) => text(max).allow('').empty('').default(null)
 export const optionalLine = (max: number) => line(max).allow('').empty('').default(null)

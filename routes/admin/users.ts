@@ -6,7 +6,7 @@ import { ROLES } from '../../server/domain/roles'
 import type { Services } from '../../server/services'
 import { ServiceError, StaleEditError } from '../../server/services/context'
 import type { UserInput, UserSummary } from '../../server/services/users'
-import { id, line, translateErrors, typedValues, validate, version } from '../../server/validation'
+import { id, line, requiredFieldsOf, translateErrors, typedValues, validate, version } from '../../server/validation'
 
 const accountFields = {
   username: Joi.string().trim().lowercase().min(3).max(50).pattern(/^[a-z0-9._-]+$/, 'username').required(),
@@ -37,7 +37,7 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
 
   async function renderForm(res: Response, view: string, data: Record<string, unknown>, status = 200) {
     const regions = await services.regions.list({ includeInactive: false })
-    res.status(status).render(view, { regions, roles: ROLES, errors: {}, stale: null, ...data })
+    res.status(status).render(view, { regions, roles: ROLES, errors: {}, stale: null, requiredFields: requiredFieldsOf(createSchema), ...data })
   }
 
   async function loadUser(req: Request): Promise<UserSummary> {

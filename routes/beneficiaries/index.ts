@@ -11,7 +11,7 @@ import { mustGiveReason, rememberAccessReason } from './accessReason'
 import type { Services } from '../../server/services'
 import { DuplicateWarning, REGISTER_PAGE_SIZE, type CardInput, type PersonalFile } from '../../server/services/beneficiaries'
 import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError } from '../../server/services/context'
-import { id, translateErrors, typedValues, validate } from '../../server/validation'
+import { id, requiredFieldsOf, translateErrors, typedValues, validate } from '../../server/validation'
 import { contentDisposition } from '../../server/domain/fileTypes'
 import { MEASURE_CODES, measureType } from '../../server/domain/measureCatalogue'
 import { isTerminal } from '../../server/domain/measureLifecycle'
@@ -46,6 +46,9 @@ function cardFrom(value: Record<string, unknown>): CardInput {
   return card
 }
 
+/** The card's required fields, marked on its form (the same for a new card and an edit). */
+const CARD_REQUIRED = requiredFieldsOf(newCardSchema)
+
 export function beneficiaryRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()
   const { beneficiaries } = services
@@ -64,7 +67,7 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
   }
 
   async function renderCardForm(res: Response, view: string, data: Record<string, unknown>, status = 200) {
-    res.status(status).render(view, { catalogue, errors: {}, values: {}, duplicates: null, stale: null, file: null, ...data })
+    res.status(status).render(view, { catalogue, errors: {}, values: {}, duplicates: null, stale: null, file: null, requiredFields: CARD_REQUIRED, ...data })
   }
 
   router.get('/regions/:regionId/beneficiaries', authorize('beneficiary.list', registerRegionOf, { hideExistence: true }), async (req, res) => {

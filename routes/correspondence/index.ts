@@ -11,7 +11,7 @@ import type { Services } from '../../server/services'
 import { AlreadySubmitted, NotFoundError, ServiceError } from '../../server/services/context'
 import { CONTROL_BUCKETS, OTHER_MATCHES_LIMIT, PAGE_SIZE } from '../../server/services/correspondence'
 import { tableToPdf, tableToXlsx, type TableModel } from '../../server/export/table'
-import { translateErrors, typedValues, validate } from '../../server/validation'
+import { requiredFieldsOf, translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors, refusal } from '../forms'
 
@@ -60,7 +60,7 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     const [region, staff] = await Promise.all([services.regions.get(regionId), correspondence.staff(regionId)])
     res.status(status).render('pages/correspondence/new', {
       region, staff, kinds: INCOMING_KINDS, channels: CHANNELS, topics: TOPICS, complaintSubjects: COMPLAINT_SUBJECTS, reportPurposes: REPORT_PURPOSES,
-      errors: {}, values: { receivedOn: formatDate(today()), submissionId: randomUUID() }, ...data,
+      errors: {}, values: { receivedOn: formatDate(today()), submissionId: randomUUID() }, requiredFields: requiredFieldsOf(schemas.incomingSchema), ...data,
     })
   }
 
@@ -219,7 +219,7 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     correspondence.send(letterId, { sentOn: value.sentOn, sendingMethod: value.sendingMethod, replyDueDate: value.replyDueDate, expectedVersion: value.version }, requestContext(req)))
 
   async function renderStandalone(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {
-    res.status(status).render('pages/correspondence/letter-new', { region: await services.regions.get(regionId), errors: {}, values: { letterDate: formatDate(today()) }, ...data })
+    res.status(status).render('pages/correspondence/letter-new', { region: await services.regions.get(regionId), errors: {}, values: { letterDate: formatDate(today()) }, requiredFields: requiredFieldsOf(schemas.standaloneSchema), ...data })
   }
 
   router.get('/regions/:regionId/letters/new', authorize('letter.draft', regionOf, { hideExistence: true }), async (req, res) => {

@@ -12,7 +12,7 @@ import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { AlreadySubmitted, ServiceError } from '../../server/services/context'
 import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
-import { decimal, id, isoDate, line, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { decimal, id, isoDate, line, requiredFieldsOf, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param } from '../forms'
 
@@ -112,7 +112,7 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     const [file, acts, measures, documents] = await Promise.all([services.beneficiaries.get(beneficiaryId), services.measures.courtActsOf(beneficiaryId), services.measures.measuresOf(beneficiaryId), services.beneficiaries.documents(beneficiaryId)])
     res.status(status).render('pages/measures/court-act', {
       file, acts, documents: documents.filter((d) => d.kind === 'DOCUMENT'), openMeasures: measures.filter((m) => !['completed', 'ended'].includes(m.state)), types: types.map((code) => measureType(code)), codes: MEASURE_CODES.map((code) => measureType(code)),
-      kinds: COURT_ACT_KINDS, changeKinds: CHANGE_KINDS, errors: {}, values: {}, ...data,
+      kinds: COURT_ACT_KINDS, changeKinds: CHANGE_KINDS, errors: {}, values: {}, requiredFields: requiredFieldsOf(actSchema), ...data,
     })
   }
 

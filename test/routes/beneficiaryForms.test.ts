@@ -7,6 +7,8 @@ import { signIn, type Browser } from '../helpers/agent'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
 import { VALIDATION_EN, VALIDATION_HY } from '../helpers/messages'
+import { requiredFieldsOf } from '../../server/validation'
+import { newCardSchema } from '../../routes/beneficiaries/schemas'
 
 /*
  * Bad input on the registration card and the personal file's forms, through HTTP: each rejected
@@ -475,6 +477,15 @@ describe('registration card forms with bad input', () => {
 
   describe('new registration card (POST /regions/:regionId/beneficiaries/new)', () => {
     const path = () => `/regions/${ararat}/beneficiaries/new`
+
+    it('when the form is opened, then it marks exactly the fields its schema requires, for the eye and for assistive technology', async () => {
+      const page = (await officerBrowser.get(path())).text
+      const marked = [...page.matchAll(/name="([^"]+)" aria-required="true"/g)].map((match) => match[1]).sort()
+      expect(marked).to.deep.equal(requiredFieldsOf(newCardSchema).sort())
+      expect(marked).to.include.members(['surname', 'givenName', 'sex', 'birthDate', 'category'])
+      expect(page.match(/class="required-mark"/g)).to.have.length(marked.length)
+      expect(page).to.contain('data-testid="required-note"').and.contain('* նշանով դաշտերը պարտադիր են')
+    })
 
     for (const input of cardCases()) {
       it(`when ${input.when}, then it answers 400 with the message beside the field, keeps what was typed and registers nothing`, async () => {
