@@ -46,6 +46,16 @@ export function incomingKind(code: IncomingKindCode): IncomingKind {
   return INCOMING_KINDS.find((kind) => kind.code === code)!
 }
 
+/**
+ * The deadline rule an incoming item runs on: its kind's, except a request for a report on conduct for early release
+ * or replacement of the punishment, which opens the person's file within 5 working days of the notice (Order of the
+ * Minister of Justice No. 336-L, para. 11: EARLY_RELEASE_REPORT_FILE), not the 10 of an official letter.
+ */
+export function replyRuleOf(kind: IncomingKind, report: { requested: boolean; purpose: string | null }): DeadlineRuleId {
+  if (kind.mayRequestReport && report.requested && (report.purpose === 'EARLY_RELEASE' || report.purpose === 'REPLACEMENT')) return 'EARLY_RELEASE_REPORT_FILE'
+  return kind.rule
+}
+
 export function isIncomingKind(code: unknown): code is IncomingKindCode {
   return typeof code === 'string' && (INCOMING_KIND_CODES as string[]).includes(code)
 }

@@ -6,6 +6,7 @@ import {
   incomingKind,
   nextItemStatus,
   OPEN_ITEM_STATUSES,
+  replyRuleOf,
   TASK_SECTIONS,
   type Channel,
   type ComplaintSubject,
@@ -414,7 +415,8 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       }
       const complaintStaffUserId = kind.isComplaint && input.complaintSubject === 'STAFF_MEMBER' ? input.complaintStaffUserId : null
       if (complaintStaffUserId !== null && !(await staffMember(regionId, complaintStaffUserId, transaction))) throw new ServiceError('validation.choose', 'complaintStaffUserId')
-      const { dueDate, explanation } = await deadlines.compute(kind.rule, input.receivedOn, input.documentDueDate ? { documentDueDate: input.documentDueDate } : {}, transaction)
+      const ruleId = replyRuleOf(kind, { requested: input.reportRequested, purpose: input.reportPurpose })
+      const { dueDate, explanation } = await deadlines.compute(ruleId, input.receivedOn, input.documentDueDate ? { documentDueDate: input.documentDueDate } : {}, transaction)
       const { year, sequence, number } = await nextNumber(regionId, 'IN', transaction)
       const [row] = await sequelize.query<{ id: number }>(
         `INSERT INTO incoming_items (region_id, year, sequence, number, received_on, channel, kind, sender, sender_address, sender_reference, sender_date, subject, summary,
@@ -432,7 +434,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
             complaintSubject: kind.isComplaint ? input.complaintSubject : null,
             complaintStaffUserId,
             complaintAbout: kind.isComplaint ? input.complaintAbout : null,
-            ruleId: kind.rule, dueDate, explanation: JSON.stringify(explanation), userId: context.actor!.id,
+            ruleId, dueDate, explanation: JSON.stringify(explanation), userId: context.actor!.id,
             searchText: searchTextOf([number, input.sender, input.senderReference, input.subject]),
           },
           type: QueryTypes.SELECT,

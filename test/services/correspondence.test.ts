@@ -247,6 +247,21 @@ describe('correspondence service (real database)', () => {
     }
   })
 
+  describe('a report on conduct for early release', () => {
+    it('when a unit asks for a report on conduct for early release or replacement, then the file is due within 5 working days of the notice (order 336-L), not the 10 of an official letter', async () => {
+      clock.set(at('2027-04-21'))
+      const due = async (purpose: 'EARLY_RELEASE' | 'REPLACEMENT' | 'OTHER') => {
+        const registered = await s.correspondence.registerIncoming(regionId, incoming('UNIT_REQUEST', '2027-04-21', { reportRequested: true, reportPurpose: purpose }), contextOf(officer))
+        const item = await s.correspondence.item(registered.id)
+        return [item.dueDate, item.ruleId]
+      }
+      // 21.04.2027 is a Wednesday; 24 April (a Saturday that year) changes nothing; five working days end on the 28th.
+      expect(await due('EARLY_RELEASE')).to.deep.equal(['2027-04-28', 'EARLY_RELEASE_REPORT_FILE'])
+      expect(await due('REPLACEMENT')).to.deep.equal(['2027-04-28', 'EARLY_RELEASE_REPORT_FILE'])
+      expect(await due('OTHER')).to.deep.equal(['2027-05-05', 'OFFICIAL_LETTER_REPLY'])
+    })
+  })
+
   describe('numbering', () => {
     it('when 50 items are registered at once, then they get 50 distinct consecutive numbers with no gap', async () => {
       clock.set(at('2029-03-02'))
