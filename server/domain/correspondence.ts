@@ -48,11 +48,13 @@ export function incomingKind(code: IncomingKindCode): IncomingKind {
 
 /**
  * The deadline rule an incoming item runs on: its kind's, except a request for a report on conduct for early release
- * or replacement of the punishment, which opens the person's file within 5 working days of the notice (Order of the
- * Minister of Justice No. 336-L, para. 11: EARLY_RELEASE_REPORT_FILE), not the 10 of an official letter.
+ * or replacement of the punishment that sets no date of its own, which is due within 5 working days of the notice
+ * (Order of the Minister of Justice No. 336-L, para. 11: EARLY_RELEASE_REPORT_FILE), not the 10 of an official letter.
+ * A date the requester sets stands, as for any official letter.
  */
-export function replyRuleOf(kind: IncomingKind, report: { requested: boolean; purpose: string | null }): DeadlineRuleId {
-  if (kind.mayRequestReport && report.requested && (report.purpose === 'EARLY_RELEASE' || report.purpose === 'REPLACEMENT')) return 'EARLY_RELEASE_REPORT_FILE'
+export function replyRuleOf(kind: IncomingKind, request: { reportRequested: boolean; reportPurpose: string | null; documentDueDate: string | null }): DeadlineRuleId {
+  const earlyRelease = request.reportPurpose === 'EARLY_RELEASE' || request.reportPurpose === 'REPLACEMENT'
+  if (kind.mayRequestReport && request.reportRequested && earlyRelease && !request.documentDueDate) return 'EARLY_RELEASE_REPORT_FILE'
   return kind.rule
 }
 

@@ -415,7 +415,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       }
       const complaintStaffUserId = kind.isComplaint && input.complaintSubject === 'STAFF_MEMBER' ? input.complaintStaffUserId : null
       if (complaintStaffUserId !== null && !(await staffMember(regionId, complaintStaffUserId, transaction))) throw new ServiceError('validation.choose', 'complaintStaffUserId')
-      const ruleId = replyRuleOf(kind, { requested: input.reportRequested, purpose: input.reportPurpose })
+      const ruleId = replyRuleOf(kind, input)
       const { dueDate, explanation } = await deadlines.compute(ruleId, input.receivedOn, input.documentDueDate ? { documentDueDate: input.documentDueDate } : {}, transaction)
       const { year, sequence, number } = await nextNumber(regionId, 'IN', transaction)
       const [row] = await sequelize.query<{ id: number }>(

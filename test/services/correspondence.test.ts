@@ -248,7 +248,7 @@ describe('correspondence service (real database)', () => {
   })
 
   describe('a report on conduct for early release', () => {
-    it('when a unit asks for a report on conduct for early release or replacement, then the file is due within 5 working days of the notice (order 336-L), not the 10 of an official letter', async () => {
+    it('when a unit asks for a report on conduct for early release or replacement, then the file is due within 5 working days of the notice (order 336-L), not the 10 of an official letter; a date the requester sets stands', async () => {
       clock.set(at('2027-04-21'))
       const due = async (purpose: 'EARLY_RELEASE' | 'REPLACEMENT' | 'OTHER') => {
         const registered = await s.correspondence.registerIncoming(regionId, incoming('UNIT_REQUEST', '2027-04-21', { reportRequested: true, reportPurpose: purpose }), contextOf(officer))
@@ -259,6 +259,9 @@ describe('correspondence service (real database)', () => {
       expect(await due('EARLY_RELEASE')).to.deep.equal(['2027-04-28', 'EARLY_RELEASE_REPORT_FILE'])
       expect(await due('REPLACEMENT')).to.deep.equal(['2027-04-28', 'EARLY_RELEASE_REPORT_FILE'])
       expect(await due('OTHER')).to.deep.equal(['2027-05-05', 'OFFICIAL_LETTER_REPLY'])
+      // A date the requester sets stands.
+      const dated = await s.correspondence.registerIncoming(regionId, incoming('UNIT_REQUEST', '2027-04-21', { reportRequested: true, reportPurpose: 'EARLY_RELEASE', documentDueDate: '2027-05-10' }), contextOf(officer))
+      expect(dated.dueDate).to.equal('2027-05-10')
     })
   })
 
