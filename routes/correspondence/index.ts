@@ -219,7 +219,7 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     correspondence.send(letterId, { sentOn: value.sentOn, sendingMethod: value.sendingMethod, replyDueDate: value.replyDueDate, expectedVersion: value.version }, requestContext(req)))
 
   async function renderStandalone(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {
-    res.status(status).render('pages/correspondence/letter-new', { region: await services.regions.get(regionId), errors: {}, values: { letterDate: formatDate(today()) }, requiredFields: requiredFieldsOf(schemas.standaloneSchema), ...data })
+    res.status(status).render('pages/correspondence/letter-new', { region: await services.regions.get(regionId), errors: {}, values: { letterDate: formatDate(today()), submissionId: randomUUID() }, requiredFields: requiredFieldsOf(schemas.standaloneSchema), ...data })
   }
 
   router.get('/regions/:regionId/letters/new', authorize('letter.draft', regionOf, { hideExistence: true }), async (req, res) => {
@@ -232,9 +232,11 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     const values = typedValues(schemas.standaloneSchema, req.body)
     if (!form.ok) return renderStandalone(res, regionId, { errors: translateErrors(form.errors, res.locals.t), values }, 400)
     try {
-      const letterId = await correspondence.draftStandalone(regionId, form.value, requestContext(req))
+      const { submissionId, ...letter } = form.value
+      const letterId = await correspondence.draftStandalone(regionId, letter, requestContext(req), submissionId)
       res.redirect(303, `/letters/${letterId}`)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/letters/${error.resultId}`)
       const refused = refusal(error, res, 'addressee')
       if (!refused) throw error
       return renderStandalone(res, regionId, { errors: refused.errors, values }, 400)

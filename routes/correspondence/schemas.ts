@@ -51,7 +51,7 @@ export const letterSchema = Joi.object({
 })
 export const replySchema = letterSchema.keys({ version })
 export const letterEditSchema = letterSchema.keys({ version })
-export const standaloneSchema = letterSchema.keys({ beneficiaryFileNumber: fileNumber.allow('').empty('').default(null) })
+export const standaloneSchema = letterSchema.keys({ beneficiaryFileNumber: fileNumber.allow('').empty('').default(null), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 export const sendSchema = Joi.object({ sentOn: isoDate.required(), sendingMethod: Joi.string().valid(...SENDING_METHODS).required(), replyDueDate: optionalDate, version })
 export const closeSchema = Joi.object({ closedOn: isoDate.required(), reason: optionalText(500), version })
 export const checklistSchema = Joi.object({ source: Joi.string().valid(...INFORMATION_SOURCES).required(), description: text(300).required() })

@@ -30,6 +30,7 @@ import { sqlOf } from '../data/sql'
 import { doneOnTime } from '../domain/workItems'
 import type { AuditService } from './audit'
 import type { SubmissionQueries } from '../data/submissions'
+import { submissionGuard } from './submissions'
 import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
 
@@ -320,6 +321,7 @@ const emptyCounts = (): Record<ControlBucket, number> => ({ overdue: 0, today: 0
  */
 export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionQueries }) {
   const { sequelize, clock, audit, deadlines } = deps
+  const once = submissionGuard(deps.submissions)
   const today = () => serviceDateOf(clock.now())
 
   async function nextNumber(regionId: number, register: Register, transaction: Transaction): Promise<{ year: number; sequence: number; number: string }> {
@@ -635,7 +637,10 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     })
   }
 
-  async function draftStandalone(regionId: number, input: LetterInput & { beneficiaryFileNumber: string | null }, context: RequestContext): Promise<number> {
+  /** A letter of the region's own; with a submission id, the same form drafts it once (AlreadySubmitted names it). */
+  async function draftStandalone(regionId: number, input: LetterInput & { beneficiaryFileNumber: string | null }, context: RequestContext, submissionId?: string): Promise<number> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'letter.draft', at: clock.now() } : null
+    await once.notYetMade(submission)
     return sequelize.transaction(async (transaction) => {
       let beneficiaryId: number | null = null
       if (input.beneficiaryFileNumber) {
@@ -645,6 +650,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       }
       const letterId = await insertLetter(regionId, 'STANDALONE', { beneficiaryId }, input, context, transaction)
       await audit.record(context, { category: 'correspondence', regionId, target: { type: 'outgoingLetter', id: letterId }, action: 'letter.draft', details: { beneficiaryId } }, transaction)
+      await once.made(submission, letterId, transaction)
       return letterId
     })
   }

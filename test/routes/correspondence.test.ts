@@ -1,3 +1,4 @@
+import { QueryTypes } from 'sequelize'
 import { expect } from 'chai'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn, type Browser } from '../helpers/agent'
@@ -105,6 +106,18 @@ describe('correspondence through the app', () => {
     const first = await t.services.correspondence.item(itemId)
     const next = await t.services.correspondence.item(await register(COMPLAINT))
     expect(next.number.split('-')[3]).to.equal(String(Number(first.number.split('-')[3]) + 1).padStart(4, '0'))
+  })
+
+  it('when a letter of the region\'s own is sent three times at once, then one draft is made and every answer opens it', async () => {
+    const form = await officerBrowser.get(`/regions/${regionId}/letters/new`)
+    const submissionId = /name="submissionId" value="([0-9a-f-]{36})"/.exec(form.text)![1]
+    const fields = { addressee: 'Երևանի քաղաքապետարան', addresseeAddress: '', subject: 'Հանրային աշխատանքների տեղերի մասին', body: 'Խնդրում ենք տրամադրել տեղեր։', letterDate: '23.11.2026', beneficiaryFileNumber: '', submissionId }
+    const answers = await Promise.all(Array.from({ length: 3 }, () => officerBrowser.post(`/regions/${regionId}/letters/new`, fields)))
+    const locations = [...new Set(answers.map((answer) => `${answer.status} ${answer.headers.location}`))]
+    expect(locations).to.have.length(1)
+    expect(locations[0]).to.match(/^303 \/letters\/\d+$/)
+    const [{ drafts }] = await t.services.sequelize.query<{ drafts: number }>(`SELECT count(*)::int AS drafts FROM outgoing_letters WHERE region_id = :regionId AND subject = :subject`, { replacements: { regionId, subject: fields.subject }, type: QueryTypes.SELECT })
+    expect(drafts).to.equal(1)
   })
 
   it('when a complaint is about a staff member, then it cannot be assigned to them, only to someone else', async () => {
