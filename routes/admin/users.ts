@@ -18,6 +18,8 @@ const accountFields = {
 const createSchema = Joi.object({ ...accountFields, temporaryPassword: Joi.string().max(200).required() })
 const editSchema = Joi.object({ ...accountFields, version })
 const resetSchema = Joi.object({ temporaryPassword: Joi.string().max(200).required() })
+/** The account form's required fields, marked on it (read from its schema once). */
+const ACCOUNT_REQUIRED = requiredFieldsOf(createSchema)
 const listSchema = Joi.object({ regionId: id, role: Joi.string().valid(...ROLES), inactive: Joi.string().valid('1') })
 
 const userIdParam = Joi.object({ userId: id.required() })
@@ -37,7 +39,7 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
 
   async function renderForm(res: Response, view: string, data: Record<string, unknown>, status = 200) {
     const regions = await services.regions.list({ includeInactive: false })
-    res.status(status).render(view, { regions, roles: ROLES, errors: {}, stale: null, requiredFields: requiredFieldsOf(createSchema), ...data })
+    res.status(status).render(view, { regions, roles: ROLES, errors: {}, stale: null, requiredFields: ACCOUNT_REQUIRED, ...data })
   }
 
   async function loadUser(req: Request): Promise<UserSummary> {

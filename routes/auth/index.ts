@@ -1,3 +1,4 @@
+import { INACTIVE_ACCOUNT_DAYS } from '../../server/domain/signInRules'
 import { Router, type RequestHandler } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
@@ -37,7 +38,7 @@ export function authRoutes(services: Services, authorize: Authorize, signInLimit
       // are locked, is not told to whoever tries (the audit log records which it was). Only the right password learns
       // that the account was disabled for want of use.
       const failure = result.reason === 'disabledForInactivity' ? 'disabledForInactivity' : 'invalid'
-      return res.status(401).render('pages/auth/sign-in', { values: { username: form.value.username }, errors: {}, failure, notice: null, returnTo })
+      return res.status(401).render('pages/auth/sign-in', { values: { username: form.value.username }, errors: {}, failure, notice: null, returnTo, inactiveDays: INACTIVE_ACCOUNT_DAYS })
     }
     await signIn(req, result.user, services.clock.now().getTime())
     res.redirect(303, result.user.mustChangePassword ? '/account/password' : returnTo)

@@ -16,6 +16,10 @@ import * as schemas from './schemas'
 import { param, type FormErrors, refusal } from '../forms'
 
 
+/** The forms' required fields, marked on them (read from their schemas once). */
+const INCOMING_REQUIRED = requiredFieldsOf(schemas.incomingSchema)
+const LETTER_REQUIRED = requiredFieldsOf(schemas.standaloneSchema)
+
 export function correspondenceRoutes(services: Services, authorize: Authorize): Router {
   const router = Router()
   const { correspondence } = services
@@ -60,7 +64,7 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     const [region, staff] = await Promise.all([services.regions.get(regionId), correspondence.staff(regionId)])
     res.status(status).render('pages/correspondence/new', {
       region, staff, kinds: INCOMING_KINDS, channels: CHANNELS, topics: TOPICS, complaintSubjects: COMPLAINT_SUBJECTS, reportPurposes: REPORT_PURPOSES,
-      errors: {}, values: { receivedOn: formatDate(today()), submissionId: randomUUID() }, requiredFields: requiredFieldsOf(schemas.incomingSchema), ...data,
+      errors: {}, values: { receivedOn: formatDate(today()), submissionId: randomUUID() }, requiredFields: INCOMING_REQUIRED, ...data,
     })
   }
 
@@ -219,7 +223,7 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
     correspondence.send(letterId, { sentOn: value.sentOn, sendingMethod: value.sendingMethod, replyDueDate: value.replyDueDate, expectedVersion: value.version }, requestContext(req)))
 
   async function renderStandalone(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {
-    res.status(status).render('pages/correspondence/letter-new', { region: await services.regions.get(regionId), errors: {}, values: { letterDate: formatDate(today()), submissionId: randomUUID() }, requiredFields: requiredFieldsOf(schemas.standaloneSchema), ...data })
+    res.status(status).render('pages/correspondence/letter-new', { region: await services.regions.get(regionId), errors: {}, values: { letterDate: formatDate(today()), submissionId: randomUUID() }, requiredFields: LETTER_REQUIRED, ...data })
   }
 
   router.get('/regions/:regionId/letters/new', authorize('letter.draft', regionOf, { hideExistence: true }), async (req, res) => {

@@ -357,7 +357,10 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
       if (decision === 'CONFIRMED') {
         if (request.kind === 'CREATE') {
           if ((await User.count({ where: { username: request.account!.username }, transaction })) > 0) throw new ServiceError('user.usernameTaken')
-          userId = await insertUser(request.account!, request.passwordHash!, context, transaction, requestId)
+          // An account made with the same name at this very moment meets the unique index: the same refusal, not a 500.
+          userId = await insertUser(request.account!, request.passwordHash!, context, transaction, requestId).catch((error: unknown) => {
+            throw error instanceof UniqueConstraintError ? new ServiceError('user.usernameTaken') : error
+          })
         } else {
           const user = await User.findByPk(request.userId!, { transaction, lock: { level: transaction.LOCK.UPDATE, of: User } })
           if (!user) throw new NotFoundError()
