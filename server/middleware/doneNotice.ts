@@ -25,8 +25,11 @@ export const doneNotice: RequestHandler = (req, res, next) => {
   const redirect = res.redirect.bind(res) as (...args: unknown[]) => void
   res.redirect = ((...args: unknown[]) => {
     const told = actions.filter((recorded, index) => !NOT_TOLD.test(recorded.action) && actions.findIndex((other) => other.action === recorded.action && other.reference === recorded.reference) === index)
-    if (told.length > 0 && req.session) req.session.doneActions = told
-    redirect(...args)
+    if (!req.session) return redirect(...args)
+    if (told.length > 0) req.session.doneActions = told
+    // Saved before the redirect is sent: express-session would otherwise send the headers while it saves, and a browser
+    // following the Location at once can load the next page before the notice (or the form's other session change) is stored.
+    req.session.save((error) => (error ? next(error) : redirect(...args)))
   }) as typeof res.redirect
   collectingRecordedActions(actions, next)
 }

@@ -1,4 +1,8 @@
 import { expect } from 'chai'
+import express from 'express'
+import request from 'supertest'
+import type { Session } from 'express-session'
+import { doneNotice } from '../../server/middleware/doneNotice'
 import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn } from '../helpers/agent'
 import { createPerson, regionIdOf } from '../helpers/people'
@@ -33,5 +37,26 @@ describe('telling the user what a form did', () => {
     expect((await browser.get(`/regions/${regionId}/delegations`)).text).not.to.contain('data-testid="done-notice"')
     // Signing in records an action, but it is no change to tell.
     expect((await browser.get('/')).text).not.to.contain('data-testid="done-notice"')
+  })
+
+  it('when a form leads on, then the session is stored before the redirect is sent, so a browser following it at once finds the notice', async () => {
+    let storeSession: ((error?: unknown) => void) | undefined
+    let headersSentBeforeStored: boolean | undefined
+    const app = express()
+    app.use((req, res, next) => {
+      // The store's write held until the test lets it finish: a slow store, made certain.
+      req.session = { save: (done: (error?: unknown) => void) => { headersSentBeforeStored = res.headersSent; storeSession = done } } as unknown as Session
+      next()
+    })
+    app.use(doneNotice)
+    app.post('/form', (_req, res) => res.redirect(303, '/next'))
+
+    let answered = false
+    const answer = request(app).post('/form').then((response) => { answered = true; return response })
+    while (!storeSession && !answered) await new Promise((resolve) => setImmediate(resolve))
+    expect(answered, 'no answer before the session is stored').to.equal(false)
+    expect(headersSentBeforeStored, 'nothing sent while the session is stored').to.equal(false)
+    storeSession!()
+    expect((await answer).status).to.equal(303)
   })
 })
