@@ -20,6 +20,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   /** When the account was last given to its holder (made, reactivated, a new password): the inactivity rule counts from here or the last sign-in. */
   declare activeSince: CreationOptional<Date>
   declare disabledForInactivityAt: Date | null
+  /** When the holder enrolled their authenticator app (its key is read only by server/data/secondFactors.ts). */
+  declare totpEnrolledAt: CreationOptional<Date | null>
   declare version: CreationOptional<number>
   declare createdAt: CreationOptional<Date>
   declare updatedAt: CreationOptional<Date>
@@ -43,6 +45,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         lastSignInAt: { type: DataTypes.DATE, allowNull: true },
         activeSince: { type: DataTypes.DATE, allowNull: false, defaultValue: DataTypes.NOW },
         disabledForInactivityAt: { type: DataTypes.DATE, allowNull: true },
+        totpEnrolledAt: { type: DataTypes.DATE, allowNull: true },
         version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
         createdAt: DataTypes.DATE,
         updatedAt: DataTypes.DATE,

@@ -2,7 +2,7 @@
  * npm run seed:scale -- --beneficiaries 100000 [--correspondence 300000] [--contacts 1000000] [--seed 1] [--append] [--batch 5000]
  *
  * Fills the database with a synthetic national caseload for load tests: per regional body a head, two senior
- * specialists and specialists (scale.<region>.<n>, password SCALE_PASSWORD), and N beneficiaries spread over
+ * specialists and specialists (scale.<region>.<n>, password SCALE_PASSWORD, authenticator key DEMO_TOTP_KEY), and N beneficiaries spread over
  * the regions by population. Same database as the app (DATABASE_URL, or the embedded cluster started exactly as
  * server/index.ts starts it); migrates and creates the demo accounts first. Deterministic for a given --seed on
  * the same starting database. Refuses when N scale rows already exist, unless --append (adds N more). Then about 80%
@@ -28,6 +28,7 @@ import { romanise, searchKey } from '../server/domain/transliteration'
 import { MARZES, type BeneficiaryCategory, type BeneficiaryStatus, type CloseReason } from '../server/domain/beneficiaryCatalogue'
 import { services } from '../server/services'
 import { hashPassword } from '../server/services/passwordHashing'
+import { DEMO_TOTP_KEY } from '../server/domain/twoFactor'
 import { initModels } from '../models'
 import { formatDuration, mulberry32, ProgressBar, Random, Weighted } from './scale/common'
 import { seedMeasures, type MeasureTarget } from './scale/measures'
@@ -340,14 +341,16 @@ async function ensureScaleUsers(sequelize: Sequelize, regions: RegionRow[], tota
   const existing = new Set(
     (await sequelize.query<{ username: string }>(`SELECT lower(username) AS username FROM users WHERE username LIKE :prefix`, { replacements: { prefix: `${SCALE_USERNAME_PREFIX}%` }, type: QueryTypes.SELECT })).map((u) => u.username),
   )
+  // Accounts made before sign-in took a second factor get the published demo key, as new ones do.
+  await sequelize.query(`UPDATE users SET totp_key = $1, totp_enrolled_at = now() WHERE username LIKE $2 AND totp_key IS NULL`, { bind: [DEMO_TOTP_KEY, `${SCALE_USERNAME_PREFIX}%`] })
   const missing = wanted.filter((user) => !existing.has(user.username))
   if (missing.length === 0) return 0
   const passwordHash = await hashPassword(SCALE_PASSWORD) // once for every account: argon2 is slow on purpose
   await sequelize.query(
-    `INSERT INTO users (username, full_name, role, region_id, password_hash, password_changed_at)
-     SELECT u.username, u.full_name, u.role, u.region_id, $5, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS u (username, full_name, role, region_id)
+    `INSERT INTO users (username, full_name, role, region_id, password_hash, password_changed_at, totp_key, totp_enrolled_at)
+     SELECT u.username, u.full_name, u.role, u.region_id, $5, now(), $6, now() FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS u (username, full_name, role, region_id)
      ON CONFLICT DO NOTHING`,
-    { bind: [missing.map((u) => u.username), missing.map((u) => u.fullName), missing.map((u) => u.role), missing.map((u) => u.regionId), passwordHash] },
+    { bind: [missing.map((u) => u.username), missing.map((u) => u.fullName), missing.map((u) => u.role), missing.map((u) => u.regionId), passwordHash, DEMO_TOTP_KEY] },
   )
   return missing.length
 }

@@ -11,6 +11,7 @@ import { serviceDateOf } from './domain/dates'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from './db/demoData'
 import { seedDemoOffice } from './db/demoOffice'
 import { systemClock } from './domain/clock'
+import { DEMO_TOTP_KEY } from './domain/twoFactor'
 import { initModels } from '../models'
 import { services } from './services'
 import { startJobs, type JobRunner } from './jobs'
@@ -105,7 +106,8 @@ async function main(): Promise<void> {
 function printWelcome(port: number, withDemoAccounts: boolean): void {
   console.log(`\n  Probation back office: http://localhost:${port}\n`)
   if (!withDemoAccounts) return
-  console.log(`  Demo accounts (password for all: ${DEMO_PASSWORD})\n`)
+  console.log(`  Demo accounts (password for all: ${DEMO_PASSWORD}; the sign-in's code is shown on its page for them,`)
+  console.log(`  or add the key ${DEMO_TOTP_KEY} to an authenticator app)\n`)
   console.log(`  ${'username'.padEnd(18)}${'role'.padEnd(20)}region`)
   for (const { username, role, regionCode } of DEMO_ACCOUNTS) console.log(`  ${username.padEnd(18)}${role.padEnd(20)}${regionCode ?? '—'}`)
   console.log('')

@@ -75,7 +75,7 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
 
   router.get('/admin/users/:userId', authorize('user.list'), async (req, res) => {
     const account = await loadUser(req)
-    res.render('pages/admin/users/show', { account })
+    res.render('pages/admin/users/show', { account, problem: null })
   })
 
   router.get('/admin/users/:userId/edit', authorize('user.edit', target), async (req, res) => {
@@ -129,6 +129,18 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
       res.redirect(303, outcome.done ? `/admin/users/${account.id}?notice=passwordReset` : '/account-requests')
     } catch (error) {
       if (error instanceof ServiceError && error.field) return res.status(400).render('pages/admin/users/reset-password', { account, errors: { [error.field]: t(error.code) } })
+      throw error
+    }
+  })
+
+  router.post('/admin/users/:userId/reset-two-factor', authorize('user.resetTwoFactor', target), async (req, res) => {
+    const account = await loadUser(req)
+    try {
+      const outcome = await services.users.resetTwoFactor(account.id, requestContext(req))
+      res.redirect(303, outcome.done ? `/admin/users/${account.id}` : '/account-requests')
+    } catch (error) {
+      // Not enrolled (reset meanwhile) or a request already waiting: the page says how the account stands now.
+      if (error instanceof ServiceError) return res.status(409).render('pages/admin/users/show', { account: await loadUser(req), problem: res.locals.t(error.code) })
       throw error
     }
   })

@@ -2,11 +2,12 @@ import { INACTIVE_ACCOUNT_DAYS } from '../../server/domain/signInRules'
 import { Router, type RequestHandler } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
-import { signIn, signOut } from '../../server/middleware/authentication'
+import { signOut } from '../../server/middleware/authentication'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
 import { line, translateErrors, validate } from '../../server/validation'
 import { localPathOr } from '../localPath'
+import { secondFactorRoutes, secondStepPath } from './secondFactor'
 
 const signInSchema = Joi.object({
   username: line(100).required(),
@@ -14,7 +15,7 @@ const signInSchema = Joi.object({
   returnTo: Joi.string().allow('').max(500),
 })
 
-const NOTICES = new Set(['expired', 'signedOut', 'passwordChanged'])
+const NOTICES = new Set(['expired', 'signedOut', 'passwordChanged', 'secondStepExpired'])
 
 export function authRoutes(services: Services, authorize: Authorize, signInLimiter: RequestHandler): Router {
   const router = Router()
@@ -40,8 +41,9 @@ export function authRoutes(services: Services, authorize: Authorize, signInLimit
       const failure = result.reason === 'disabledForInactivity' ? 'disabledForInactivity' : 'invalid'
       return res.status(401).render('pages/auth/sign-in', { values: { username: form.value.username }, errors: {}, failure, notice: null, returnTo, inactiveDays: INACTIVE_ACCOUNT_DAYS })
     }
-    await signIn(req, result.user, services.clock.now().getTime())
-    res.redirect(303, result.user.mustChangePassword ? '/account/password' : returnTo)
+    // Not signed in until the second factor (secondFactor.ts) is given too.
+    req.session.pendingSignIn = { userId: result.user.id, username: result.user.username, at: services.clock.now().getTime(), returnTo, enrolled: result.enrolled }
+    res.redirect(303, secondStepPath(result.enrolled))
   })
 
   router.post('/sign-out', authorize('session.signOut'), async (req, res) => {
@@ -50,5 +52,6 @@ export function authRoutes(services: Services, authorize: Authorize, signInLimit
     res.redirect(303, '/sign-in?notice=signedOut')
   })
 
+  router.use(secondFactorRoutes(services, authorize, signInLimiter))
   return router
 }

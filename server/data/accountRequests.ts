@@ -4,7 +4,7 @@ import type { Sql } from './sql'
 
 /* The administrator's requests that wait for the service head (migrations/20261208030000-account-requests.ts). */
 
-export type AccountRequestKind = 'CREATE' | 'UPDATE' | 'RESET_PASSWORD'
+export type AccountRequestKind = 'CREATE' | 'UPDATE' | 'RESET_PASSWORD' | 'RESET_TWO_FACTOR'
 
 export interface RequestedAccount {
   username: string

@@ -1,5 +1,6 @@
 import { Region, User } from '../../models'
 import type { Role } from '../domain/roles'
+import { DEMO_TOTP_KEY } from '../domain/twoFactor'
 import { hashPassword } from '../services/passwordHashing'
 
 export const DEMO_PASSWORD = 'Demo-Probation-2026'
@@ -25,7 +26,7 @@ export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { username: 'shirak.officer2', fullName: 'Սոնա Մանուկյան', role: 'SPECIALIST', regionCode: 'SHIRAK' },
 ]
 
-/** Creates the demo accounts that do not exist yet; running it again changes nothing. */
+/** Creates the demo accounts that do not exist yet, their authenticator app set up with the published key; running it again changes nothing. */
 export async function seedDemoAccounts(): Promise<void> {
   const regions = new Map((await Region.findAll()).map((region) => [region.code, region.id]))
   const passwordHash = await hashPassword(DEMO_PASSWORD)
@@ -46,4 +47,5 @@ export async function seedDemoAccounts(): Promise<void> {
       },
     })
   }
+  await User.sequelize!.query('UPDATE users SET totp_key = $1, totp_enrolled_at = created_at WHERE username = ANY($2) AND totp_key IS NULL', { bind: [DEMO_TOTP_KEY, DEMO_ACCOUNTS.map((account) => account.username)] })
 }

@@ -115,7 +115,7 @@ export const policyForViews: RequestHandler = (_req, res, next) => {
 
 /** Someone whose password was reset must choose a new one before anything else. */
 export const passwordChangeGate: RequestHandler = (req, res, next) => {
-  const exempt = req.path === '/account/password' || req.path === '/sign-out' || req.path === '/language'
+  const exempt = req.path === '/account/password' || req.path === '/account/two-factor' || req.path === '/sign-out' || req.path === '/language'
   if (req.user?.mustChangePassword && !exempt) return res.redirect(303, '/account/password')
   next()
 }

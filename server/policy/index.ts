@@ -97,6 +97,7 @@ const RULES = {
   'session.signOut': signedIn,
   'home.view': signedIn,
   'account.changePassword': signedIn,
+  'account.twoFactor': signedIn,
 
   'user.list': administrator,
   'user.create': administrator,
@@ -104,6 +105,7 @@ const RULES = {
   'user.deactivate': notSelf(notOnServiceHead(administrator)),
   'user.reactivate': notSelf(notOnServiceHead(administrator)),
   'user.resetPassword': notSelf(notOnServiceHead(administrator)),
+  'user.resetTwoFactor': notSelf(notOnServiceHead(administrator)),
   // Two people: the administrator asks, the service head confirms or refuses; the administrator may withdraw.
   'accountRequest.list': (actor) => administrator(actor, {}) || isServiceHead(actor),
   'accountRequest.decide': (actor) => isServiceHead(actor),

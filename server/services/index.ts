@@ -30,6 +30,8 @@ import { homeService } from './home'
 import { homeQueries } from '../data/home'
 import { liveFigureQueries } from '../data/liveFigures'
 import { accountRequestQueries } from '../data/accountRequests'
+import { secondFactorQueries } from '../data/secondFactors'
+import { twoFactorService } from './twoFactor'
 import { signInLimitQueries } from '../data/signInLimits'
 import { submissionGuard } from './submissions'
 import { measureListQueries } from '../data/measureList'
@@ -61,7 +63,8 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     workConditions,
     audit,
     sessions,
-    users: userService({ sequelize, clock, audit, sessions, requests: accountRequestQueries(sql) }),
+    users: userService({ sequelize, clock, audit, sessions, requests: accountRequestQueries(sql), secondFactors: secondFactorQueries(sql) }),
+    twoFactor: twoFactorService({ sequelize, clock, audit, queries: secondFactorQueries(sql) }),
     regions: regionService({ sequelize, audit }),
     delegations,
     beneficiaries,

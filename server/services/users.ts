@@ -10,6 +10,7 @@ import { decoyPasswordHash, hashPassword, passwordMatches } from './passwordHash
 import type { SessionRegistry } from './sessions'
 import { preparedQuery } from './preparedStatements'
 import type { AccountRequestLine, AccountRequestQueries } from '../data/accountRequests'
+import type { SecondFactorQueries } from '../data/secondFactors'
 
 /** What the app keeps of the signed-in user for one request. */
 export interface SessionUser {
@@ -30,6 +31,8 @@ export interface UserSummary extends SessionUser {
   lastSignInAt: Date | null
   /** Set when the nightly rule disabled the account for want of use. */
   disabledForInactivityAt: Date | null
+  /** When the holder enrolled their authenticator app; null until their first sign-in (or after a reset). */
+  twoFactorEnrolledAt: Date | null
   version: number
 }
 
@@ -50,12 +53,32 @@ export function sessionUserOf(row: SessionUser): SessionUser {
   return { id: row.id, username: row.username, fullName: row.fullName, role: row.role, regionId: row.regionId, regionNameHy: row.regionNameHy, regionNameEn: row.regionNameEn, mustChangePassword: row.mustChangePassword }
 }
 
+const ACCOUNT = 'account' as const
+
 /** What an administration action did: done now, or waiting for the service head's confirmation (the request). */
 export type AccountOutcome = { done: true; userId: number } | { done: false; requestId: number }
 
-export type SignInResult = { ok: true; user: SessionUser } | { ok: false; reason: 'invalid' | 'locked' | 'disabledForInactivity'; lockedUntil?: Date }
+/** The password step's answer: on the right password, whether the account has its second factor yet. */
+export type SignInResult = { ok: true; user: SessionUser; enrolled: boolean } | { ok: false; reason: 'invalid' | 'locked' | 'disabledForInactivity'; lockedUntil?: Date }
 
-function toSessionUser(user: User): SessionUser {
+/**
+ * One more failed attempt on an account (a wrong password or a wrong code), recorded; locks the account at the limit
+ * (signInRules). Returns whether it locked.
+ */
+export async function recordFailedSignIn(user: User, at: { now: Date; context: RequestContext; audit: AuditService; transaction: Transaction }, reason: string): Promise<boolean> {
+  const { now, context, audit, transaction } = at
+  const next = afterFailedAttempt({ count: user.failedSignInCount, since: user.failedSignInSince }, now)
+  user.failedSignInCount = next.locks ? 0 : next.count
+  user.failedSignInSince = next.locks ? null : next.since
+  if (next.locks) user.lockedUntil = lockedUntilFrom(now)
+  await user.save({ transaction })
+  const attempted = { actorUsername: user.username, actorUserId: user.id, regionId: user.regionId ?? null, target: { type: 'user', id: user.id } }
+  await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, outcome: 'failure', details: { reason } }, transaction)
+  if (next.locks) await audit.record(context, { ...attempted, action: 'account.locked', category: ACCOUNT, details: { until: user.lockedUntil } }, transaction)
+  return next.locks
+}
+
+export function toSessionUser(user: User): SessionUser {
   return {
     id: user.id,
     username: user.username,
@@ -76,14 +99,14 @@ function toSummary(user: User): UserSummary {
     lockedUntil: user.lockedUntil,
     lastSignInAt: user.lastSignInAt,
     disabledForInactivityAt: user.disabledForInactivityAt,
+    twoFactorEnrolledAt: user.totpEnrolledAt ?? null,
     version: user.version,
   }
 }
 
-const ACCOUNT = 'account' as const
 
-export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry; requests: AccountRequestQueries }) {
-  const { sequelize, clock, audit, sessions, requests } = deps
+export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry; requests: AccountRequestQueries; secondFactors: SecondFactorQueries }) {
+  const { sequelize, clock, audit, sessions, requests, secondFactors } = deps
 
   async function authenticate(username: string, password: string, context: RequestContext): Promise<SignInResult> {
     const now = clock.now()
@@ -104,26 +127,14 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
       }
       const matches = await passwordMatches(user.passwordHash, password)
       if (!matches || !user.active) {
-        const next = afterFailedAttempt({ count: user.failedSignInCount, since: user.failedSignInSince }, now)
-        user.failedSignInCount = next.locks ? 0 : next.count
-        user.failedSignInSince = next.locks ? null : next.since
-        if (next.locks) user.lockedUntil = lockedUntilFrom(now)
-        await user.save({ transaction })
-        await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, outcome: 'failure', target: { type: 'user', id: user.id }, details: { reason: matches ? 'inactive' : 'wrongPassword' } }, transaction)
-        if (next.locks) {
-          await audit.record(context, { ...attempted, action: 'account.locked', category: ACCOUNT, target: { type: 'user', id: user.id }, details: { until: user.lockedUntil } }, transaction)
-          return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! }
-        }
+        const locked = await recordFailedSignIn(user, { now, context, audit, transaction }, matches ? 'inactive' : 'wrongPassword')
+        if (locked) return { ok: false, reason: 'locked', lockedUntil: user.lockedUntil! }
         // Told only to whoever knows the password: the holder learns why, nobody else learns that the account exists.
         return { ok: false, reason: matches && user.disabledForInactivityAt ? 'disabledForInactivity' : 'invalid' }
       }
-      user.failedSignInCount = 0
-      user.failedSignInSince = null
-      user.lockedUntil = null
-      user.lastSignInAt = now
-      await user.save({ transaction })
-      await audit.record(context, { ...attempted, action: 'signIn', category: ACCOUNT, target: { type: 'user', id: user.id } }, transaction)
-      return { ok: true, user: toSessionUser(user) }
+      // Not signed in yet, and the failures not forgotten: that waits for the second factor (twoFactor.ts), or the
+      // right password would clear the count of wrong codes.
+      return { ok: true, user: toSessionUser(user), enrolled: user.totpEnrolledAt !== null }
     })
   }
 
@@ -313,6 +324,36 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
   }
 
   /**
+   * The administrator's reset of an account's second factor (a lost phone and no recovery code left): the holder
+   * enrols again at their next sign-in. A head's waits for the service head's confirmation, as a head's password does.
+   */
+  async function resetTwoFactor(id: number, context: RequestContext): Promise<AccountOutcome> {
+    const user = await User.findByPk(id)
+    if (!user) throw new NotFoundError()
+    if (!user.totpEnrolledAt) throw new ServiceError('twoFactor.notEnrolled')
+    try {
+      return await sequelize.transaction(async (transaction) => {
+        if (passwordResetNeedsConfirmation(user.role)) {
+          const requestId = await requests.add({ kind: 'RESET_TWO_FACTOR', userId: id, userVersion: user.version, account: null, passwordHash: null, requestedBy: context.actor!.id, requestedAt: clock.now() }, transaction)
+          await audit.record(context, { action: 'user.requestResetTwoFactor', category: ACCOUNT, regionId: user.regionId, target: { type: 'user', id }, details: { requestId } }, transaction)
+          return { done: false, requestId }
+        }
+        await applyTwoFactorReset(id, user.regionId ?? null, context, transaction)
+        return { done: true, userId: id }
+      })
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new ServiceError('accountRequest.alreadyPending')
+      throw error
+    }
+  }
+
+  async function applyTwoFactorReset(id: number, regionId: number | null, context: RequestContext, transaction: Transaction, requestId?: number): Promise<void> {
+    await secondFactors.reset(id, transaction)
+    await sessions.endSessionsOf(id, transaction)
+    await audit.record(context, { action: 'user.resetTwoFactor', category: ACCOUNT, regionId, target: { type: 'user', id }, details: requestId ? { requestId } : {} }, transaction)
+  }
+
+  /**
    * The nightly pass of the inactivity rule (signInRules.INACTIVE_ACCOUNT_DAYS): disables the accounts not signed in to
    * since they were last given to their holder, ends their sessions and records each. Returns how many.
    */
@@ -366,6 +407,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
           if (!user) throw new NotFoundError()
           if (user.version !== request.userVersion) throw new ServiceError('accountRequest.accountChanged')
           if (request.kind === 'UPDATE') await applyUpdate(user, request.account!, context, transaction, requestId)
+          else if (request.kind === 'RESET_TWO_FACTOR') await applyTwoFactorReset(user.id, user.regionId ?? null, context, transaction, requestId)
           else await applyPassword(user.id, user.regionId ?? null, request.passwordHash!, context, transaction, requestId)
         }
       }
@@ -403,7 +445,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     return users.map(toSummary)
   }
 
-  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, disableInactiveAccounts, pendingRequests, decideRequest, setUpServiceHead, activeInRegionWithRole }
+  return { authenticate, findActiveSessionUser, changeOwnPassword, list, get, create, update, setActive, resetPassword, resetTwoFactor, disableInactiveAccounts, pendingRequests, decideRequest, setUpServiceHead, activeInRegionWithRole }
 }
 
 export type UserService = ReturnType<typeof userService>

@@ -18,7 +18,7 @@ describe('a registration card in a real browser', () => {
     const context = await session!.browser.newContext()
     try {
       const page = await context.newPage()
-      await signInThroughForm(page, session!.baseUrl, officer.username, TEST_PASSWORD)
+      await signInThroughForm(page, session!, officer.username, TEST_PASSWORD)
       await openFromMenu(page, 'Անձինք', 'Մատյան')
       await submitWith(page, page.getByRole('link', { name: 'Նոր հաշվառման քարտ' }))
 

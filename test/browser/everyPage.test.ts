@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core'
 import { Beneficiary } from '../../models'
 import { DEMO_PASSWORD, seedDemoAccounts } from '../../server/db/demoData'
 import { seedDemoOffice } from '../../server/db/demoOffice'
-import { browserSuite, seriousAccessibilityViolations, signInThroughForm } from '../helpers/browser'
+import { browserSuite, seriousAccessibilityViolations, signInThroughForm, type BrowserApp } from '../helpers/browser'
 import { testDatabase } from '../helpers/database'
 
 /*
@@ -87,7 +87,8 @@ describe('browser: every page of each role, on a desktop and a phone', function 
     return [...new Set([...links, filePath])]
   }
 
-  async function visitAll(browser: Browser, baseUrl: string, username: string): Promise<Problem[]> {
+  async function visitAll(browser: Browser, app: BrowserApp, username: string): Promise<Problem[]> {
+    const baseUrl = app.baseUrl
     const problems: Problem[] = []
     const firstPaints: { screen: string; path: string; ms: number }[] = []
     for (const screen of SCREENS) {
@@ -95,7 +96,7 @@ describe('browser: every page of each role, on a desktop and a phone', function 
       try {
         const page = await context.newPage()
         page.setDefaultTimeout(30_000)
-        await signInThroughForm(page, baseUrl, username, DEMO_PASSWORD)
+        await signInThroughForm(page, app, username, DEMO_PASSWORD)
         await page.getByTestId('current-user').waitFor({ state: 'attached' })
         const queue = (await pagesOf(page)).map((path) => ({ path, followLinks: true }))
         const shapes = new Set(queue.map(({ path }) => shapeOf(path)))
@@ -144,7 +145,7 @@ describe('browser: every page of each role, on a desktop and a phone', function 
   const people: [string, string][] = [['a specialist', 'ararat.officer1'], ['a senior specialist', 'ararat.senior1'], ['the regional head', 'ararat.head'], ['the service head', 'service.head'], ['the administrator', 'admin']]
   for (const [role, username] of people) {
     it(`when ${role} opens every page of their navigation and the pages they link to, then each is accessible, in words, and fits a phone`, async () => {
-      const problems = await visitAll(session().browser, session().baseUrl, username)
+      const problems = await visitAll(session().browser, session(), username)
       expect(problems.map((problem) => `${problem.screen} ${problem.path}: ${problem.what}`)).to.deep.equal([])
     })
   }

@@ -22,7 +22,7 @@ describe('public works in a real browser', () => {
     try {
       const page = await context.newPage()
       page.setDefaultTimeout(15_000)
-      await signInThroughForm(page, session!.baseUrl, officer.username, TEST_PASSWORD)
+      await signInThroughForm(page, session!, officer.username, TEST_PASSWORD)
       await page.goto(`${session!.baseUrl}/beneficiaries/${file.id}`)
       await submitWith(page, page.getByRole('link', { name: 'Գրանցել դատական ակտ' }))
       // The act first, then its measure: what was typed stays when the measure's fields are shown.

@@ -1,7 +1,9 @@
 import type express from 'express'
 import request from 'supertest'
 import { expect } from 'chai'
-import { TEST_PASSWORD } from './people'
+import { generate } from 'otplib'
+import { currentCodeOf, TEST_PASSWORD } from './people'
+import { appClocks } from './app'
 
 export function csrfTokenIn(html: string): string {
   const match = /name="_csrf" value="([^"]+)"/.exec(html)
@@ -39,6 +41,36 @@ export async function signIn(app: express.Express, username: string, password = 
   await refreshToken(browser)
   const response = await browser.post('/sign-in', { username, password })
   expect(response.status, `sign-in of ${username}`).to.equal(303)
+  expect(response.headers.location, `sign-in of ${username}: the code is asked`).to.equal('/sign-in/code')
+  await giveCode(app, browser, username)
   await refreshToken(browser, '/account/password')
   return browser
+}
+
+/** The second step of a sign-in whose password was right: the code of the account's app at the app's clock. */
+export async function giveCode(app: express.Express, browser: Browser, username: string): Promise<request.Response> {
+  const clock = appClocks.get(app)
+  if (!clock) throw new Error('not a test app (buildTestApp)')
+  const response = await browser.post('/sign-in/code', { code: await currentCodeOf(username, clock) })
+  expect(response.status, `code of ${username}`).to.equal(303)
+  return response
+}
+
+/**
+ * The first sign-in's enrolment as its holder does it, after the right password: the key read off the page into an app,
+ * the app's code given back. Returns the key, the recovery codes shown once, and where the sign-in goes on to.
+ */
+export async function enrolFromPage(app: express.Express, browser: Browser): Promise<{ key: string; recoveryCodes: string[]; next: string }> {
+  const clock = appClocks.get(app)
+  if (!clock) throw new Error('not a test app (buildTestApp)')
+  const page = await browser.get('/sign-in/enrol')
+  expect(page.status, 'the enrolment page').to.equal(200)
+  const key = /data-testid="enrol-key">([A-Z2-7 ]+)</.exec(page.text)![1].replace(/ /g, '')
+  const enrolled = await browser.post('/sign-in/enrol', { code: await generate({ secret: key, epoch: Math.floor(clock.now().getTime() / 1000) }) })
+  expect(enrolled.status, 'enrolled').to.equal(303)
+  const shown = await browser.get(enrolled.headers.location)
+  const recoveryCodes = [...shown.text.matchAll(/<li>([a-z2-9]{5}-[a-z2-9]{5})<\/li>/g)].map((match) => match[1])
+  const next = /href="([^"]+)">[^<]*<\/a><\/p>/.exec(shown.text.slice(shown.text.indexOf('data-testid="recovery-codes"')))?.[1] ?? ''
+  browser.csrf = csrfTokenIn(shown.text)
+  return { key, recoveryCodes, next: next.replace(/&amp;/g, '&') }
 }

@@ -16,6 +16,8 @@ export interface TestApp {
 }
 
 const pools: pg.Pool[] = []
+/** Each test app's clock, for helpers given only the app (the second factor's code is the clock's). */
+export const appClocks = new WeakMap<express.Express, ManualClock>()
 
 /** The real app on the test database, with a clock the test moves and settings it may override. */
 export function buildTestApp(settings: Record<string, string> = {}, databaseUrl?: string): TestApp {
@@ -26,6 +28,7 @@ export function buildTestApp(settings: Record<string, string> = {}, databaseUrl?
   const sessionPool = createSessionPool(databaseUrl ?? url, () => undefined)
   pools.push(sessionPool)
   const app = createApp(services, { config, logger: pino({ level: 'silent' }), sessionPool })
+  appClocks.set(app, clock)
   return { app, services, clock, config }
 }
 

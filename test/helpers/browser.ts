@@ -4,7 +4,7 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { buildTestApp, type TestApp } from './app'
-import { TEST_PASSWORD } from './people'
+import { currentCodeOf, TEST_PASSWORD } from './people'
 
 /*
  * The real app in Debian's headless Chromium (the 'chromium-headless-shell' package, .ci/run installs it: the same Blink
@@ -51,7 +51,7 @@ export async function startBrowserApp(context: Mocha.Context): Promise<BrowserAp
       const page = await context.newPage()
       page.setDefaultTimeout(15_000)
       prepare?.(page)
-      await signInThroughForm(page, baseUrl, username, TEST_PASSWORD)
+      await signInThroughForm(page, { baseUrl, testApp }, username, TEST_PASSWORD)
       // Signed in once the header names the user: checking the password is slow on purpose, slower still on a busy machine.
       await page.getByTestId('current-user').waitFor({ timeout: 30_000 })
       return page
@@ -100,12 +100,14 @@ export async function textOf(locator: Locator): Promise<string> {
   return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim()
 }
 
-/** Signs in through the form, in Armenian. */
-export async function signInThroughForm(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
-  await page.goto(`${baseUrl}/sign-in`)
+/** Signs in through the form, in Armenian: the password, then the code of the account's app at the app's clock. */
+export async function signInThroughForm(page: Page, app: Pick<BrowserApp, 'baseUrl' | 'testApp'>, username: string, password: string): Promise<void> {
+  await page.goto(`${app.baseUrl}/sign-in`)
   await page.getByLabel('Օգտանուն', { exact: true }).fill(username)
   await page.getByLabel('Գաղտնաբառ', { exact: true }).fill(password)
   await submitWith(page, page.getByRole('button', { name: 'Մուտք', exact: true }))
+  await page.getByLabel('Կոդ', { exact: true }).fill(await currentCodeOf(username, app.testApp.clock))
+  await submitWith(page, page.getByRole('button', { name: 'Հաստատել', exact: true }))
 }
 
 /**

@@ -4,7 +4,7 @@ import { QueryTypes } from 'sequelize'
 import { AuditEvent, User } from '../../models'
 import { SESSION_COOKIE } from '../../server/middleware/session'
 import { buildTestApp, type TestApp } from '../helpers/app'
-import { anonymous, refreshToken, signIn } from '../helpers/agent'
+import { anonymous, giveCode, refreshToken, signIn } from '../helpers/agent'
 import { createPerson, TEST_PASSWORD } from '../helpers/people'
 
 function sessionIdFrom(setCookie: string[] | string | undefined): string | undefined {
@@ -32,8 +32,10 @@ describe('signing in and sessions', () => {
     const page = await browser.get('/sign-in')
     const before = sessionIdFrom(page.headers['set-cookie'])
     browser.csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]
-    const response = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD })
-    expect(response.status).to.equal(303)
+    const password = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD })
+    expect(password.headers.location, 'the code is asked').to.equal('/sign-in/code')
+    expect(await AuditEvent.count({ where: { action: 'signIn', actorUserId: person.id, outcome: 'success' } }), 'not signed in on the password alone').to.equal(0)
+    const response = await giveCode(t.app, browser, person.username)
     const cookie = (response.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(SESSION_COOKIE))!
     expect(sessionIdFrom(cookie)).to.be.a('string').and.not.equal(before)
     expect(cookie).to.match(/HttpOnly/i).and.match(/SameSite=Lax/i)
@@ -75,8 +77,8 @@ describe('signing in and sessions', () => {
     const form = await browser.get(expired.headers.location)
     expect(form.text).to.contain('value="/my-work?kind=CORRESPONDENCE"')
     await refreshToken(browser)
-    const again = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD, returnTo: '/my-work?kind=CORRESPONDENCE' })
-    expect(again.status).to.equal(303)
+    await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD, returnTo: '/my-work?kind=CORRESPONDENCE' })
+    const again = await giveCode(t.app, browser, person.username)
     expect(again.headers.location).to.equal('/my-work?kind=CORRESPONDENCE')
   })
 
