@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     const context = { actor: null, actorUsername: 'operator (server command line)', sourceIp: null, requestId: null }
     const { created } = await users.setUpServiceHead({ username: values.username, fullName: values['full-name'], email: values.email ?? null }, temporaryPassword, context)
     console.log(`${created ? 'Created' : 'Reset'} the service head's account ${values.username}. Temporary password (shown once, changed at the first sign-in): ${temporaryPassword}`)
+    if (!created) console.log('Their authenticator app is set up again at that sign-in; their open sessions have ended.')
   } catch (error) {
     console.error(error instanceof ServiceError ? `Refused: ${error.code}` : `Failed: ${(error as Error).message}`)
     process.exitCode = 1

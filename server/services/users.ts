@@ -419,7 +419,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
 
   /**
    * The operator's command on the server (`npm run accounts:service-head`): creates the service head's account, or
-   * gives an existing one a new temporary password, to be changed at the first sign-in. The administration pages
+   * gives an existing one a new temporary password and a new enrolment of the authenticator app, at the next sign-in. The administration pages
    * cannot do either (refuseServiceHead, and the policy's notOnServiceHead).
    */
   async function setUpServiceHead(input: { username: string; fullName: string; email: string | null }, temporaryPassword: string, context: RequestContext): Promise<{ id: number; created: boolean }> {
@@ -433,7 +433,11 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
       const user = existing
         ? await existing.update({ ...reset, fullName: input.fullName, active: true, version: existing.version + 1 }, { transaction })
         : await User.create({ ...input, role: 'SERVICE_HEAD', regionId: null, ...reset, passwordChangedAt: null, lastSignInAt: null }, { transaction })
-      if (existing) await sessions.endSessionsOf(user.id, transaction)
+      if (existing) {
+        // A lost phone is one reason to come to the operator: the service head sets up their app again, as anyone new does.
+        await secondFactors.reset(user.id, transaction)
+        await sessions.endSessionsOf(user.id, transaction)
+      }
       await audit.record(context, { action: 'user.serviceHeadSetUp', category: ACCOUNT, regionId: null, target: { type: 'user', id: user.id }, details: { username: input.username, created: !existing } }, transaction)
       return { id: user.id, created: !existing }
     })

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { browserSuite, submitWith, textOf, openFromMenu, confirmWith } from '../helpers/browser'
 import { createBeneficiary } from '../helpers/beneficiaries'
-import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
+import { createPerson, currentCodeOf, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 import { formatDate } from '../../server/domain/dates'
 import { User } from '../../models'
 
@@ -170,6 +170,8 @@ describe('browser: supervision journey', () => {
     await officer.getByLabel('Օգտանուն', { exact: true }).fill(officerAccount.username)
     await officer.getByLabel('Գաղտնաբառ', { exact: true }).fill(TEST_PASSWORD)
     await submitWith(officer, officer.getByRole('button', { name: 'Մուտք', exact: true }))
+    await officer.getByLabel('Կոդ', { exact: true }).fill(await currentCodeOf(officerAccount.username, session().testApp.clock))
+    await officer.getByRole('button', { name: 'Հաստատել', exact: true }).click()
     // Signing in returns to the page that was being opened: wait for it, not for the first navigation of the redirect chain.
     await officer.waitForURL((url) => url.href.split('#')[0] === contactsUrl)
     await officer.getByRole('navigation').waitFor()

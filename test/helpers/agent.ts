@@ -74,3 +74,17 @@ export async function enrolFromPage(app: express.Express, browser: Browser): Pro
   browser.csrf = csrfTokenIn(shown.text)
   return { key, recoveryCodes, next: next.replace(/&amp;/g, '&') }
 }
+
+/**
+ * A sign-in through every step its account needs: the password, then the code or (at the first sign-in) the
+ * enrolment. Returns the browser and where the sign-in led ('refused' when the password was).
+ */
+export async function signInThroughSteps(app: express.Express, username: string, password: string): Promise<{ browser: Browser; landing: string }> {
+  const browser = anonymous(app)
+  await refreshToken(browser)
+  const response = await browser.post('/sign-in', { username, password })
+  if (response.status !== 303) return { browser, landing: 'refused' }
+  if (response.headers.location === '/sign-in/enrol') return { browser, landing: (await enrolFromPage(app, browser)).next }
+  const landing = String((await giveCode(app, browser, username)).headers.location)
+  return { browser, landing }
+}

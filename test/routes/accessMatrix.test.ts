@@ -95,10 +95,15 @@ const ROUTES: RouteCase[] = [
   route('GET', '/health', EVERYONE),
   route('GET', '/ready', EVERYONE),
   route('GET', '/sign-in', EVERYONE),
+  // The second step answers everyone: a visitor without a right password is sent back to it, a signed-in user home.
+  route('GET', '/sign-in/code', EVERYONE),
+  route('GET', '/sign-in/enrol', EVERYONE),
   route('POST', '/language', EVERYONE),
   route('GET', '/', SIGNED_IN),
   route('GET', '/account/password', SIGNED_IN),
   route('POST', '/account/password', SIGNED_IN),
+  route('GET', '/account/two-factor', SIGNED_IN),
+  route('POST', '/account/two-factor/recovery-codes', SIGNED_IN),
   route('GET', '/admin/users', ['administrator']),
   route('GET', '/admin/users/new', ['administrator']),
   route('POST', '/admin/users/new', ['administrator']),
@@ -109,6 +114,7 @@ const ROUTES: RouteCase[] = [
   route('POST', '/admin/users/:userId/reactivate', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reactivate`),
   route('GET', '/admin/users/:userId/reset-password', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-password`),
   route('POST', '/admin/users/:userId/reset-password', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-password`),
+  route('POST', '/admin/users/:userId/reset-two-factor', ['administrator'], (f) => `/admin/users/${f.targetUserId}/reset-two-factor`),
   route('GET', '/account-requests', ['serviceHead', 'administrator']),
   route('POST', '/account-requests/:requestId/confirm', ['serviceHead'], (f) => `/account-requests/${f.accountRequestId}/confirm`),
   route('POST', '/account-requests/:requestId/refuse', ['serviceHead'], (f) => `/account-requests/${f.accountRequestId}/refuse`),
@@ -282,8 +288,8 @@ const ROUTES: RouteCase[] = [
   route('POST', '/sign-out', SIGNED_IN),
 ]
 
-// Public form posts judged elsewhere (session tests): allowed for everyone by design.
-const PUBLIC_FORM_POSTS = ['POST /sign-in']
+// Public form posts judged elsewhere (the session and two-factor tests): allowed for everyone by design.
+const PUBLIC_FORM_POSTS = ['POST /sign-in', 'POST /sign-in/code', 'POST /sign-in/enrol']
 
 interface RouteLayer {
   route?: { path: string; methods: Record<string, boolean>; stack: { handle: { policyAction?: string } }[] }

@@ -1,7 +1,7 @@
 import { expect } from 'chai'
 import { AuditEvent, User } from '../../models'
 import { buildTestApp, type TestApp } from '../helpers/app'
-import { anonymous, refreshToken, signIn } from '../helpers/agent'
+import { anonymous, refreshToken, signIn, signInThroughSteps } from '../helpers/agent'
 import { testDatabase } from '../helpers/database'
 import { runProgram } from '../helpers/processes'
 import { createPerson, regionIdOf, TEST_PASSWORD } from '../helpers/people'
@@ -23,10 +23,8 @@ describe('accounts: the administrator manages users, users change their password
     expect(user).to.include({ role: 'SPECIALIST', mustChangePassword: true, active: true })
     expect(await AuditEvent.count({ where: { action: 'user.create', targetId: String(user!.id) } })).to.equal(1)
 
-    const officer = anonymous(t.app)
-    await refreshToken(officer)
-    const firstSignIn = await officer.post('/sign-in', { username, password: 'Temporary pass 12345' })
-    expect(firstSignIn.headers.location).to.equal('/account/password')
+    const { browser: officer, landing } = await signInThroughSteps(t.app, username, 'Temporary pass 12345')
+    expect(landing, 'the app set up first, then the password').to.equal('/account/password')
     await refreshToken(officer, '/account/password')
     expect((await officer.get('/')).headers.location, 'every page leads to the password form').to.equal('/account/password')
     const changed = await officer.post('/account/password', { currentPassword: 'Temporary pass 12345', newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD })
@@ -74,9 +72,7 @@ describe('accounts: the administrator manages users, users change their password
     const officer = await signIn(t.app, person.username)
     expect((await admin.post(`/admin/users/${person.id}/reset-password`, { temporaryPassword: 'Reset by admin 2026' })).status).to.equal(303)
     expect((await officer.get('/')).headers.location).to.match(/^\/sign-in/)
-    const fresh = anonymous(t.app)
-    await refreshToken(fresh)
-    expect((await fresh.post('/sign-in', { username: person.username, password: 'Reset by admin 2026' })).headers.location).to.equal('/account/password')
+    expect((await signInThroughSteps(t.app, person.username, 'Reset by admin 2026')).landing).to.equal('/account/password')
   })
 
   it('when the administrator moves a user to another region, then the change is audited field by field and the user\'s sessions end', async () => {
@@ -165,12 +161,7 @@ describe('accounts: the administrator manages users, users change their password
 
   describe('two people for a head\'s powers', () => {
     const TEMPORARY = 'Temporary pass 12345'
-    const signInWith = async (username: string, password: string) => {
-      const browser = anonymous(t.app)
-      await refreshToken(browser)
-      const response = await browser.post('/sign-in', { username, password })
-      return response.status === 303 ? String(response.headers.location) : 'refused'
-    }
+    const signInWith = async (username: string, password: string) => (await signInThroughSteps(t.app, username, password)).landing
     /** The id of the request on the list page that names this username. */
     const requestOf = (page: string, username: string) => Number(new RegExp(`data-testid="account-request-(\\d+)"(?:(?!data-testid="account-request-)[\\s\\S])*\\(${username.replace(/\./g, '\\.')}\\)`).exec(page)![1])
 
@@ -250,12 +241,13 @@ describe('accounts: the administrator manages users, users change their password
     const password = /Temporary password[^:]*: (\S+)/.exec(created.output)![1]
     const account = (await User.findOne({ where: { username } }))!
     expect(account).to.include({ role: 'SERVICE_HEAD', regionId: null, mustChangePassword: true, active: true })
-    const browser = anonymous(t.app)
-    await refreshToken(browser)
-    const signedIn = await browser.post('/sign-in', { username, password })
-    expect([signedIn.status, signedIn.headers.location]).to.deep.equal([303, '/account/password'])
+    expect((await signInThroughSteps(t.app, username, password)).landing).to.equal('/account/password')
     const reset = await run('--username', username, '--full-name', 'Արմեն Սարգսյան')
     expect(reset.output).to.contain('Reset')
+    const afterReset = anonymous(t.app)
+    await refreshToken(afterReset)
+    const newPassword = /Temporary password[^:]*: (\S+)/.exec(reset.output)![1]
+    expect((await afterReset.post('/sign-in', { username, password: newPassword })).headers.location, 'the app set up again').to.equal('/sign-in/enrol')
     expect(await AuditEvent.count({ where: { action: 'user.serviceHeadSetUp', targetId: String(account.id) } })).to.equal(2)
     const officer = await createPerson('SPECIALIST', 'ARARAT')
     const refused = await run('--username', officer.username, '--full-name', 'Someone')

@@ -6,10 +6,10 @@ import path from 'node:path'
 import { expect } from 'chai'
 import request from 'supertest'
 import { buildTestApp } from '../helpers/app'
-import { anonymous, refreshToken, signIn } from '../helpers/agent'
+import { anonymous, giveCode, refreshToken, signIn } from '../helpers/agent'
 import { freePort, testDatabase } from '../helpers/database'
 import { runProgram, startApp } from '../helpers/processes'
-import { createPerson, TEST_PASSWORD } from '../helpers/people'
+import { createPerson, currentCodeOf, TEST_PASSWORD } from '../helpers/people'
 import { services as buildServices } from '../../server/services'
 import { ManualClock } from '../../server/domain/clock'
 import { createApp } from '../../server/app'
@@ -140,7 +140,8 @@ describe('operations', () => {
   it('when a request fails inside the app in production, then the user sees a 500 page with a reference and no internal detail', async () => {
     const { sequelize, url } = testDatabase()
     const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', TRUST_PROXY: 'true' })
-    const broken = buildServices({ sequelize, clock: new ManualClock(new Date()) })
+    const clock = new ManualClock(new Date())
+    const broken = buildServices({ sequelize, clock })
     broken.regions.list = async () => {
       throw new Error('internal detail: relation "secret_table" does not exist')
     }
@@ -154,7 +155,9 @@ describe('operations', () => {
       const signInPage = await https(request(app).get('/sign-in'))
       expect(String(signInPage.headers['set-cookie'])).to.match(/Secure/)
       const csrf = /name="_csrf" value="([^"]+)"/.exec(signInPage.text)![1]
-      const signedIn = await https(request(app).post('/sign-in').type('form').send({ _csrf: csrf, username: person.username, password: TEST_PASSWORD }), cookieOf(signInPage))
+      const password = await https(request(app).post('/sign-in').type('form').send({ _csrf: csrf, username: person.username, password: TEST_PASSWORD }), cookieOf(signInPage))
+      expect(password.headers.location).to.equal('/sign-in/code')
+      const signedIn = await https(request(app).post('/sign-in/code').type('form').send({ _csrf: csrf, code: await currentCodeOf(person.username, clock) }), cookieOf(signInPage))
       expect(signedIn.status).to.equal(303)
       const failed = await https(request(app).get('/'), cookieOf(signedIn))
       expect(failed.status).to.equal(500)
@@ -195,7 +198,8 @@ describe('operations', () => {
     const redirected = await browser.get('/admin/users?role=SPECIALIST')
     expect(redirected.headers.location).to.equal('/sign-in?returnTo=%2Fadmin%2Fusers%3Frole%3DSPECIALIST')
     await refreshToken(browser, redirected.headers.location)
-    const signedIn = await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD, returnTo: '/admin/users?role=SPECIALIST' })
+    await browser.post('/sign-in', { username: person.username, password: TEST_PASSWORD, returnTo: '/admin/users?role=SPECIALIST' })
+    const signedIn = await giveCode(app, browser, person.username)
     expect(signedIn.headers.location).to.equal('/admin/users?role=SPECIALIST')
     const offsite = await browser.agent.get('/sign-in?returnTo=//evil.example/')
     expect(offsite.status).to.equal(303)
