@@ -66,6 +66,15 @@ describe('accounts: the administrator manages users, users change their password
     expect((await again.post('/sign-in', { username: person.username, password: TEST_PASSWORD })).status).to.equal(303)
   })
 
+  it('when the administrator opens an account, then its actions are offered, and none on the service head\'s', async () => {
+    const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    const officer = await createPerson('SPECIALIST', 'ARARAT')
+    const serviceHead = await createPerson('SERVICE_HEAD', null)
+    const actions = (html: string) => [...html.matchAll(/href="\/admin\/users\/\d+\/(edit|reset-password)"|action="\/admin\/users\/\d+\/(deactivate|reset-two-factor)"/g)].map((match) => match[1] ?? match[2])
+    expect(actions((await admin.get(`/admin/users/${officer.id}`)).text)).to.deep.equal(['edit', 'reset-password', 'reset-two-factor', 'deactivate'])
+    expect(actions((await admin.get(`/admin/users/${serviceHead.id}`)).text)).to.deep.equal([])
+  })
+
   it('when the administrator resets a password, then the user\'s sessions end and the user must set a new one at next sign-in', async () => {
     const admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
     const person = await createPerson('SPECIALIST', 'ARARAT')
