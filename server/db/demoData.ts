@@ -47,5 +47,10 @@ export async function seedDemoAccounts(): Promise<void> {
       },
     })
   }
-  await User.sequelize!.query('UPDATE users SET totp_key = $1, totp_enrolled_at = created_at WHERE username = ANY($2) AND totp_key IS NULL', { bind: [DEMO_TOTP_KEY, DEMO_ACCOUNTS.map((account) => account.username)] })
+  await giveDemoKey(DEMO_ACCOUNTS.map((account) => account.username))
+}
+
+/** Sets up the demo accounts' authenticator app with the published key (those not set up yet). */
+export async function giveDemoKey(usernames: string[]): Promise<void> {
+  await User.sequelize!.query('UPDATE users SET totp_key = $1, totp_enrolled_at = created_at WHERE username = ANY($2) AND totp_key IS NULL', { bind: [DEMO_TOTP_KEY, usernames] })
 }

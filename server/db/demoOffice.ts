@@ -11,7 +11,7 @@ import type { CardInput } from '../services/beneficiaries'
 import type { RequestContext } from '../services/context'
 import type { IncomingInput } from '../services/correspondence'
 import type { MeasureInput } from '../services/measures'
-import { DEMO_PASSWORD } from './demoData'
+import { DEMO_PASSWORD, giveDemoKey } from './demoData'
 import { hashPassword } from '../services/passwordHashing'
 
 /*
@@ -406,6 +406,7 @@ async function regionalStaff(regions: Region[], passwordHash: string): Promise<M
     const account = async (suffix: string, role: 'REGIONAL_HEAD' | 'SPECIALIST', fullName: string) => {
       const username = `${region.code.toLowerCase().replace(/_/g, '-')}.${suffix}`
       const [user] = await User.findOrCreate({ where: { username }, defaults: { username, fullName, email: null, role, regionId: region.id, passwordHash, passwordChangedAt: null, failedSignInSince: null, lockedUntil: null, lastSignInAt: null } })
+      await giveDemoKey([username])
       return contextOf(user)
     }
     staff.set(region.id, { head: await account('head', 'REGIONAL_HEAD', `${region.nameHy}ի պետ`), officer: await account('officer1', 'SPECIALIST', `${region.nameHy}ի մասնագետ`) })

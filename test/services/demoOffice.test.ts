@@ -3,6 +3,7 @@ import { QueryTypes } from 'sequelize'
 import { seedDemoAccounts } from '../../server/db/demoData'
 import { seedDemoOffice } from '../../server/db/demoOffice'
 import { ManualClock } from '../../server/domain/clock'
+import { DEMO_TOTP_KEY } from '../../server/domain/twoFactor'
 import { previousQuarter, quarterOf } from '../../server/domain/quarterlyReport'
 import { services as buildServices } from '../../server/services'
 import { testDatabase } from '../helpers/database'
@@ -28,6 +29,8 @@ describe('the demo office', function () {
     expect(made).to.be.within(150, 200)
     expect(await count(`SELECT count(*) AS n FROM beneficiaries b JOIN regions r ON r.id = b.region_id WHERE r.code = 'ARARAT'`)).to.equal(120)
     expect(await count(`SELECT count(*) AS n FROM regions r WHERE r.active AND NOT EXISTS (SELECT 1 FROM beneficiaries b WHERE b.region_id = r.id)`)).to.equal(0)
+    // Every demo account signs in with the published authenticator key (README), those of the other regions too.
+    expect(await count(`SELECT count(*) AS n FROM users WHERE role <> 'SERVICE_HEAD' AND (username LIKE '%.head' OR username LIKE '%.officer1') AND totp_key = '${DEMO_TOTP_KEY}'`)).to.equal(await count(`SELECT count(*) AS n FROM regions WHERE active`) * 2)
   })
 
   it('when it is made, then every stage is there: measures of each kind, hours and payments, assessments and plans waiting for the head, contacts, violations, letters and requests', async () => {
