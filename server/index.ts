@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 
   if (!config.databaseUrl) logger.info({ dataDir: config.embeddedDatabase.dataDir, port: config.embeddedDatabase.port }, 'starting embedded PostgreSQL')
   const embedded: EmbeddedDatabase | null = config.databaseUrl ? null
-    : await startEmbeddedDatabase({ ...config.embeddedDatabase, persistent: true, databaseName: 'probation', onLog: (message) => logger.debug({ postgres: message.trim() }) })
+    : await startEmbeddedDatabase({ ...config.embeddedDatabase, persistent: true, databaseName: 'probation', keepLog: true, onLog: (message) => logger.debug({ postgres: message.trim() }) })
   // Killed or crashed, the embedded server is started again: the pools reconnect by themselves once it is back.
   embedded?.keepRunning((event) => {
     if (event === 'restartFailed') logger.error('the embedded PostgreSQL server stopped and could not be started again; trying again')

