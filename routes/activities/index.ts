@@ -1,14 +1,17 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
-import type Joi from 'joi'
+import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import { ACTIVITY_KINDS, ATTENDANCE } from '../../server/domain/activities'
 import { formatDate, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { ServiceError, StaleEditError, type RequestContext } from '../../server/services/context'
+import { AlreadySubmitted, ServiceError, StaleEditError, type RequestContext } from '../../server/services/context'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors } from '../forms'
+
+const newEventSchema = schemas.eventSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 
 interface PageState {
   errors?: FormErrors
@@ -54,18 +57,21 @@ export function activityRoutes(services: Services, authorize: Authorize): Router
   }
 
   router.get('/regions/:regionId/activities/new', authorize('activity.create', regionOf, { hideExistence: true }), async (req, res) => {
-    await renderNew(res, param(schemas.regionParam, req, 'regionId'), { values: { date: formatDate(serviceDateOf(services.clock.now())) } })
+    // The form carries a one-time id: sent twice, the event is created once.
+    await renderNew(res, param(schemas.regionParam, req, 'regionId'), { values: { date: formatDate(serviceDateOf(services.clock.now())), submissionId: randomUUID() } })
   })
 
   router.post('/regions/:regionId/activities/new', authorize('activity.create', regionOf, { hideExistence: true }), async (req, res) => {
     const regionId = param(schemas.regionParam, req, 'regionId')
-    const form = validate(schemas.eventSchema, req.body)
-    const values = typedValues(schemas.eventSchema, req.body)
+    const form = validate(newEventSchema, req.body)
+    const values = typedValues(newEventSchema, req.body)
     if (!form.ok) return renderNew(res, regionId, { errors: translateErrors(form.errors, res.locals.t), values }, 400)
+    const { submissionId, ...input } = form.value
     try {
-      const eventId = await activities.create(regionId, form.value, requestContext(req))
+      const eventId = await activities.create(regionId, input, requestContext(req), submissionId)
       res.redirect(303, `/activities/${eventId}`)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/activities/${error.resultId}`)
       const refused = refusal(error, res, 'date')
       if (!refused) throw error
       return renderNew(res, regionId, { errors: refused.errors, values }, 400)

@@ -17,6 +17,10 @@ import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param } from '../forms'
 
 const MAX_MEASURES_PER_ACT = 4
+/** The measure page's forms that create a record. */
+const SUBMITTED_ONCE = ['payments', 'violations', 'placements']
+/** A create form's one-time id. */
+const submissionIdField = Joi.string().guid({ version: 'uuidv4' })
 
 const actSchema = Joi.object({
   court: line(200).required(),
@@ -30,7 +34,7 @@ const actSchema = Joi.object({
   changeKind: Joi.string().valid(...CHANGE_KINDS).allow('').empty('').default(null),
   endsMeasureIds: Joi.array().items(id).single().default([]),
   types: Joi.array().items(Joi.string().valid(...MEASURE_CODES)).single().max(MAX_MEASURES_PER_ACT).default([]),
-  submissionId: Joi.string().guid({ version: 'uuidv4' }),
+  submissionId: submissionIdField,
 }).unknown(true)
 /** The court act form's required fields, marked on it (read from its schema once). */
 const ACT_REQUIRED = requiredFieldsOf(actSchema)
@@ -43,14 +47,14 @@ const transitionSchema = Joi.object({
   courtActReference: line(100).allow('').empty('').default(null),
 })
 const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: decimal().precision(1).min(0.5).max(12).required(), confirmedBy: line(200).required() })
-const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: line(60).required() })
-const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required() })
+const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: line(60).required(), submissionId: submissionIdField })
+const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required(), submissionId: submissionIdField })
 const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
 const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
 const deviceAssignSchema = Joi.object({ deviceId: id.required(), orderedOn: isoDate.required() })
 const deviceStepSchema = Joi.object({ assignmentId: id.required(), step: Joi.string().valid('install', 'remove').required(), on: isoDate.required() })
 const alertSchema = Joi.object({ assignmentId: id.required(), occurredOn: isoDate.required(), occurredTime: Joi.string().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time').required(), kind: Joi.string().valid(...ALERT_KINDS).required(), response: text(1000).required() })
-const placementSchema = Joi.object({ organisation: line(200).required(), address: line(300).required(), supervisor: line(200).required(), fromDate: isoDate.required() })
+const placementSchema = Joi.object({ organisation: line(200).required(), address: line(300).required(), supervisor: line(200).required(), fromDate: isoDate.required(), submissionId: submissionIdField })
 const noticeSchema = Joi.object({ addresseeKind: Joi.string().valid('EMPLOYER', 'LICENSING_BODY', 'OTHER').required(), addressee: line(300).required(), sentOn: isoDate.required(), letterReference: line(60).required() })
 const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
 const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
@@ -156,7 +160,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
     res.redirect(303, `/beneficiaries/${beneficiaryId}#measures`)
   })
 
-  async function renderMeasure(res: Response, measureId: number, data: Record<string, unknown> = {}, status = 200) {
+  /** The measure page; each of its create forms carries a one-time id (sent twice, it records once), one shown again the id it was sent with. */
+  async function renderMeasure(res: Response, measureId: number, data: { errors?: Record<string, Record<string, string>>; values?: Record<string, Record<string, string>> } = {}, status = 200) {
     const measure = await services.measures.measure(measureId)
     const [file, sessions, payments, events] = await Promise.all([services.beneficiaries.get(measure.beneficiaryId), services.measures.workSessions(measureId), services.measures.payments(measureId), services.measures.events(measureId)])
     const type = measureType(measure.typeCode)
@@ -169,7 +174,8 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
       services.monitoring.assignmentsOf(measureId),
       services.monitoring.availableDevices(file.regionId, type.electronicMonitoring.devices),
     ])
-    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, placements, notices, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: {}, values: {}, ...data })
+    const values = { ...data.values, ...Object.fromEntries(SUBMITTED_ONCE.map((form) => [form, { submissionId: randomUUID(), ...data.values?.[form] }])) }
+    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, placements, notices, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: data.errors ?? {}, values })
   }
 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
@@ -183,14 +189,14 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
   for (const [path, schema, act] of [
     ['transition', transitionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.transition(measureId, value.action, value, requestContext(req))],
     ['sessions', sessionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addWorkSession(measureId, value, requestContext(req))],
-    ['payments', paymentSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, value, requestContext(req))],
-    ['violations', violationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordViolation(measureId, value, requestContext(req))],
+    ['payments', paymentSchema, (measureId: number, { submissionId, ...payment }: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, payment, requestContext(req), submissionId)],
+    ['violations', violationSchema, (measureId: number, { submissionId, ...violation }: Joi.ValidationResult['value'], req: Request) => services.measures.recordViolation(measureId, violation, requestContext(req), submissionId)],
     ['obligations', obligationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.checkObligation(measureId, { ...value, complied: value.complied === '1' }, requestContext(req))],
     ['devices', deviceAssignSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.assign(measureId, value, requestContext(req))],
     ['device-steps', deviceStepSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.mark(measureId, value.assignmentId, value.step, value.on, requestContext(req))],
     // Alerts are entered in Yerevan time.
     ['alerts', alertSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.recordAlert(measureId, value.assignmentId, { occurredAt: new Date(`${value.occurredOn}T${value.occurredTime}:00+04:00`), kind: value.kind, response: value.response }, requestContext(req))],
-    ['placements', placementSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addPlacement(measureId, value, requestContext(req))],
+    ['placements', placementSchema, (measureId: number, { submissionId, ...placement }: Joi.ValidationResult['value'], req: Request) => services.measures.addPlacement(measureId, placement, requestContext(req), submissionId)],
     ['notices', noticeSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addRightNotice(measureId, value, requestContext(req))],
     ['reports', reportSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordReport(measureId, { ...value, reported: value.reported === '1' }, requestContext(req))],
   ] as const) {
@@ -203,6 +209,7 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
       try {
         await act(measureId, form.value, req)
       } catch (error) {
+        if (error instanceof AlreadySubmitted) return res.redirect(303, `/measures/${measureId}`)
         if (error instanceof ServiceError) return renderMeasure(res, measureId, { errors: { [path]: { [error.field ?? 'action']: t(error.code) } }, values }, 400)
         throw error
       }

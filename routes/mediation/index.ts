@@ -1,17 +1,19 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
-import type Joi from 'joi'
+import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import { explainDueDateLines } from '../../server/domain/deadlineRules'
 import { formatDate, serviceDateOf } from '../../server/domain/dates'
 import { MEDIATION_END_KINDS, MEDIATION_EVENTS, MEDIATION_OUTCOMES, MEDIATION_STATUSES, nextMediationStatus, REPORT_OWED_STATUSES, type MediationStatus } from '../../server/domain/mediation'
 import type { Services } from '../../server/services'
-import { NotFoundError } from '../../server/services/context'
+import { AlreadySubmitted, NotFoundError } from '../../server/services/context'
 import { MEDIATION_PAGE_SIZE } from '../../server/services/mediation'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors, refusal } from '../forms'
 
+const instructSchema = schemas.newCaseSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 
 /** The victim form's fields as the service takes them. */
 function victimOf(value: { victimName: string; victimContact: string | null; victimRepresentative: string | null; victimNotes: string | null }) {
@@ -48,8 +50,9 @@ export function mediationRoutes(services: Services, authorize: Authorize): Route
     res.render('pages/mediation/list', { region, rows, total, filter, ownOnly, statuses: MEDIATION_STATUSES, pages: Math.max(1, Math.ceil(total / MEDIATION_PAGE_SIZE)), today: today() })
   })
 
+  /** A new form carries a one-time id: sent twice, the case is instructed once. One shown again keeps the id it was sent with. */
   async function renderNew(res: Response, regionId: number, data: Record<string, unknown> = {}, status = 200) {
-    res.status(status).render('pages/mediation/new', { region: await services.regions.get(regionId), errors: {}, values: { instructedOn: formatDate(today()) }, ...data })
+    res.status(status).render('pages/mediation/new', { region: await services.regions.get(regionId), errors: {}, values: { instructedOn: formatDate(today()), submissionId: randomUUID() }, ...data })
   }
 
   router.get('/regions/:regionId/mediation/new', authorize('mediation.instruct', regionOf, { hideExistence: true }), async (req, res) => {
@@ -58,14 +61,15 @@ export function mediationRoutes(services: Services, authorize: Authorize): Route
 
   router.post('/regions/:regionId/mediation/new', authorize('mediation.instruct', regionOf, { hideExistence: true }), async (req, res) => {
     const regionId = param(schemas.regionParam, req, 'regionId')
-    const form = validate(schemas.newCaseSchema, req.body)
-    const values = typedValues(schemas.newCaseSchema, req.body)
+    const form = validate(instructSchema, req.body)
+    const values = typedValues(instructSchema, req.body)
     if (!form.ok) return renderNew(res, regionId, { errors: translateErrors(form.errors, res.locals.t), values }, 400)
-    const { victimName, victimContact, victimRepresentative, victimNotes, ...instruction } = form.value
+    const { victimName, victimContact, victimRepresentative, victimNotes, submissionId, ...instruction } = form.value
     try {
-      const { id } = await mediation.instruct(regionId, { ...instruction, victim: victimOf({ victimName, victimContact, victimRepresentative, victimNotes }) }, requestContext(req))
+      const { id } = await mediation.instruct(regionId, { ...instruction, victim: victimOf({ victimName, victimContact, victimRepresentative, victimNotes }) }, requestContext(req), submissionId)
       res.redirect(303, `/mediation/${id}`)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/mediation/${error.resultId}`)
       const refused = refusal(error, res, 'criminalCaseNumber')
       if (!refused) throw error
       return renderNew(res, regionId, { errors: refused.errors, values }, 400)

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import type { SubmissionGuard } from './submissions'
 
 export interface EventInput {
   kind: ActivityKind
@@ -76,8 +77,8 @@ const EVENT_SELECT = `SELECT e.id, e.region_id AS "regionId", e.kind, e.title, e
  * The region's resocialisation events: date, place and organiser; the region's files invited and their attendance;
  * each participation linked to a goal of the person's plan in force; participation counted per quarter.
  */
-export function activityService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService }) {
-  const { sequelize, clock, audit } = deps
+export function activityService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, submissions } = deps
   const today = () => serviceDateOf(clock.now())
 
   function eventAudit(regionId: number, eventId: number) {
@@ -111,15 +112,20 @@ export function activityService(deps: { sequelize: Sequelize; clock: Clock; audi
     return row
   }
 
-  async function create(regionId: number, input: EventInput, context: RequestContext): Promise<number> {
+  /** Creates an event; with a submission id, the same form creates it once (AlreadySubmitted names it). */
+  async function create(regionId: number, input: EventInput, context: RequestContext, submissionId?: string): Promise<number> {
+    const now = clock.now()
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'activity.create', at: now } : null
+    await submissions.notYetMade(submission)
     checkEvent(input)
     return sequelize.transaction(async (transaction) => {
       const [row] = await sequelize.query<{ id: number }>(
         `INSERT INTO activity_events (region_id, kind, title, event_date, start_time, place, organiser, description, created_by_user_id, created_at, updated_at)
          VALUES (:regionId, :kind, :title, :date, :time, :place, :organiser, :description, :userId, :now, :now) RETURNING id`,
-        { replacements: { regionId, ...input, userId: context.actor!.id, now: clock.now() }, type: QueryTypes.SELECT, transaction },
+        { replacements: { regionId, ...input, userId: context.actor!.id, now }, type: QueryTypes.SELECT, transaction },
       )
       await audit.record(context, { ...eventAudit(regionId, row.id), action: 'activity.create', details: { kind: input.kind, date: input.date } }, transaction)
+      await submissions.made(submission, row.id, transaction)
       return row.id
     })
   }

@@ -80,9 +80,9 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     home: homeService({ clock, board, queries: homeQueries(sql), accountRequests: accountRequestQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
     contacts: contactService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
-    activities: activityService({ sequelize, clock, audit }),
+    activities: activityService({ sequelize, clock, audit, submissions: submissionGuard(submissions) }),
     correspondence: correspondenceService({ sequelize, clock, audit, deadlines, submissions }),
-    mediation: mediationService({ sequelize, clock, audit, deadlines }),
+    mediation: mediationService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
     quarterlyReports,
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),
   }

@@ -264,20 +264,25 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     })
   }
 
-  async function addFinePayment(measureId: number, payment: { paidOn: string; amountAmd: number; receiptNumber: string }, context: RequestContext): Promise<void> {
+  /** Records a payment of a fine; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function addFinePayment(measureId: number, payment: { paidOn: string; amountAmd: number; receiptNumber: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'payment.record', at: clock.now() } : null
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
+      // Asked under the measure's lock: a repeat that waited there for the first to commit finds the balance lowered by it.
+      await submissions.notYetMade(submission)
       if (measureType(row.type_code).executionKind !== 'fine') throw new ServiceError('measure.notFine')
       if (!OPEN_MEASURE_STATES.includes(row.state)) throw new ServiceError('measure.notOpen', 'amountAmd')
       if (payment.paidOn > today()) throw new ServiceError('measure.paymentInFuture', 'paidOn')
       const facts = await factsOf(row, transaction)
       if (payment.amountAmd > (facts.fineBalanceAmd ?? 0)) throw new ServiceError('measure.paymentOverBalance', 'amountAmd')
-      await sequelize.query(
-        'INSERT INTO fine_payments (measure_id, paid_on, amount_amd, receipt_number, recorded_by_user_id) VALUES (:measureId, :paidOn, :amountAmd, :receiptNumber, :userId)',
-        { replacements: { measureId, ...payment, userId: context.actor!.id }, transaction },
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO fine_payments (measure_id, paid_on, amount_amd, receipt_number, recorded_by_user_id) VALUES (:measureId, :paidOn, :amountAmd, :receiptNumber, :userId) RETURNING id',
+        { replacements: { measureId, ...payment, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
       )
       if (payment.amountAmd === facts.fineBalanceAmd) await deadlines.close('measure', measureId, ['FINE_PAYMENT'], 'DONE', transaction)
       await audit.record(context, { action: 'measure.payment', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...payment } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 
@@ -358,7 +363,10 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     return list.page({ ...filter, today: today() })
   }
 
-  async function recordViolation(measureId: number, violation: { kind: ViolationKind; occurredOn: string; description: string }, context: RequestContext): Promise<void> {
+  /** Records a violation of a measure; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function recordViolation(measureId: number, violation: { kind: ViolationKind; occurredOn: string; description: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'violation.record', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     if (violation.occurredOn > today()) throw new ServiceError('violation.inFuture', 'occurredOn')
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
@@ -372,6 +380,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
       await deadlines.open({ beneficiaryId: row.beneficiary_id, ruleId: 'VIOLATION_ACTION', subjectType: 'violation', subjectId: id, eventDate: today() }, transaction)
       await reassessmentAfterViolation(row.beneficiary_id, transaction)
       await audit.record(context, { action: 'violation.record', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, violationId: id, kind: violation.kind, actionDue: action } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 
@@ -479,13 +488,20 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     return { row, kind: measureType(row.type_code).executionKind }
   }
 
-  async function addPlacement(measureId: number, placement: { organisation: string; address: string; supervisor: string; fromDate: string }, context: RequestContext): Promise<void> {
+  /** Records where public works are done; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function addPlacement(measureId: number, placement: { organisation: string; address: string; supervisor: string; fromDate: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'placement.record', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     await sequelize.transaction(async (transaction) => {
       const { row, kind } = await executionKindOf(measureId, transaction)
       if (kind !== 'publicWorks') throw new ServiceError('measure.notPublicWorks', 'organisation')
       if (['completed', 'ended'].includes(row.state)) throw new ServiceError('measure.notOpen', 'organisation')
-      await sequelize.query('INSERT INTO work_placements (measure_id, organisation, address, supervisor, from_date, recorded_by_user_id) VALUES (:measureId, :organisation, :address, :supervisor, :fromDate, :userId)', { replacements: { measureId, ...placement, userId: context.actor!.id }, transaction })
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO work_placements (measure_id, organisation, address, supervisor, from_date, recorded_by_user_id) VALUES (:measureId, :organisation, :address, :supervisor, :fromDate, :userId) RETURNING id',
+        { replacements: { measureId, ...placement, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
+      )
       await audit.record(context, { action: 'measure.placement', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...placement } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 

@@ -16,6 +16,7 @@ import {
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
+import type { SubmissionGuard } from './submissions'
 
 export const MEDIATION_PAGE_SIZE = 50
 
@@ -156,8 +157,8 @@ const STAFF_ROLES = `('SPECIALIST', 'SENIOR_SPECIALIST', 'REGIONAL_HEAD')`
  * (the beneficiary's file; the victim's details apart), the mediator the regional head names, the meetings, the
  * outcome and the report to the instructing authority on its due date (rule MEDIATION_REPORT).
  */
-export function mediationService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
-  const { sequelize, clock, audit, deadlines } = deps
+export function mediationService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, deadlines, submissions } = deps
   const today = () => serviceDateOf(clock.now())
 
   function auditOf(regionId: number, caseId: number) {
@@ -232,8 +233,13 @@ export function mediationService(deps: { sequelize: Sequelize; clock: Clock; aud
     return row !== undefined
   }
 
-  /** The service head instructs a region: the case gets the region's next number, and the report its due date when the authority set one. */
-  async function instruct(regionId: number, input: NewCaseInput, context: RequestContext): Promise<{ id: number; number: string }> {
+  /**
+   * The service head instructs a region: the case gets the region's next number, and the report its due date when the
+   * authority set one. With a submission id, the same form instructs once (AlreadySubmitted names the case).
+   */
+  async function instruct(regionId: number, input: NewCaseInput, context: RequestContext, submissionId?: string): Promise<{ id: number; number: string }> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'mediation.instruct', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     checkInstruction(input)
     return sequelize.transaction(async (transaction) => {
       const [file] = await sequelize.query<{ id: number; status: string; anonymised: boolean }>(
@@ -265,6 +271,7 @@ export function mediationService(deps: { sequelize: Sequelize; clock: Clock; aud
         transaction,
       })
       await audit.record(context, { ...auditOf(regionId, row.id), action: 'mediation.instruct', details: { number, beneficiaryId: file.id, reportDueDate: due.report_due_date } }, transaction)
+      await submissions.made(submission, row.id, transaction)
       return { id: row.id, number }
     })
   }
