@@ -501,7 +501,7 @@ describe('access: the role × route matrix', () => {
     expect((await browser.post(`/admin/users/${admin.id}/deactivate`)).status).to.equal(403)
     expect((await browser.get(`/admin/users/${admin.id}/reset-password`)).status).to.equal(403)
   })
-  it('when every form of every page is sent hostile values (far dates, NUL and control characters, a bidirectional override, 10,000 characters, a field twice, prototype keys, huge numbers), then nothing answers 500', async function () {
+  it('when every form of every page is sent hostile values (far dates, NUL and control characters, a bidirectional override, 10,000 characters, a field twice, prototype keys, huge numbers), then nothing answers 500 and nothing a schema refuses is saved', async function () {
     // Last in the file: the forms act on the fixture (a form with no fields is simply sent).
     this.timeout(600_000)
     t.clock.set(DEFAULT_MOMENT)
@@ -516,6 +516,7 @@ describe('access: the role × route matrix', () => {
       { what: 'huge and negative numbers', fields: (names) => names.map((name, index) => [name, ['1e309', '-1', '99999999999999999999', 'NaN'][index % 4]]) },
     ]
     const failures: string[] = []
+    const storedBefore = await valuesNoSchemaAllows()
     let sent = 0
     for (const persona of ['serviceHead', 'administrator', 'regionalHead', 'specialist'] as const) {
       let browser = await signIn(t.app, people.get(persona)!.username)
@@ -539,5 +540,36 @@ describe('access: the role × route matrix', () => {
     }
     expect(sent, 'hostile posts sent').to.be.greaterThan(300)
     expect(failures).to.deep.equal([])
+    // What the forms saved: no value a schema refuses (a control character, a bidirectional override, a prototype key, a
+    // date outside any field's range) is in any column now that was not there before.
+    const storedAfter = await valuesNoSchemaAllows()
+    const slipped = [...storedAfter].filter(([column, count]) => count > (storedBefore.get(column) ?? 0)).map(([column, count]) => `${column}: ${count - (storedBefore.get(column) ?? 0)}`)
+    expect(slipped, 'values saved that their schema should refuse').to.deep.equal([])
   })
+
+  /**
+   * Per column of the app's tables, how many rows hold what no form's schema lets through. The audit log (which quotes
+   * refused sign-in names), the sessions and the sign-in limits are not form data.
+   */
+  async function valuesNoSchemaAllows(): Promise<Map<string, number>> {
+    const columns = await t.services.sequelize.query<{ table: string; column: string; type: string }>(
+      `SELECT table_name AS "table", column_name AS "column", data_type AS type FROM information_schema.columns
+        WHERE table_schema = 'public' AND table_name NOT IN ('audit_events', 'user_sessions', 'sign_in_limits', 'submissions', 'migrations')
+          AND data_type IN ('text', 'character varying', 'jsonb', 'date', 'timestamp with time zone')`,
+      { type: QueryTypes.SELECT },
+    )
+    const TEXT_REFUSED = String.raw`'[\x01-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]|__proto__|constructor\[prototype\]'`
+    // jsonb holds a control character as its escape (\u0007).
+    const JSON_REFUSED = String.raw`'\\u00(0[1-8bcef]|1[0-9a-f])|[\u202a-\u202e\u2066-\u2069]|__proto__'`
+    const conditionOf = (column: string, type: string) =>
+      type === 'jsonb' ? `"${column}"::text ~ ${JSON_REFUSED}`
+        : type === 'date' || type.startsWith('timestamp') ? `("${column}" > '2100-12-31' OR "${column}" < '1800-01-01')`
+          : `"${column}" ~ ${TEXT_REFUSED}`
+    const counts = new Map<string, number>()
+    for (const { table, column, type } of columns) {
+      const [{ count }] = await t.services.sequelize.query<{ count: number }>(`SELECT count(*)::int AS count FROM "${table}" WHERE ${conditionOf(column, type)}`, { type: QueryTypes.SELECT }).catch((error: Error) => { throw new Error(`${table}.${column}: ${error.message}`) })
+      if (count > 0) counts.set(`${table}.${column}`, count)
+    }
+    return counts
+  }
 })
