@@ -17,8 +17,8 @@ import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param } from '../forms'
 
 const MAX_MEASURES_PER_ACT = 4
-/** The measure page's forms that create a record. */
-const SUBMITTED_ONCE = ['payments', 'violations', 'placements']
+/** The measure page's forms that create a record (besides a device's alerts, whose form each installed device has). */
+const SUBMITTED_ONCE = ['sessions', 'payments', 'violations', 'placements', 'notices', 'obligations', 'reports', 'devices']
 /** A create form's one-time id. */
 const submissionIdField = Joi.string().guid({ version: 'uuidv4' })
 
@@ -46,16 +46,16 @@ const transitionSchema = Joi.object({
   endReason: Joi.string().valid(...END_REASON_CODES).allow('').empty('').default(null),
   courtActReference: line(100).allow('').empty('').default(null),
 })
-const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: decimal().precision(1).min(0.5).max(12).required(), confirmedBy: line(200).required() })
+const sessionSchema = Joi.object({ workDate: isoDate.required(), hours: decimal().precision(1).min(0.5).max(12).required(), confirmedBy: line(200).required(), submissionId: submissionIdField })
 const paymentSchema = Joi.object({ paidOn: isoDate.required(), amountAmd: Joi.number().integer().min(1).max(1_000_000_000).required(), receiptNumber: line(60).required(), submissionId: submissionIdField })
 const violationSchema = Joi.object({ kind: Joi.string().valid(...VIOLATION_KINDS).required(), occurredOn: isoDate.required(), description: text(2000).required(), submissionId: submissionIdField })
-const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
-const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null) })
-const deviceAssignSchema = Joi.object({ deviceId: id.required(), orderedOn: isoDate.required() })
+const obligationSchema = Joi.object({ obligationIndex: Joi.number().integer().min(0).max(100).required(), checkedOn: isoDate.required(), complied: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null), submissionId: submissionIdField })
+const reportSchema = Joi.object({ expectedOn: isoDate.required(), reported: Joi.string().valid('1', '0').required(), note: text(500).allow('').empty('').default(null), submissionId: submissionIdField })
+const deviceAssignSchema = Joi.object({ deviceId: id.required(), orderedOn: isoDate.required(), submissionId: submissionIdField })
 const deviceStepSchema = Joi.object({ assignmentId: id.required(), step: Joi.string().valid('install', 'remove').required(), on: isoDate.required() })
-const alertSchema = Joi.object({ assignmentId: id.required(), occurredOn: isoDate.required(), occurredTime: Joi.string().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time').required(), kind: Joi.string().valid(...ALERT_KINDS).required(), response: text(1000).required() })
+const alertSchema = Joi.object({ assignmentId: id.required(), occurredOn: isoDate.required(), occurredTime: Joi.string().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time').required(), kind: Joi.string().valid(...ALERT_KINDS).required(), response: text(1000).required(), submissionId: submissionIdField })
 const placementSchema = Joi.object({ organisation: line(200).required(), address: line(300).required(), supervisor: line(200).required(), fromDate: isoDate.required(), submissionId: submissionIdField })
-const noticeSchema = Joi.object({ addresseeKind: Joi.string().valid('EMPLOYER', 'LICENSING_BODY', 'OTHER').required(), addressee: line(300).required(), sentOn: isoDate.required(), letterReference: line(60).required() })
+const noticeSchema = Joi.object({ addresseeKind: Joi.string().valid('EMPLOYER', 'LICENSING_BODY', 'OTHER').required(), addressee: line(300).required(), sentOn: isoDate.required(), letterReference: line(60).required(), submissionId: submissionIdField })
 const decisionSchema = Joi.object({ outcome: Joi.string().valid(...VIOLATION_OUTCOMES).required(), decidedOn: isoDate.required() })
 const violationParam = Joi.object({ violationId: id.required() }).unknown(true)
 const listSchema = Joi.object({
@@ -175,7 +175,9 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
       services.monitoring.availableDevices(file.regionId, type.electronicMonitoring.devices),
     ])
     const values = { ...data.values, ...Object.fromEntries(SUBMITTED_ONCE.map((form) => [form, { submissionId: randomUUID(), ...data.values?.[form] }])) }
-    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, placements, notices, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: data.errors ?? {}, values })
+    const alertSent = data.values?.alerts
+    const alertSubmissionIds = Object.fromEntries(assignments.map((assignment) => [assignment.id, (alertSent?.assignmentId === String(assignment.id) && alertSent.submissionId) || randomUUID()]))
+    res.status(status).render('pages/measures/measure', { measure, type, file, sessions, payments, events, placements, notices, violations, obligations, reports, assignments, availableDevices, alertKinds: ALERT_KINDS, violationKinds: VIOLATION_KINDS, endReasons: END_REASON_CODES, errors: data.errors ?? {}, values, alertSubmissionIds })
   }
 
   router.get('/measures/:measureId', authorize('measure.view', measureFile, { hideExistence: true }), async (req, res) => {
@@ -188,17 +190,17 @@ export function measureRoutes(services: Services, authorize: Authorize): Router 
 
   for (const [path, schema, act] of [
     ['transition', transitionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.transition(measureId, value.action, value, requestContext(req))],
-    ['sessions', sessionSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addWorkSession(measureId, value, requestContext(req))],
+    ['sessions', sessionSchema, (measureId: number, { submissionId, ...session }: Joi.ValidationResult['value'], req: Request) => services.measures.addWorkSession(measureId, session, requestContext(req), submissionId)],
     ['payments', paymentSchema, (measureId: number, { submissionId, ...payment }: Joi.ValidationResult['value'], req: Request) => services.measures.addFinePayment(measureId, payment, requestContext(req), submissionId)],
     ['violations', violationSchema, (measureId: number, { submissionId, ...violation }: Joi.ValidationResult['value'], req: Request) => services.measures.recordViolation(measureId, violation, requestContext(req), submissionId)],
-    ['obligations', obligationSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.checkObligation(measureId, { ...value, complied: value.complied === '1' }, requestContext(req))],
-    ['devices', deviceAssignSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.assign(measureId, value, requestContext(req))],
+    ['obligations', obligationSchema, (measureId: number, { submissionId, ...check }: Joi.ValidationResult['value'], req: Request) => services.measures.checkObligation(measureId, { ...check, complied: check.complied === '1' }, requestContext(req), submissionId)],
+    ['devices', deviceAssignSchema, (measureId: number, { submissionId, ...assignment }: Joi.ValidationResult['value'], req: Request) => services.monitoring.assign(measureId, assignment, requestContext(req), submissionId)],
     ['device-steps', deviceStepSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.mark(measureId, value.assignmentId, value.step, value.on, requestContext(req))],
     // Alerts are entered in Yerevan time.
-    ['alerts', alertSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.recordAlert(measureId, value.assignmentId, { occurredAt: new Date(`${value.occurredOn}T${value.occurredTime}:00+04:00`), kind: value.kind, response: value.response }, requestContext(req))],
+    ['alerts', alertSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.monitoring.recordAlert(measureId, value.assignmentId, { occurredAt: new Date(`${value.occurredOn}T${value.occurredTime}:00+04:00`), kind: value.kind, response: value.response }, requestContext(req), value.submissionId)],
     ['placements', placementSchema, (measureId: number, { submissionId, ...placement }: Joi.ValidationResult['value'], req: Request) => services.measures.addPlacement(measureId, placement, requestContext(req), submissionId)],
-    ['notices', noticeSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.addRightNotice(measureId, value, requestContext(req))],
-    ['reports', reportSchema, (measureId: number, value: Joi.ValidationResult['value'], req: Request) => services.measures.recordReport(measureId, { ...value, reported: value.reported === '1' }, requestContext(req))],
+    ['notices', noticeSchema, (measureId: number, { submissionId, ...notice }: Joi.ValidationResult['value'], req: Request) => services.measures.addRightNotice(measureId, notice, requestContext(req), submissionId)],
+    ['reports', reportSchema, (measureId: number, { submissionId, ...report }: Joi.ValidationResult['value'], req: Request) => services.measures.recordReport(measureId, { ...report, reported: report.reported === '1' }, requestContext(req), submissionId)],
   ] as const) {
     router.post(`/measures/:measureId/${path}`, authorize(path === 'violations' ? 'violation.record' : ['devices', 'device-steps', 'alerts'].includes(path) ? 'monitoring.change' : 'measure.change', measureFile, { hideExistence: true }), async (req, res) => {
       const t = res.locals.t

@@ -72,7 +72,7 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
     deadlines,
     measures: measureService({ sequelize, clock, audit, deadlines, list: measureListQueries(sql), submissions: submissionGuard(submissions) }),
-    monitoring: monitoringService({ sequelize, clock, audit, deadlines }),
+    monitoring: monitoringService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
     assessments,
     plans,
     caseSummary: caseSummaryService({ clock, queries: caseSummaryQueries(sql) }),

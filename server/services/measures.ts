@@ -247,20 +247,25 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     })
   }
 
-  async function addWorkSession(measureId: number, session: { workDate: string; hours: number; confirmedBy: string }, context: RequestContext): Promise<void> {
+  /** Records a day of public works; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function addWorkSession(measureId: number, session: { workDate: string; hours: number; confirmedBy: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'workSession.record', at: clock.now() } : null
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
+      // Asked under the measure's lock: a repeat that waited there for the first to commit finds the hours left lowered by it.
+      await submissions.notYetMade(submission)
       if (measureType(row.type_code).executionKind !== 'publicWorks') throw new ServiceError('measure.notPublicWorks')
       if (row.state !== 'in_execution') throw new ServiceError('measure.notInExecution', 'workDate')
       if (session.workDate > today()) throw new ServiceError('measure.workInFuture', 'workDate')
       if (row.start_date && session.workDate < row.start_date) throw new ServiceError('measure.workBeforeStart', 'workDate')
       const facts = await factsOf(row, transaction)
       if (session.hours > (facts.hoursOutstanding ?? 0)) throw new ServiceError('measure.moreHoursThanLeft', 'hours')
-      await sequelize.query(
-        'INSERT INTO work_sessions (measure_id, work_date, hours, confirmed_by, recorded_by_user_id) VALUES (:measureId, :workDate, :hours, :confirmedBy, :userId)',
-        { replacements: { measureId, ...session, userId: context.actor!.id }, transaction },
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO work_sessions (measure_id, work_date, hours, confirmed_by, recorded_by_user_id) VALUES (:measureId, :workDate, :hours, :confirmedBy, :userId) RETURNING id',
+        { replacements: { measureId, ...session, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
       )
       await audit.record(context, { action: 'measure.workSession', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...session } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 
@@ -434,18 +439,22 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     )
   }
 
-  async function checkObligation(measureId: number, check: { obligationIndex: number; checkedOn: string; complied: boolean; note: string | null }, context: RequestContext): Promise<void> {
+  /** Records a check of one of the court's obligations; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function checkObligation(measureId: number, check: { obligationIndex: number; checkedOn: string; complied: boolean; note: string | null }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'obligationCheck.record', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     if (check.checkedOn > today()) throw new ServiceError('measure.checkInFuture', 'checkedOn')
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
       const obligations = Array.isArray(row.details.courtObligations) ? row.details.courtObligations : []
       if (check.obligationIndex >= obligations.length) throw new ServiceError('measure.unknownObligation', 'obligationIndex')
       if (!['in_execution', 'suspended'].includes(row.state)) throw new ServiceError('measure.notInExecution', 'checkedOn')
-      await sequelize.query(
-        'INSERT INTO obligation_checks (measure_id, obligation_index, checked_on, complied, note, checked_by_user_id) VALUES (:measureId, :obligationIndex, :checkedOn, :complied, :note, :userId)',
-        { replacements: { measureId, ...check, userId: context.actor!.id }, transaction },
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO obligation_checks (measure_id, obligation_index, checked_on, complied, note, checked_by_user_id) VALUES (:measureId, :obligationIndex, :checkedOn, :complied, :note, :userId) RETURNING id',
+        { replacements: { measureId, ...check, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
       )
       await audit.record(context, { action: 'measure.obligationCheck', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...check } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 
@@ -460,18 +469,23 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     return obligations.map((text, index) => ({ index, text, checks: checks.filter((c) => c.obligationIndex === index).map(({ obligationIndex: _index, ...check }) => check) }))
   }
 
-  async function recordReport(measureId: number, report: { expectedOn: string; reported: boolean; note: string | null }, context: RequestContext): Promise<void> {
+  /** Records whether the person reported on a day; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function recordReport(measureId: number, report: { expectedOn: string; reported: boolean; note: string | null }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'reportCheckin.record', at: clock.now() } : null
     if (report.expectedOn > today()) throw new ServiceError('measure.checkInFuture', 'expectedOn')
     try {
       await sequelize.transaction(async (transaction) => {
         const row = await lockMeasure(measureId, transaction)
+        // Asked under the measure's lock: a repeat that waited there for the first to commit would otherwise be refused as a day already recorded.
+        await submissions.notYetMade(submission)
         if (typeof row.details.reportingPerWeek !== 'number') throw new ServiceError('measure.noReporting', 'expectedOn')
         if (!['in_execution', 'suspended'].includes(row.state)) throw new ServiceError('measure.notInExecution', 'expectedOn')
-        await sequelize.query(
-          'INSERT INTO reporting_checkins (measure_id, expected_on, reported, note, recorded_by_user_id) VALUES (:measureId, :expectedOn, :reported, :note, :userId)',
-          { replacements: { measureId, ...report, userId: context.actor!.id }, transaction },
+        const [{ id }] = await sequelize.query<{ id: number }>(
+          'INSERT INTO reporting_checkins (measure_id, expected_on, reported, note, recorded_by_user_id) VALUES (:measureId, :expectedOn, :reported, :note, :userId) RETURNING id',
+          { replacements: { measureId, ...report, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
         )
         await audit.record(context, { action: report.reported ? 'measure.reported' : 'measure.absent', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...report } }, transaction)
+        await submissions.made(submission, id, transaction)
       })
     } catch (error) {
       if ((error as { name?: string }).name === 'SequelizeUniqueConstraintError') throw new ServiceError('measure.reportAlreadyRecorded', 'expectedOn')
@@ -505,13 +519,20 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
     })
   }
 
-  async function addRightNotice(measureId: number, notice: { addresseeKind: string; addressee: string; sentOn: string; letterReference: string }, context: RequestContext): Promise<void> {
+  /** Records a notice of a deprivation of a right sent to whoever must enforce it; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function addRightNotice(measureId: number, notice: { addresseeKind: string; addressee: string; sentOn: string; letterReference: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'rightNotice.record', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     if (notice.sentOn > today()) throw new ServiceError('measure.checkInFuture', 'sentOn')
     await sequelize.transaction(async (transaction) => {
       const { row, kind } = await executionKindOf(measureId, transaction)
       if (kind !== 'deprivation') throw new ServiceError('measure.notDeprivation', 'addressee')
-      await sequelize.query('INSERT INTO right_notices (measure_id, addressee_kind, addressee, sent_on, letter_reference, recorded_by_user_id) VALUES (:measureId, :addresseeKind, :addressee, :sentOn, :letterReference, :userId)', { replacements: { measureId, ...notice, userId: context.actor!.id }, transaction })
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO right_notices (measure_id, addressee_kind, addressee, sent_on, letter_reference, recorded_by_user_id) VALUES (:measureId, :addresseeKind, :addressee, :sentOn, :letterReference, :userId) RETURNING id',
+        { replacements: { measureId, ...notice, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
+      )
       await audit.record(context, { action: 'measure.rightNotice', category: 'beneficiary', regionId: await regionOf(row.beneficiary_id, transaction), target: { type: 'beneficiary', id: row.beneficiary_id }, details: { measureId, ...notice } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 

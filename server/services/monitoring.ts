@@ -6,6 +6,7 @@ import { daysBetween } from '../domain/measureProgress'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
+import type { SubmissionGuard } from './submissions'
 
 export const ALERT_KINDS = ['ZONE_LEFT', 'TAMPER', 'LOW_BATTERY', 'NO_SIGNAL', 'CURFEW_BREACH'] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
@@ -24,8 +25,8 @@ export interface AssignmentView {
 }
 
 /** Electronic monitoring: the region's devices, their assignment to measures, installation and alerts. */
-export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
-  const { sequelize, clock, audit, deadlines } = deps
+export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, deadlines, submissions } = deps
   const today = () => serviceDateOf(clock.now())
 
   async function devices(regionId: number): Promise<{ id: number; serial: string; kind: DeviceKind; status: string; fileNumber: string | null; measureId: number | null }[]> {
@@ -59,8 +60,12 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
     return { beneficiaryId: row.beneficiary_id, regionId: row.region_id, typeCode: row.type_code, state: row.state, details: row.details }
   }
 
-  /** Puts an available device of the region, of a kind the measure allows, on the person. */
-  async function assign(measureId: number, input: { deviceId: number; orderedOn: string }, context: RequestContext): Promise<void> {
+  /**
+   * Puts an available device of the region, of a kind the measure allows, on the person. With a submission id, the same
+   * form assigns once (AlreadySubmitted names the assignment).
+   */
+  async function assign(measureId: number, input: { deviceId: number; orderedOn: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'device.assign', at: clock.now() } : null
     const measure = await measureFacts(measureId)
     const allowed = measureType(measure.typeCode).electronicMonitoring
     const ordered = allowed.use === 'required' || (allowed.use === 'optional' && measure.details.electronicMonitoringOrdered === true)
@@ -70,10 +75,16 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
     try {
       await sequelize.transaction(async (transaction) => {
         const [device] = await sequelize.query<{ kind: DeviceKind; status: string; region_id: number }>('SELECT kind, status, region_id FROM devices WHERE id = :id FOR UPDATE', { replacements: { id: input.deviceId }, type: QueryTypes.SELECT, transaction })
+        // Asked under the device's lock: a repeat that waited there for the first to commit finds the device taken by it.
+        await submissions.notYetMade(submission)
         if (!device || device.region_id !== measure.regionId || device.status !== 'AVAILABLE' || !allowed.devices.includes(device.kind)) throw new ServiceError('device.notAvailable', 'deviceId')
-        await sequelize.query('INSERT INTO device_assignments (device_id, measure_id, ordered_on, created_by_user_id) VALUES (:deviceId, :measureId, :orderedOn, :userId)', { replacements: { ...input, measureId, userId: context.actor!.id }, transaction })
+        const [{ id }] = await sequelize.query<{ id: number }>(
+          'INSERT INTO device_assignments (device_id, measure_id, ordered_on, created_by_user_id) VALUES (:deviceId, :measureId, :orderedOn, :userId) RETURNING id',
+          { replacements: { ...input, measureId, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
+        )
         await sequelize.query(`UPDATE devices SET status = 'ASSIGNED' WHERE id = :id`, { replacements: { id: input.deviceId }, transaction })
         await audit.record(context, { action: 'device.assign', category: 'beneficiary', regionId: measure.regionId, target: { type: 'beneficiary', id: measure.beneficiaryId }, details: { measureId, ...input } }, transaction)
+        await submissions.made(submission, id, transaction)
       })
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw new ServiceError('device.notAvailable', 'deviceId')
@@ -109,13 +120,20 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
     })
   }
 
-  async function recordAlert(measureId: number, assignmentId: number, alert: { occurredAt: Date; kind: AlertKind; response: string }, context: RequestContext): Promise<void> {
+  /** Records an alert of a device and what was done about it; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function recordAlert(measureId: number, assignmentId: number, alert: { occurredAt: Date; kind: AlertKind; response: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'device.alert', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     const assignment = await assignmentOf(measureId, assignmentId)
     const measure = await measureFacts(assignment.measureId)
     if (alert.occurredAt > clock.now()) throw new ServiceError('measure.checkInFuture', 'occurredAt')
     await sequelize.transaction(async (transaction) => {
-      await sequelize.query('INSERT INTO monitoring_alerts (assignment_id, occurred_at, kind, response, recorded_by_user_id) VALUES (:assignmentId, :occurredAt, :kind, :response, :userId)', { replacements: { assignmentId, ...alert, userId: context.actor!.id }, transaction })
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO monitoring_alerts (assignment_id, occurred_at, kind, response, recorded_by_user_id) VALUES (:assignmentId, :occurredAt, :kind, :response, :userId) RETURNING id',
+        { replacements: { assignmentId, ...alert, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
+      )
       await audit.record(context, { action: 'device.alert', category: 'beneficiary', regionId: measure.regionId, target: { type: 'beneficiary', id: measure.beneficiaryId }, details: { assignmentId, kind: alert.kind } }, transaction)
+      await submissions.made(submission, id, transaction)
     })
   }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { expect } from 'chai'
 import { QueryTypes } from 'sequelize'
 import type request from 'supertest'
@@ -68,19 +69,117 @@ describe('create forms sent more than once', () => {
   describe('on a measure', () => {
     let officer: TestPerson
     let browser: Browser
+    let beneficiaryId: number
     let fineId: number
     let worksId: number
+
+    /** Registers a court act ordering one measure with the given details (`m0_<field>`), and returns the measure's id. */
+    async function ordered(typeCode: string, details: Record<string, string>): Promise<number> {
+      const act = { court: 'Արմավիրի մարզի առաջին ատյանի դատարան', caseNumber: 'ԱՐԴ/1000/01/31', kind: 'VERDICT', actDate: '03.11.2031', inForceDate: '14.11.2031', receivedDate: '20.11.2031' }
+      const known = new Set((await t.services.measures.measuresOf(beneficiaryId)).map((measure) => measure.id))
+      expect((await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...act, types: typeCode, ...details })).status).to.equal(303)
+      return (await t.services.measures.measuresOf(beneficiaryId)).find((measure) => !known.has(measure.id))!.id
+    }
+
+    async function started(measureId: number): Promise<number> {
+      expect((await browser.post(`/measures/${measureId}/transition`, { action: 'start', date: '21.11.2031' })).status).to.equal(303)
+      return measureId
+    }
+
+    async function countOf(table: string, measureId: number): Promise<number> {
+      const [{ count }] = await t.services.sequelize.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table} WHERE measure_id = :measureId`, { replacements: { measureId }, type: QueryTypes.SELECT })
+      return count
+    }
 
     beforeEach(async () => {
       officer = await createPerson('SPECIALIST', 'ARMAVIR')
       browser = await signIn(t.app, officer.username)
-      const beneficiaryId = (await createBeneficiary(await regionIdOf('ARMAVIR'), officer.id)).id
+      beneficiaryId = (await createBeneficiary(await regionIdOf('ARMAVIR'), officer.id)).id
       const act = { court: 'Արմավիրի մարզի առաջին ատյանի դատարան', caseNumber: 'ԱՐԴ/0999/01/31', kind: 'VERDICT', actDate: '03.11.2031', inForceDate: '14.11.2031', receivedDate: '20.11.2031' }
       const registered = await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...act, types: ['FINE', 'PUBLIC_WORKS'], m0_amountAmd: '150000', m1_hoursOrdered: '40' })
       expect(registered.status).to.equal(303)
       const measures = await t.services.measures.measuresOf(beneficiaryId)
       fineId = measures.find((measure) => measure.typeCode === 'FINE')!.id
       worksId = measures.find((measure) => measure.typeCode === 'PUBLIC_WORKS')!.id
+    })
+
+    it('when a day of public works covering all the hours left is sent repeatedly, then it is recorded once (a repeat is not refused as more than left) and every answer leads to the measure', async () => {
+      const measureId = await started(await ordered('PUBLIC_WORKS', { m0_hoursOrdered: '8' }))
+      const action = `/measures/${measureId}/sessions`
+      const page = await browser.get(`/measures/${measureId}`)
+      const answers = await sentRepeatedly(browser, action, { workDate: '24.11.2031', hours: '8', confirmedBy: 'Արմավիրի համայնքապետարան', submissionId: submissionIdOf(page.text, action) })
+      expect((await t.services.measures.workSessions(measureId)).map((session) => Number(session.hours))).to.deep.equal([8])
+      expectEachLedTo(answers, `/measures/${measureId}`)
+    })
+
+    it('when a notice of a deprived right is sent repeatedly, then it is recorded once and every answer leads to the measure', async () => {
+      const measureId = await ordered('DEPRIVATION_OF_RIGHT', { m0_prohibitedPostOrActivity: 'հասարակական տրանսպորտ վարել', m0_termMonths: '12' })
+      const action = `/measures/${measureId}/notices`
+      const page = await browser.get(`/measures/${measureId}`)
+      const answers = await sentRepeatedly(browser, action, { addresseeKind: 'EMPLOYER', addressee: 'Արմավիր Ավտոբուս ՍՊԸ', sentOn: '24.11.2031', letterReference: '01/4321', submissionId: submissionIdOf(page.text, action) })
+      expect(await t.services.measures.rightNoticesOf(measureId)).to.have.length(1)
+      expectEachLedTo(answers, `/measures/${measureId}`)
+    })
+
+    describe('under administrative supervision', () => {
+      let supervisionId: number
+
+      beforeEach(async () => {
+        supervisionId = await started(await ordered('ADMINISTRATIVE_SUPERVISION', { m0_reportingPerWeek: '2', m0_termEndDate: '20.05.2032', m0_courtObligations: 'տանը լինել 22:00–06:00\nալկոհոլ չօգտագործել' }))
+      })
+
+      it('when an obligation\'s check is sent repeatedly, then it is recorded once and every answer leads to the measure', async () => {
+        const action = `/measures/${supervisionId}/obligations`
+        const page = await browser.get(`/measures/${supervisionId}`)
+        const answers = await sentRepeatedly(browser, action, { obligationIndex: '1', checkedOn: '24.11.2031', complied: '0', note: 'ալկոհոլի հոտ', submissionId: submissionIdOf(page.text, action) })
+        expect(await countOf('obligation_checks', supervisionId)).to.equal(1)
+        expectEachLedTo(answers, `/measures/${supervisionId}`)
+      })
+
+      it('when a reporting day is sent repeatedly, then it is recorded once (a repeat is not refused as a day already recorded) and every answer leads to the measure', async () => {
+        const action = `/measures/${supervisionId}/reports`
+        const page = await browser.get(`/measures/${supervisionId}`)
+        const answers = await sentRepeatedly(browser, action, { expectedOn: '24.11.2031', reported: '0', note: '', submissionId: submissionIdOf(page.text, action) })
+        expect(await t.services.measures.reportsOf(supervisionId)).to.have.length(1)
+        expectEachLedTo(answers, `/measures/${supervisionId}`)
+      })
+    })
+
+    describe('under house arrest', () => {
+      let arrestId: number
+      let deviceId: number
+
+      beforeEach(async () => {
+        arrestId = await ordered('HOUSE_ARREST', { m0_houseArrestAddress: 'Արմավիր, Աբովյան 3', m0_termEndDate: '20.02.2032' })
+        const armavir = await regionIdOf('ARMAVIR')
+        const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'ARMAVIR')).username)
+        const serial = `RF-${randomUUID().slice(0, 13).toUpperCase()}`
+        expect((await head.post(`/regions/${armavir}/devices`, { serial, kind: 'RF' })).status).to.equal(303)
+        deviceId = (await t.services.monitoring.devices(armavir)).find((device) => device.serial === serial)!.id
+      })
+
+      it('when a device\'s assignment is sent repeatedly, then it is assigned once (a repeat is not refused as a device taken) and every answer leads to the measure', async () => {
+        const action = `/measures/${arrestId}/devices`
+        const page = await browser.get(`/measures/${arrestId}`)
+        const answers = await sentRepeatedly(browser, action, { deviceId: String(deviceId), orderedOn: '21.11.2031', submissionId: submissionIdOf(page.text, action) })
+        expect(await t.services.monitoring.assignmentsOf(arrestId)).to.have.length(1)
+        expectEachLedTo(answers, `/measures/${arrestId}`)
+      })
+
+      it('when an alert is refused, then its form keeps its id, and sent repeatedly once corrected it is recorded once and every answer leads to the measure', async () => {
+        expect((await browser.post(`/measures/${arrestId}/devices`, { deviceId: String(deviceId), orderedOn: '21.11.2031' })).status).to.equal(303)
+        const [assignment] = await t.services.monitoring.assignmentsOf(arrestId)
+        expect((await browser.post(`/measures/${arrestId}/device-steps`, { assignmentId: String(assignment.id), step: 'install', on: '22.11.2031' })).status).to.equal(303)
+        const action = `/measures/${arrestId}/alerts`
+        const page = await browser.get(`/measures/${arrestId}`)
+        const alert = { assignmentId: String(assignment.id), occurredOn: '23.11.2031', occurredTime: '23:40', kind: 'ZONE_LEFT', response: 'զանգահարվեց, տուն վերադարձավ 23:55-ին', submissionId: submissionIdOf(page.text, action) }
+        const refused = await browser.post(action, { ...alert, response: '' })
+        expect(refused.status).to.equal(400)
+        expect(submissionIdOf(refused.text, action)).to.equal(alert.submissionId)
+        const answers = await sentRepeatedly(browser, action, alert)
+        expect((await t.services.monitoring.assignmentsOf(arrestId))[0].alerts).to.have.length(1)
+        expectEachLedTo(answers, `/measures/${arrestId}`)
+      })
     })
 
     it('when the whole fine\'s payment is sent repeatedly, then it is recorded once (a repeat is not refused as over the balance) and every answer leads to the measure', async () => {
