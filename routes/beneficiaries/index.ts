@@ -141,7 +141,8 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     res.status(status).render('pages/beneficiaries/file', {
       file, facts: file, notes, documents, timeline, views, readSummary, courtActs, measures, work, correspondence, measureTypes: MEASURE_TYPES_BY_CODE, catalogue, kindName: kindLabel(res), noteText: noteLabel(res),
       summary: { ...summary, measuresInForce: measures.filter((measure) => !isTerminal(measure.state)), overdue: openWork.filter((line) => line.group === 'overdue').length },
-      noteErrors: {}, noteValues: {}, documentErrors: {}, documentValues: {}, ...forms,
+      // The note and document forms carry a one-time id (sent twice, each adds once); one shown again, the id it was sent with.
+      noteErrors: forms.noteErrors ?? {}, noteValues: { submissionId: randomUUID(), ...forms.noteValues }, documentErrors: forms.documentErrors ?? {}, documentValues: { submissionId: randomUUID(), ...forms.documentValues },
     })
   }
 
@@ -204,7 +205,11 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     const beneficiaryId = beneficiaryIdOf(req)
     const form = validate(noteSchema, req.body)
     if (!form.ok) return renderFile(res, beneficiaryId, { noteErrors: translateErrors(form.errors, res.locals.t), noteValues: form.values }, 400)
-    await beneficiaries.addNote(beneficiaryId, form.value.body, requestContext(req))
+    try {
+      await beneficiaries.addNote(beneficiaryId, form.value.body, requestContext(req), form.value.submissionId)
+    } catch (error) {
+      if (!(error instanceof AlreadySubmitted)) throw error
+    }
     res.redirect(303, `/beneficiaries/${beneficiaryId}#notes`)
   })
 
@@ -217,8 +222,9 @@ export function beneficiaryRoutes(services: Services, authorize: Authorize): Rou
     if (!form.ok) return refuse(translateErrors(form.errors, t))
     if (!req.file) return refuse({ file: t('document.missing') })
     try {
-      await beneficiaries.addDocument(beneficiaryId, { fileName: req.file.originalname, content: req.file.buffer, description: form.value.description, kind: form.value.kind }, requestContext(req))
+      await beneficiaries.addDocument(beneficiaryId, { fileName: req.file.originalname, content: req.file.buffer, description: form.value.description, kind: form.value.kind }, requestContext(req), form.value.submissionId)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/beneficiaries/${beneficiaryId}#documents`)
       if (error instanceof ServiceError) return refuse({ [error.field ?? 'file']: t(error.code) })
       throw error
     }

@@ -67,8 +67,8 @@ export const registerQuerySchema = Joi.object({
 
 export const searchQuerySchema = Joi.object({ q: Joi.string().trim().max(100).allow('').default('') })
 export const accessReasonSchema = Joi.object({ reason: text(500).min(5).required() })
-export const noteSchema = Joi.object({ body: text(5000).required() })
+export const noteSchema = Joi.object({ body: text(5000).required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 export const assignSchema = Joi.object({ officerId: id.required() })
 export const closeSchema = Joi.object({ reason: choice(CLOSE_REASONS).required(), closedOn: isoDate.required(), note: optional(text(1000)), version })
 export const reopenSchema = Joi.object({ reason: text(500).required(), version })
-export const documentSchema = Joi.object({ kind: Joi.string().valid('DOCUMENT', 'PHOTO').default('DOCUMENT'), description: optional(text(300)) })
+export const documentSchema = Joi.object({ kind: Joi.string().valid('DOCUMENT', 'PHOTO').default('DOCUMENT'), description: optional(text(300)), submissionId: Joi.string().guid({ version: 'uuidv4' }) })

@@ -13,6 +13,7 @@ import type { SubmissionQueries } from '../data/submissions'
 import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import { DEADLINES_ON_REGISTRATION, isSupervisedCategory } from '../domain/supervision'
 import type { DeadlineService } from './deadlines'
+import { submissionGuard } from './submissions'
 
 /** Everything the registration card form edits. */
 export interface CardInput {
@@ -226,6 +227,7 @@ const FILE_SECTIONS_SQL = (withViews: boolean) => `SELECT
 
 export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService; submissions: SubmissionQueries }) {
   const { sequelize, clock, audit } = deps
+  const submitted = submissionGuard(deps.submissions)
   const beneficiaryAudit = (id: number, regionId: number) => ({ category: 'beneficiary' as const, regionId, target: { type: 'beneficiary', id } })
 
   // The reads below run on nearly every page (the policy guard, the file page): plain SQL as prepared statements, no
@@ -544,11 +546,15 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     })
   }
 
-  async function addNote(id: number, body: string, context: RequestContext): Promise<void> {
+  /** Adds a note to the file; with a submission id, the same form adds it once (AlreadySubmitted names it). */
+  async function addNote(id: number, body: string, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'beneficiary.note', at: clock.now() } : null
+    await submitted.notYetMade(submission)
     const { regionId } = await facts(id)
     await sequelize.transaction(async (transaction) => {
       const note = await BeneficiaryNote.create({ beneficiaryId: id, authorUserId: context.actor!.id, body, createdAt: clock.now() }, { transaction })
       await audit.record(context, { ...beneficiaryAudit(id, regionId), action: 'beneficiary.note', details: { noteId: note.id } }, transaction)
+      await submitted.made(submission, note.id, transaction)
     })
   }
 
@@ -581,7 +587,10 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
     }
   }
 
-  async function addDocument(id: number, upload: { fileName: string; content: Buffer; description: string | null; kind: 'DOCUMENT' | 'PHOTO' }, context: RequestContext): Promise<void> {
+  /** Uploads a document or photo to the file; with a submission id, the same form uploads it once (AlreadySubmitted names it). */
+  async function addDocument(id: number, upload: { fileName: string; content: Buffer; description: string | null; kind: 'DOCUMENT' | 'PHOTO' }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'beneficiary.document', at: clock.now() } : null
+    await submitted.notYetMade(submission)
     if (upload.content.length === 0) throw new ServiceError('document.empty', 'file')
     if (upload.content.length > MAX_UPLOAD_BYTES) throw new ServiceError('document.tooLarge', 'file')
     // The type is what the bytes are, never what the name claims.
@@ -595,6 +604,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
         { transaction },
       )
       await audit.record(context, { ...beneficiaryAudit(id, regionId), action: 'beneficiary.documentUpload', details: { documentId: document.id, kind: upload.kind, mediaType: type.mediaType, sizeBytes: upload.content.length } }, transaction)
+      await submitted.made(submission, document.id, transaction)
     })
   }
 

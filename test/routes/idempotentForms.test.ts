@@ -66,6 +66,36 @@ describe('create forms sent more than once', () => {
     expectEachLedTo(answers, `/mediation/${cases[0].id}`)
   })
 
+  describe('on a personal file', () => {
+    let officer: TestPerson
+    let browser: Browser
+    let beneficiaryId: number
+
+    beforeEach(async () => {
+      officer = await createPerson('SPECIALIST', 'SHIRAK')
+      browser = await signIn(t.app, officer.username)
+      beneficiaryId = (await createBeneficiary(await regionIdOf('SHIRAK'), officer.id)).id
+    })
+
+    it('when a note is sent repeatedly, then it is added once and every answer leads to the file\'s notes', async () => {
+      const action = `/beneficiaries/${beneficiaryId}/notes`
+      const page = await browser.get(`/beneficiaries/${beneficiaryId}`)
+      const answers = await sentRepeatedly(browser, action, { body: 'Զանգահարեց, կներկայանա երկուշաբթի', submissionId: submissionIdOf(page.text, action) })
+      expect(await t.services.beneficiaries.notes(beneficiaryId)).to.have.length(1)
+      expectEachLedTo(answers, `/beneficiaries/${beneficiaryId}#notes`)
+    })
+
+    it('when a document\'s upload is sent repeatedly, then it is stored once and every answer leads to the file\'s documents', async () => {
+      const action = `/beneficiaries/${beneficiaryId}/documents`
+      const page = await browser.get(`/beneficiaries/${beneficiaryId}`)
+      const submissionId = submissionIdOf(page.text, action)
+      const uploaded = () => browser.agent.post(action).field('_csrf', browser.csrf).field('description', 'դատավճռի պատճեն').field('submissionId', submissionId).attach('file', Buffer.from('%PDF-1.7\n%%EOF\n'), 'verdict.pdf')
+      const answers = [...(await Promise.all([uploaded(), uploaded(), uploaded()])), await uploaded()]
+      expect(await t.services.beneficiaries.documents(beneficiaryId)).to.have.length(1)
+      expectEachLedTo(answers, `/beneficiaries/${beneficiaryId}#documents`)
+    })
+  })
+
   describe('on a measure', () => {
     let officer: TestPerson
     let browser: Browser
