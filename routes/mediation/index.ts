@@ -97,7 +97,8 @@ export function mediationRoutes(services: Services, authorize: Authorize): Route
     res.status(status).render('pages/mediation/case', {
       record, resource, confidential, meetingDates, candidates, steps, reportOverdue, reportOnTime, today: today(), outcomes: MEDIATION_OUTCOMES, endKinds: MEDIATION_END_KINDS,
       explanation: record.reportDueExplanation ? explainDueDateLines(record.reportDueExplanation, res.locals.lang) : [],
-      errors: data.errors ?? {}, values: data.values ?? {}, stale: data.stale ?? false,
+      // The meeting form carries a one-time id (sent twice, the meeting is recorded once); shown again, the id it was sent with.
+      errors: data.errors ?? {}, values: { ...data.values, meetings: { submissionId: randomUUID(), ...data.values?.meetings } }, stale: data.stale ?? false,
     })
   }
 
@@ -115,6 +116,7 @@ export function mediationRoutes(services: Services, authorize: Authorize): Route
       try {
         await act(caseId, form.value, req)
       } catch (error) {
+        if (error instanceof AlreadySubmitted) return res.redirect(303, `/mediation/${caseId}${anchor}`)
         const refused = refusal(error, res, defaultField)
         if (!refused) throw error
         return renderCase(req, res, caseId, { errors: { [path]: refused.errors }, values, stale: refused.stale }, refused.stale ? 409 : 400)
@@ -129,7 +131,7 @@ export function mediationRoutes(services: Services, authorize: Authorize): Route
   }, '#instruction')
   caseAction('mediator', 'mediation.nameMediator', schemas.mediatorSchema, 'mediatorUserId', (caseId, value, req) =>
     mediation.nameMediator(caseId, { mediatorUserId: value.mediatorUserId, expectedVersion: value.version }, requestContext(req)), '#mediator')
-  caseAction('meetings', 'mediation.work', schemas.meetingSchema, 'heldOn', (caseId, value, req) => mediation.recordMeeting(caseId, value, requestContext(req)), '#meetings')
+  caseAction('meetings', 'mediation.work', schemas.meetingSchema, 'heldOn', (caseId, { submissionId, ...meeting }, req) => mediation.recordMeeting(caseId, meeting, requestContext(req), submissionId), '#meetings')
   caseAction('outcome', 'mediation.work', schemas.outcomeSchema, 'outcome', (caseId, value, req) =>
     mediation.conclude(caseId, { outcome: value.outcome, outcomeReason: value.outcomeReason, agreementTerms: value.agreementTerms, concludedOn: value.concludedOn, expectedVersion: value.version }, requestContext(req)), '#outcome')
   caseAction('report', 'mediation.work', schemas.reportSchema, 'sentOn', (caseId, value, req) =>

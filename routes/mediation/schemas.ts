@@ -35,6 +35,7 @@ export const meetingSchema = Joi.object({
   participants: text(1000).required(),
   summary: text(4000).required(),
   nextSteps: optionalText(2000),
+  submissionId: Joi.string().guid({ version: 'uuidv4' }),
 })
 export const outcomeSchema = Joi.object({
   outcome: Joi.string().valid(...MEDIATION_OUTCOMES).required(),

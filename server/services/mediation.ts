@@ -375,10 +375,14 @@ export function mediationService(deps: { sequelize: Sequelize; clock: Clock; aud
     })
   }
 
-  async function recordMeeting(caseId: number, input: MeetingInput, context: RequestContext): Promise<void> {
+  /** Records a meeting with the parties; with a submission id, the same form records it once (AlreadySubmitted names it). */
+  async function recordMeeting(caseId: number, input: MeetingInput, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'mediation.recordMeeting', at: clock.now() } : null
     notInFuture(input.heldOn, 'heldOn')
     await sequelize.transaction(async (transaction) => {
       const row = await lockCase(caseId, transaction)
+      // Asked under the case's lock: a repeat that waited there for the first to commit finds the case moved on by it.
+      await submissions.notYetMade(submission)
       const status = transitionOf(row, 'recordMeeting', 'heldOn')
       if (input.heldOn < row.instructed_on) throw new ServiceError('mediation.error.meetingBeforeInstruction', 'heldOn', { instructedOn: row.instructed_on })
       const [meeting] = await sequelize.query<{ id: number }>(
@@ -388,6 +392,7 @@ export function mediationService(deps: { sequelize: Sequelize; clock: Clock; aud
       )
       await updateCase(caseId, { status }, transaction)
       await audit.record(context, { ...auditOf(row.region_id, caseId), action: 'mediation.recordMeeting', details: { meetingId: meeting.id, heldOn: input.heldOn } }, transaction)
+      await submissions.made(submission, meeting.id, transaction)
     })
   }
 

@@ -48,22 +48,59 @@ describe('create forms sent more than once', () => {
     expectEachLedTo(answers, `/activities/${created[0].id}`)
   })
 
-  it('when the mediation instruction is sent repeatedly, then the case is instructed once and every answer leads to it', async () => {
-    const regionId = await regionIdOf('LORI')
-    const serviceHead = await createPerson('SERVICE_HEAD', null)
-    const file = await createBeneficiary(regionId, (await createPerson('SPECIALIST', 'LORI')).id, { category: 'MEDIATION_PARTICIPANT', fileNumber: `ԼՌ-2031-${70000 + (process.pid % 10000)}` })
-    const browser = await signIn(t.app, serviceHead.username)
-    const action = `/regions/${regionId}/mediation/new`
-    const page = await browser.get(action)
-    const fields = {
-      authority: 'Լոռու մարզի առաջին ատյանի ընդհանուր իրավասության դատարան', criminalCaseNumber: 'ԼԴ/0777/01/31', authorityReference: '', authorityDecisionDate: '18.11.2031', receivedOn: '20.11.2031',
-      instructedOn: '24.11.2031', instructionNote: '', beneficiaryFileNumber: file.fileNumber, victimName: 'Անահիտ Մկրտչյան', victimContact: '', victimRepresentative: '', victimNotes: '',
-      submissionId: submissionIdOf(page.text, action),
+  describe('in mediation', () => {
+    let regionId: number
+    let serviceHead: TestPerson
+    let beneficiaryFileNumber: string
+    let beneficiaryId: number
+
+    /** The instruction form filled in, with the id of the form it was read from. */
+    function instruction(submissionId: string) {
+      return {
+        authority: 'Լոռու մարզի առաջին ատյանի ընդհանուր իրավասության դատարան', criminalCaseNumber: 'ԼԴ/0777/01/31', authorityReference: '', authorityDecisionDate: '18.11.2031', receivedOn: '20.11.2031',
+        instructedOn: '24.11.2031', instructionNote: '', beneficiaryFileNumber, victimName: 'Անահիտ Մկրտչյան', victimContact: '', victimRepresentative: '', victimNotes: '', submissionId,
+      }
     }
-    const answers = await sentRepeatedly(browser, action, fields)
-    const cases = await t.services.sequelize.query<{ id: number }>('SELECT id FROM mediation_cases WHERE beneficiary_id = :beneficiaryId', { replacements: { beneficiaryId: file.id }, type: QueryTypes.SELECT })
-    expect(cases).to.have.length(1)
-    expectEachLedTo(answers, `/mediation/${cases[0].id}`)
+
+    async function casesOfTheFile(): Promise<{ id: number }[]> {
+      return t.services.sequelize.query<{ id: number }>('SELECT id FROM mediation_cases WHERE beneficiary_id = :beneficiaryId', { replacements: { beneficiaryId }, type: QueryTypes.SELECT })
+    }
+
+    beforeEach(async () => {
+      regionId = await regionIdOf('LORI')
+      serviceHead = await createPerson('SERVICE_HEAD', null)
+      const file = await createBeneficiary(regionId, (await createPerson('SPECIALIST', 'LORI')).id, { category: 'MEDIATION_PARTICIPANT', fileNumber: `ԼՌ-2031-${70000 + Math.floor(Math.random() * 29999)}` })
+      beneficiaryFileNumber = file.fileNumber
+      beneficiaryId = file.id
+    })
+
+    it('when the mediation instruction is sent repeatedly, then the case is instructed once and every answer leads to it', async () => {
+      const browser = await signIn(t.app, serviceHead.username)
+      const action = `/regions/${regionId}/mediation/new`
+      const page = await browser.get(action)
+      const answers = await sentRepeatedly(browser, action, instruction(submissionIdOf(page.text, action)))
+      const cases = await casesOfTheFile()
+      expect(cases).to.have.length(1)
+      expectEachLedTo(answers, `/mediation/${cases[0].id}`)
+    })
+
+    it('when a meeting with the parties is sent repeatedly, then it is recorded once and every answer leads to the case\'s meetings', async () => {
+      const instructing = await signIn(t.app, serviceHead.username)
+      const form = await instructing.get(`/regions/${regionId}/mediation/new`)
+      expect((await instructing.post(`/regions/${regionId}/mediation/new`, instruction(submissionIdOf(form.text, `/regions/${regionId}/mediation/new`)))).status).to.equal(303)
+      const [{ id: caseId }] = await casesOfTheFile()
+      const mediator = await createPerson('SPECIALIST', 'LORI')
+      const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'LORI')).username)
+      const casePage = await head.get(`/mediation/${caseId}`)
+      const version = /data-testid="mediator-form"[\s\S]*?name="version" value="(\d+)"/.exec(casePage.text)![1]
+      expect((await head.post(`/mediation/${caseId}/mediator`, { mediatorUserId: String(mediator.id), version })).status).to.equal(303)
+      const browser = await signIn(t.app, mediator.username)
+      const action = `/mediation/${caseId}/meetings`
+      const page = await browser.get(`/mediation/${caseId}`)
+      const answers = await sentRepeatedly(browser, action, { heldOn: '24.11.2031', place: 'Վանաձոր, մարմնի շենք', participants: 'Շահառուն, տուժողը', summary: 'Կողմերը ներկայացրել են իրենց դիրքորոշումները', nextSteps: '', submissionId: submissionIdOf(page.text, action) })
+      expect(await t.services.mediation.meetingDates(caseId)).to.have.length(1)
+      expectEachLedTo(answers, `/mediation/${caseId}#meetings`)
+    })
   })
 
   describe('on a personal file', () => {
