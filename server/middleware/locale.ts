@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express'
 import { formatDate, formatDateTime } from '../domain/dates'
+import { formatNumber } from '../domain/numbers'
 import { DEFAULT_LANGUAGE, isLanguage, translator, type Language } from '../i18n'
 import { DEADLINE_RULES, type DeadlineRuleId } from '../domain/deadlineRules'
 
@@ -36,6 +37,7 @@ export const locale: RequestHandler = (req, res, next) => {
   res.locals.t = translator(language)
   res.locals.formatDate = formatDate
   res.locals.formatDateTime = formatDateTime
+  res.locals.formatNumber = (value: number) => formatNumber(value, language)
   // A deadline is named by its rule's duty, in the rules' own data.
   res.locals.ruleName = (id: string) => DEADLINE_RULES[id as DeadlineRuleId]?.duty[language] ?? id
   // After a failed form post the page's address is the post's: the language switch returns to the referring page instead.

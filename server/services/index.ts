@@ -55,6 +55,9 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
   const board = boardService({ clock, ledger, conditions: workConditions })
   const delegations = delegationService({ sequelize, clock, audit })
   const plans = planService({ sequelize, clock, audit, deadlines, assessments })
+  const measures = measureService({ sequelize, clock, audit, deadlines, list: measureListQueries(sql), submissions: submissionGuard(submissions) })
+  const contacts = contactService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) })
+  const correspondence = correspondenceService({ sequelize, clock, audit, deadlines, submissions })
   return {
     sequelize,
     clock,
@@ -69,9 +72,9 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     delegations,
     beneficiaries,
     transfers,
-    subjectAccess: subjectAccessService({ beneficiaries, transfers, clock }),
+    subjectAccess: subjectAccessService({ beneficiaries, transfers, measures, assessments, plans, contacts, correspondence, clock }),
     deadlines,
-    measures: measureService({ sequelize, clock, audit, deadlines, list: measureListQueries(sql), submissions: submissionGuard(submissions) }),
+    measures,
     monitoring: monitoringService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
     assessments,
     plans,
@@ -79,9 +82,9 @@ export function services(deps: { sequelize: Sequelize; clock: Clock; retentionYe
     board,
     home: homeService({ clock, board, queries: homeQueries(sql), accountRequests: accountRequestQueries(sql) }),
     reminders: reminderService({ sequelize, clock, audit, board, delegations, mailer: deps.mailer ?? null, publicUrl: deps.publicUrl ?? 'http://localhost:3000' }),
-    contacts: contactService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
+    contacts,
     activities: activityService({ sequelize, clock, audit, submissions: submissionGuard(submissions) }),
-    correspondence: correspondenceService({ sequelize, clock, audit, deadlines, submissions }),
+    correspondence,
     mediation: mediationService({ sequelize, clock, audit, deadlines, submissions: submissionGuard(submissions) }),
     quarterlyReports,
     retention: retentionService({ sequelize, clock, audit, retentionYears: deps.retentionYears ?? 5 }),

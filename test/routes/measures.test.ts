@@ -68,7 +68,9 @@ describe('court acts and measures through the app', () => {
     expect((await browser.post(`/measures/${measureId}/sessions`, { workDate: '21.11.2026', hours: '4', confirmedBy: 'Armavir municipality' })).status).to.equal(303)
     expect((await browser.post(`/measures/${measureId}/sessions`, { workDate: '22.11.2026', hours: '3.5', confirmedBy: 'Armavir municipality' })).status).to.equal(303)
     const page = await browser.get(`/measures/${measureId}`)
-    expect(page.text).to.contain('Կատարված է 7.5 ժամ 40-ից, մնացել է 32.5')
+    // Numbers as Armenian writes them: the decimal comma.
+    expect(page.text).to.contain('Կատարված է 7,5 ժամ 40-ից, մնացել է 32,5')
+    expect(page.text).to.match(/<td>3,5<\/td>/)
     expect(page.text, 'an input of the page takes the measure type for its own').not.to.contain('[object Object]')
     const completion = await browser.post(`/measures/${measureId}/transition`, { action: 'complete', date: '23.11.2026' })
     expect(completion.status).to.equal(400)
@@ -86,6 +88,7 @@ describe('court acts and measures through the app', () => {
     await browser.post(`/beneficiaries/${beneficiaryId}/court-acts/new`, { ...ACT_FIELDS, types: 'FINE', m0_amountAmd: '200000' })
     const file = await browser.get(`/beneficiaries/${beneficiaryId}`)
     const measureId = Number(/\/measures\/(\d+)/.exec(file.text)![1])
+    expect((await browser.get(`/measures/${measureId}`)).text, 'thousands spaced as Armenian writes them').to.match(/Վճարված է 0 դրամ 200\s000-ից/)
     const over = await browser.post(`/measures/${measureId}/payments`, { paidOn: '21.11.2026', amountAmd: '250000', receiptNumber: 'Q-77' })
     expect(over.status).to.equal(400)
     expect(over.text).to.contain('Վճարումը մեծ է մնացորդից').and.contain('value="Q-77"')

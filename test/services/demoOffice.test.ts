@@ -7,6 +7,9 @@ import { DEMO_TOTP_KEY } from '../../server/domain/twoFactor'
 import { previousQuarter, quarterOf } from '../../server/domain/quarterlyReport'
 import { services as buildServices } from '../../server/services'
 import { testDatabase } from '../helpers/database'
+import { translator } from '../../server/i18n'
+import en from '../../locales/en.json'
+import { renderPdf } from '../../server/pdf/filePdf'
 
 /*
  * The demo office on an empty database (each spec file has its own): made through the services, on a day of its own
@@ -67,6 +70,36 @@ describe('the demo office', function () {
       expect(report.live, `region ${region.id}: a snapshot`).to.equal(false)
       expect(report.figures, `region ${region.id}`).to.deep.equal(await reports.figures(region.id, last))
     }
+  })
+
+  it('when a file of the office is exported whole, then its document holds the substance: measures with their hours and payments, assessments, the plan with its goals, contacts and letters', async () => {
+    const { sequelize } = testDatabase()
+    const s = buildServices({ sequelize, clock: new ManualClock(`${DEMO_DAY}T12:00:00+04:00`) })
+    const t = translator('en')
+    const [file] = await sequelize.query<{ id: number }>(
+      `SELECT b.id FROM beneficiaries b
+        WHERE EXISTS (SELECT 1 FROM measures m JOIN work_sessions w ON w.measure_id = m.id WHERE m.beneficiary_id = b.id)
+          AND EXISTS (SELECT 1 FROM supervision_plans p WHERE p.beneficiary_id = b.id AND p.status = 'APPROVED')
+          AND EXISTS (SELECT 1 FROM appointments a WHERE a.beneficiary_id = b.id AND a.outcome IS NOT NULL)
+        ORDER BY b.id LIMIT 1`,
+      { type: QueryTypes.SELECT },
+    )
+    const document = await s.subjectAccess.documentOf(await s.beneficiaries.get(file.id), t, 'en', 'Tester')
+    const section = (title: string) => document.sections.find((candidate) => candidate.title.startsWith(title))
+    const rowsOf = (title: string) => section(title)?.table?.rows.length ?? -1
+    expect(rowsOf(t('measures.ofFile'))).to.equal(await count(`SELECT count(*) AS n FROM measures WHERE beneficiary_id = ${file.id}`))
+    expect(rowsOf(`${t('measure.sessions')}: `)).to.equal(await count(`SELECT count(*) AS n FROM work_sessions w JOIN measures m ON m.id = w.measure_id WHERE m.beneficiary_id = ${file.id}`))
+    expect(section(t('measures.ofFile'))!.table!.rows.map((row) => row[3]).join(' ')).to.match(/\d+ of \d+ hours done/)
+    expect(rowsOf(t('assessment.list'))).to.equal(await count(`SELECT count(*) AS n FROM assessments WHERE beneficiary_id = ${file.id}`))
+    expect(rowsOf(t('plan.title'))).to.equal(await count(`SELECT count(*) AS n FROM plan_goals g JOIN supervision_plans p ON p.id = g.plan_id WHERE p.beneficiary_id = ${file.id} AND p.status = 'APPROVED'`))
+    expect(rowsOf(t('contacts.title'))).to.equal(await count(`SELECT count(*) AS n FROM appointments WHERE beneficiary_id = ${file.id}`))
+    expect(section(t('correspondence.register.IN'))).not.to.equal(undefined)
+    expect(section(t('correspondence.register.OUT'))).not.to.equal(undefined)
+    // A text left untranslated is its key: a locale namespace, a dot, the rest ("measureState.completed").
+    const namespaces = new Set(Object.keys(en).map((key) => key.split('.')[0]))
+    const rawKeys = [...JSON.stringify(document).matchAll(/"([a-z][a-zA-Z]*)\.[a-zA-Z_.]+"/g)].filter((match) => namespaces.has(match[1])).map((match) => match[0])
+    expect(rawKeys, 'no raw key').to.deep.equal([])
+    expect((await renderPdf(document)).subarray(0, 5).toString()).to.equal('%PDF-')
   })
 
   it('when it is asked for again, then it leaves the existing office as it is', async () => {
