@@ -107,7 +107,8 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
       isOpen: OPEN_ITEM_STATUSES.includes(item.status),
       possible: Object.fromEntries((['assign', 'start', 'draftReply', 'close'] as const).map((event) => [event, nextItemStatus(item.status, event) !== null])),
       explanation: explainDueDateLines(item.dueExplanation, res.locals.lang),
-      errors: data.errors ?? {}, values: data.values ?? {}, stale: data.stale ?? false,
+      // The attachment form carries a one-time id (sent twice, it attaches once); one shown again, the id it was sent with.
+      errors: data.errors ?? {}, values: { ...data.values, attachments: { submissionId: randomUUID(), ...data.values?.attachments } }, stale: data.stale ?? false,
     })
   }
 
@@ -157,13 +158,16 @@ export function correspondenceRoutes(services: Services, authorize: Authorize): 
 
   router.post('/correspondence/:itemId/attachments', authorize('correspondence.attach', itemOf, { hideExistence: true }), async (req, res) => {
     const itemId = param(schemas.itemParam, req, 'itemId')
-    const refuse = (message: string) => renderItem(req, res, itemId, { errors: { attachments: { file: message } } }, 400)
-    if (req.uploadProblem) return refuse(res.locals.t(`document.${req.uploadProblem}`))
-    if (!req.file) return refuse(res.locals.t('document.missing'))
+    const refuse = (errors: Record<string, string>) => renderItem(req, res, itemId, { errors: { attachments: errors }, values: { attachments: typedValues(schemas.attachmentSchema, req.body) } }, 400)
+    if (req.uploadProblem) return refuse({ file: res.locals.t(`document.${req.uploadProblem}`) })
+    const form = validate(schemas.attachmentSchema, req.body)
+    if (!form.ok) return refuse(translateErrors(form.errors, res.locals.t))
+    if (!req.file) return refuse({ file: res.locals.t('document.missing') })
     try {
-      await correspondence.addAttachment(itemId, { fileName: req.file.originalname, content: req.file.buffer }, requestContext(req))
+      await correspondence.addAttachment(itemId, { fileName: req.file.originalname, content: req.file.buffer }, requestContext(req), form.value.submissionId)
     } catch (error) {
-      if (error instanceof ServiceError) return refuse(res.locals.t(error.code))
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/correspondence/${itemId}#attachments`)
+      if (error instanceof ServiceError) return refuse({ file: res.locals.t(error.code) })
       throw error
     }
     res.redirect(303, `/correspondence/${itemId}#attachments`)

@@ -795,7 +795,10 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
   // -------------------------------------------------------------------------------------------------------
   // Attachments
 
-  async function addAttachment(itemId: number, file: { fileName: string; content: Buffer }, context: RequestContext): Promise<void> {
+  /** Attaches a scanned or sent file to the item; with a submission id, the same form attaches it once (AlreadySubmitted names it). */
+  async function addAttachment(itemId: number, file: { fileName: string; content: Buffer }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'correspondence.attach', at: clock.now() } : null
+    await once.notYetMade(submission)
     if (file.content.length === 0) throw new ServiceError('document.empty', 'file')
     if (file.content.length > MAX_UPLOAD_BYTES) throw new ServiceError('document.tooLarge', 'file')
     // The type is what the bytes are, never what the name claims.
@@ -803,11 +806,12 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     if (!type) throw new ServiceError('document.typeNotAccepted', 'file')
     await sequelize.transaction(async (transaction) => {
       const row = await lockItem(itemId, transaction)
-      await sequelize.query(
-        'INSERT INTO correspondence_attachments (incoming_item_id, file_name, media_type, size_bytes, content, uploaded_by_user_id) VALUES (:itemId, :fileName, :mediaType, :size, :content, :userId)',
-        { replacements: { itemId, fileName: safeFileName(file.fileName), mediaType: type.mediaType, size: file.content.length, content: file.content, userId: context.actor!.id }, transaction },
+      const [{ id }] = await sequelize.query<{ id: number }>(
+        'INSERT INTO correspondence_attachments (incoming_item_id, file_name, media_type, size_bytes, content, uploaded_by_user_id) VALUES (:itemId, :fileName, :mediaType, :size, :content, :userId) RETURNING id',
+        { replacements: { itemId, fileName: safeFileName(file.fileName), mediaType: type.mediaType, size: file.content.length, content: file.content, userId: context.actor!.id }, type: QueryTypes.SELECT, transaction },
       )
       await audit.record(context, { ...auditOf(row.region_id, itemId), action: 'correspondence.attach', details: { fileName: file.fileName, size: file.content.length } }, transaction)
+      await once.made(submission, id, transaction)
     })
   }
 

@@ -133,6 +133,36 @@ describe('create forms sent more than once', () => {
     })
   })
 
+  describe('in correspondence', () => {
+    let head: Browser
+    let itemId: number
+
+    async function countOf(table: string, where: string, replacements: Record<string, number>): Promise<number> {
+      const [{ count }] = await t.services.sequelize.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table} WHERE ${where}`, { replacements, type: QueryTypes.SELECT })
+      return count
+    }
+
+    beforeEach(async () => {
+      const regionId = await regionIdOf('KOTAYK')
+      head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'KOTAYK')).username)
+      const registered = await head.post(`/regions/${regionId}/correspondence/new`, {
+        receivedOn: '24.11.2031', channel: 'POST', kind: 'UNIT_REQUEST', sender: 'Քրեակատարողական հիմնարկ', subject: 'Զեկույց ՊՎԱ-ի համար', reportRequested: '1', reportPurpose: 'EARLY_RELEASE', documentDueDate: '04.12.2031',
+      })
+      expect(registered.status).to.equal(303)
+      itemId = Number(/\/correspondence\/(\d+)$/.exec(registered.headers.location)![1])
+    })
+
+    it('when a letter\'s attachment is sent repeatedly, then it is attached once and every answer leads to the item\'s attachments', async () => {
+      const action = `/correspondence/${itemId}/attachments`
+      const page = await head.get(`/correspondence/${itemId}`)
+      const submissionId = submissionIdOf(page.text, action)
+      const uploaded = () => head.agent.post(action).field('_csrf', head.csrf).field('submissionId', submissionId).attach('file', Buffer.from('%PDF-1.7\n%%EOF\n'), 'request.pdf')
+      const answers = [...(await Promise.all([uploaded(), uploaded(), uploaded()])), await uploaded()]
+      expect(await countOf('correspondence_attachments', 'incoming_item_id = :itemId', { itemId })).to.equal(1)
+      expectEachLedTo(answers, `/correspondence/${itemId}#attachments`)
+    })
+  })
+
   describe('on a measure', () => {
     let officer: TestPerson
     let browser: Browser
