@@ -55,7 +55,7 @@ export const standaloneSchema = letterSchema.keys({ beneficiaryFileNumber: fileN
 export const sendSchema = Joi.object({ sentOn: isoDate.required(), sendingMethod: Joi.string().valid(...SENDING_METHODS).required(), replyDueDate: optionalDate, version })
 export const closeSchema = Joi.object({ closedOn: isoDate.required(), reason: optionalText(500), version })
 export const attachmentSchema = Joi.object({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
-export const checklistSchema = Joi.object({ source: Joi.string().valid(...INFORMATION_SOURCES).required(), description: text(300).required() })
+export const checklistSchema = Joi.object({ source: Joi.string().valid(...INFORMATION_SOURCES).required(), description: text(300).required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 export const receivedSchema = Joi.object({ receivedOn: isoDate.required(), note: optionalText(500) })
 export const decideSchema = Joi.object({ decision: Joi.string().valid('approve', 'return').required(), comment: optionalText(2000), version })
 

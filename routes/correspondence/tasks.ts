@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
@@ -5,7 +6,7 @@ import { requestContext } from '../../server/middleware/requestContext'
 import { INFORMATION_SOURCES, TASK_SECTIONS } from '../../server/domain/correspondence'
 import { serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
-import { ServiceError, StaleEditError } from '../../server/services/context'
+import { AlreadySubmitted, ServiceError, StaleEditError } from '../../server/services/context'
 import { text, translateErrors, typedValues, validate, version } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors } from '../forms'
@@ -23,7 +24,9 @@ export function taskRoutes(services: Services, authorize: Authorize): Router {
   async function renderTask(res: Response, taskId: number, data: { errors?: FormErrors; values?: FormErrors; stale?: boolean } = {}, status = 200) {
     const task = await correspondence.task(taskId)
     const item = await correspondence.item(task.incomingItemId)
-    res.status(status).render('pages/correspondence/task', { task, item, sources: INFORMATION_SOURCES, today: today(), errors: data.errors ?? {}, values: data.values ?? {}, stale: data.stale ?? false })
+    // The checklist form carries a one-time id (sent twice, it adds once); one shown again, the id it was sent with.
+    const values = { ...data.values, checklist: { submissionId: randomUUID(), ...data.values?.checklist } }
+    res.status(status).render('pages/correspondence/task', { task, item, sources: INFORMATION_SOURCES, today: today(), errors: data.errors ?? {}, values, stale: data.stale ?? false })
   }
 
   router.get('/tasks/:taskId', authorize('correspondence.view', taskOf, { hideExistence: true }), async (req, res) => {
@@ -42,6 +45,7 @@ export function taskRoutes(services: Services, authorize: Authorize): Router {
         const result = await act(taskId, form.value, req)
         if (typeof result === 'number') redirect = `/letters/${result}`
       } catch (error) {
+        if (error instanceof AlreadySubmitted) return res.redirect(303, `/tasks/${taskId}`)
         if (error instanceof StaleEditError) return renderTask(res, taskId, { errors: { [formKey]: { [defaultField]: res.locals.t('form.staleEdit') } }, values, stale: true }, 409)
         if (error instanceof ServiceError) return renderTask(res, taskId, { errors: { [formKey]: { [error.field ?? defaultField]: res.locals.t(error.code, error.params) } }, values }, 400)
         throw error
@@ -52,7 +56,7 @@ export function taskRoutes(services: Services, authorize: Authorize): Router {
 
   const lineId = (req: Request) => param(schemas.lineParam, req, 'lineId')
 
-  taskAction('checklist', 'correspondence.work', schemas.checklistSchema, 'source', (taskId, value, req) => correspondence.addChecklistLine(taskId, value, requestContext(req)))
+  taskAction('checklist', 'correspondence.work', schemas.checklistSchema, 'source', (taskId, { submissionId, ...line }, req) => correspondence.addChecklistLine(taskId, line, requestContext(req), submissionId))
   taskAction('checklist/:lineId/request', 'correspondence.work', schemas.letterSchema, 'letterDate', (taskId, value, req) => correspondence.requestInformation(taskId, lineId(req), value, requestContext(req)))
   taskAction('checklist/:lineId/received', 'correspondence.work', schemas.receivedSchema, 'receivedOn', (taskId, value, req) => correspondence.markReceived(taskId, lineId(req), value, requestContext(req)))
   taskAction('sections', 'correspondence.work', sectionsSchema, 'version', (taskId, value, req) => {

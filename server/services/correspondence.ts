@@ -886,12 +886,20 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     if (status !== 'GATHERING') throw new ServiceError('task.notGathering')
   }
 
-  async function addChecklistLine(taskId: number, input: { source: InformationSource; description: string }, context: RequestContext): Promise<void> {
+  /** Adds a line of information to gather; with a submission id, the same form adds it once (AlreadySubmitted names it). */
+  async function addChecklistLine(taskId: number, input: { source: InformationSource; description: string }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'task.checklistAdd', at: clock.now() } : null
+    await once.notYetMade(submission)
     await sequelize.transaction(async (transaction) => {
       const row = await lockTask(taskId, transaction)
       requireGathering(row.status)
-      await sequelize.query('INSERT INTO task_checklist (task_id, source, description) VALUES (:taskId, :source, :description)', { replacements: { taskId, ...input }, transaction })
+      const [{ id }] = await sequelize.query<{ id: number }>('INSERT INTO task_checklist (task_id, source, description) VALUES (:taskId, :source, :description) RETURNING id', {
+        replacements: { taskId, ...input },
+        type: QueryTypes.SELECT,
+        transaction,
+      })
       await audit.record(context, { ...auditOf(row.region_id, row.incoming_item_id), action: 'task.checklistAdd', details: { source: input.source } }, transaction)
+      await once.made(submission, id, transaction)
     })
   }
 

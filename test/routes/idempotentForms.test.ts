@@ -161,6 +161,16 @@ describe('create forms sent more than once', () => {
       expect(await countOf('correspondence_attachments', 'incoming_item_id = :itemId', { itemId })).to.equal(1)
       expectEachLedTo(answers, `/correspondence/${itemId}#attachments`)
     })
+
+    it('when a line of the task\'s checklist is sent repeatedly, then it is added once and every answer leads to the task', async () => {
+      const taskId = Number(/\/tasks\/(\d+)/.exec((await head.get(`/correspondence/${itemId}`)).text)![1])
+      const linesBefore = await countOf('task_checklist', 'task_id = :taskId', { taskId })
+      const action = `/tasks/${taskId}/checklist`
+      const page = await head.get(`/tasks/${taskId}`)
+      const answers = await sentRepeatedly(head, action, { source: 'EMPLOYER', description: 'Աշխատավայրի բնութագիր', submissionId: submissionIdOf(page.text, action) })
+      expect(await countOf('task_checklist', 'task_id = :taskId', { taskId })).to.equal(linesBefore + 1)
+      expectEachLedTo(answers, `/tasks/${taskId}`)
+    })
   })
 
   describe('on a measure', () => {
