@@ -6,6 +6,8 @@ import { buildTestApp, type TestApp } from '../helpers/app'
 import { signIn, type Browser } from '../helpers/agent'
 import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, regionIdOf, type TestPerson } from '../helpers/people'
+import { contextOf } from '../helpers/supervision'
+import { sampleInstrument } from '../../server/domain/sampleInstrument'
 
 /** The one-time id of the page's form that posts to `action` (a page may hold several forms). */
 function submissionIdOf(page: string, action: string): string {
@@ -170,6 +172,49 @@ describe('create forms sent more than once', () => {
       const answers = await sentRepeatedly(head, action, { source: 'EMPLOYER', description: 'Աշխատավայրի բնութագիր', submissionId: submissionIdOf(page.text, action) })
       expect(await countOf('task_checklist', 'task_id = :taskId', { taskId })).to.equal(linesBefore + 1)
       expectEachLedTo(answers, `/tasks/${taskId}`)
+    })
+  })
+
+  describe('in supervision', () => {
+    let officer: TestPerson
+    let browser: Browser
+    let beneficiaryId: number
+
+    async function countOf(table: string): Promise<number> {
+      const [{ count }] = await t.services.sequelize.query<{ count: number }>(`SELECT count(*)::int AS count FROM ${table} WHERE beneficiary_id = :beneficiaryId`, { replacements: { beneficiaryId }, type: QueryTypes.SELECT })
+      return count
+    }
+
+    /** Posts the form three times at once, then once more: a start opens the draft there is, so no id is needed. */
+    async function startedRepeatedly(action: string, fields: Record<string, string>): Promise<request.Response[]> {
+      const atOnce = await Promise.all(Array.from({ length: 3 }, () => browser.post(action, fields)))
+      return [...atOnce, await browser.post(action, fields)]
+    }
+
+    beforeEach(async () => {
+      officer = await createPerson('SPECIALIST', 'ARARAT')
+      browser = await signIn(t.app, officer.username)
+      beneficiaryId = (await createBeneficiary(await regionIdOf('ARARAT'), officer.id)).id
+    })
+
+    it('when starting an assessment is sent repeatedly, then one draft is started and every answer leads to it', async () => {
+      const answers = await startedRepeatedly(`/beneficiaries/${beneficiaryId}/assessments`, { reason: '' })
+      const [draft] = await t.services.assessments.forBeneficiary(beneficiaryId)
+      expect(await countOf('assessments')).to.equal(1)
+      expectEachLedTo(answers, `/assessments/${draft.id}`)
+    })
+
+    it('when starting a plan is sent repeatedly, then one draft is opened and every answer leads to it', async () => {
+      const context = contextOf(officer)
+      const assessmentId = await t.services.assessments.start(beneficiaryId, null, context)
+      const answers = Object.fromEntries(sampleInstrument().domains.flatMap((domain) => domain.items).map((item) => [item.code, item.options[item.options.length - 1].code]))
+      const evidence = Object.fromEntries(sampleInstrument().domains.flatMap((domain) => domain.items).filter((item) => item.evidenceRequired).map((item) => [item.code, 'Դատավճիռ']))
+      const saved = await t.services.assessments.saveDraft(assessmentId, { answers, evidence, expectedVersion: (await t.services.assessments.get(assessmentId)).version }, context)
+      await t.services.assessments.complete(assessmentId, saved, context)
+      const started = await startedRepeatedly(`/beneficiaries/${beneficiaryId}/plans`, {})
+      const [draft] = await t.services.plans.history(beneficiaryId)
+      expect(await countOf('supervision_plans')).to.equal(1)
+      expectEachLedTo(started, `/plans/${draft.id}`)
     })
   })
 
