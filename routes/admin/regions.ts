@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
-import { ServiceError, StaleEditError } from '../../server/services/context'
+import { AlreadySubmitted, ServiceError, StaleEditError } from '../../server/services/context'
 import type { RegionInput, RegionView } from '../../server/services/regions'
 import { id, line, translateErrors, typedValues, validate, version } from '../../server/validation'
 
@@ -16,7 +17,7 @@ const regionFields = {
   centreEn: line(100).required(),
   active: Joi.boolean().truthy('1').falsy('0').default(false),
 }
-const createSchema = Joi.object(regionFields)
+const createSchema = Joi.object({ ...regionFields, submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 const editSchema = Joi.object({ ...regionFields, version })
 const regionIdParam = Joi.object({ regionId: id.required() })
 
@@ -37,17 +38,19 @@ export function adminRegionRoutes(services: Services, authorize: Authorize): Rou
   })
 
   router.get('/admin/regions/new', authorize('region.create'), (_req, res) => {
-    renderForm(res, 'pages/admin/regions/form', { values: { active: '1' } })
+    renderForm(res, 'pages/admin/regions/form', { values: { active: '1', submissionId: randomUUID() } })
   })
 
   router.post('/admin/regions/new', authorize('region.create'), async (req, res) => {
     const t = res.locals.t
     const form = validate(createSchema, req.body)
     if (!form.ok) return renderForm(res, 'pages/admin/regions/form', { values: form.values, errors: translateErrors(form.errors, t) }, 400)
+    const { submissionId, ...input } = form.value
     try {
-      await services.regions.create(form.value as RegionInput, requestContext(req))
+      await services.regions.create(input as RegionInput, requestContext(req), submissionId)
       res.redirect(303, '/admin/regions')
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, '/admin/regions')
       if (error instanceof ServiceError && error.field) return renderForm(res, 'pages/admin/regions/form', { values: typedValues(createSchema, req.body), errors: { [error.field]: t(error.code) } }, 400)
       throw error
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
@@ -15,7 +16,7 @@ const accountFields = {
   role: Joi.string().valid(...ROLES).required(),
   regionId: id.allow('').empty('').default(null),
 }
-const createSchema = Joi.object({ ...accountFields, temporaryPassword: Joi.string().max(200).required() })
+const createSchema = Joi.object({ ...accountFields, temporaryPassword: Joi.string().max(200).required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 const editSchema = Joi.object({ ...accountFields, version })
 const resetSchema = Joi.object({ temporaryPassword: Joi.string().max(200).required() })
 /** The account form's required fields, marked on it (read from its schema once). */
@@ -55,7 +56,7 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
   })
 
   router.get('/admin/users/new', authorize('user.create'), async (_req, res) => {
-    await renderForm(res, 'pages/admin/users/new', { values: {} })
+    await renderForm(res, 'pages/admin/users/new', { values: { submissionId: randomUUID() } })
   })
 
   router.post('/admin/users/new', authorize('user.create'), async (req, res) => {
@@ -63,9 +64,9 @@ export function adminUserRoutes(services: Services, authorize: Authorize): Route
     const form = validate(createSchema, req.body)
     const typed = { ...typedValues(createSchema, req.body), temporaryPassword: '' }
     if (!form.ok) return renderForm(res, 'pages/admin/users/new', { values: typed, errors: translateErrors(form.errors, t) }, 400)
-    const { temporaryPassword, ...input } = form.value
+    const { temporaryPassword, submissionId, ...input } = form.value
     try {
-      const outcome = await services.users.create(input as UserInput, temporaryPassword, requestContext(req))
+      const outcome = await services.users.create(input as UserInput, temporaryPassword, requestContext(req), submissionId)
       res.redirect(303, outcome.done ? `/admin/users/${outcome.userId}` : '/account-requests')
     } catch (error) {
       if (error instanceof ServiceError && error.field) return renderForm(res, 'pages/admin/users/new', { values: typed, errors: { [error.field]: t(error.code) } }, 400)

@@ -1,7 +1,10 @@
 import { UniqueConstraintError, type Sequelize } from 'sequelize'
 import { Region } from '../../models'
+import type { Clock } from '../domain/clock'
+import type { SubmissionQueries } from '../data/submissions'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
+import { submissionGuard } from './submissions'
 
 export interface RegionView {
   id: number
@@ -26,8 +29,9 @@ function uniqueField(error: UniqueConstraintError): string {
   return error.errors[0]?.path === 'file_prefix' ? 'filePrefix' : 'code'
 }
 
-export function regionService(deps: { sequelize: Sequelize; audit: AuditService }) {
-  const { sequelize, audit } = deps
+export function regionService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; submissions: SubmissionQueries }) {
+  const { sequelize, clock, audit } = deps
+  const submitted = submissionGuard(deps.submissions)
 
   async function list(options: { includeInactive: boolean }): Promise<RegionView[]> {
     const regions = await Region.findAll({ where: options.includeInactive ? {} : { active: true }, order: [['nameEn', 'ASC']] })
@@ -40,16 +44,22 @@ export function regionService(deps: { sequelize: Sequelize; audit: AuditService 
     return toView(region)
   }
 
-  async function create(input: RegionInput, context: RequestContext): Promise<number> {
+  /** A new region; with a submission id, the same form creates it once (AlreadySubmitted names it). */
+  async function create(input: RegionInput, context: RequestContext, submissionId?: string): Promise<number> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'region.create', at: clock.now() } : null
+    await submitted.notYetMade(submission)
     try {
       return await sequelize.transaction(async (transaction) => {
         const region = await Region.create(input, { transaction })
         await audit.record(context, { action: 'region.create', category: 'region', regionId: region.id, target: { type: 'region', id: region.id }, details: { after: input } }, transaction)
+        await submitted.made(submission, region.id, transaction)
         return region.id
       })
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new ServiceError('region.taken', uniqueField(error))
-      throw error
+      if (!(error instanceof UniqueConstraintError)) throw error
+      // The code is taken by the region a repeat of this same form has just created: that one answers it.
+      await submitted.notYetMade(submission)
+      throw new ServiceError('region.taken', uniqueField(error))
     }
   }
 

@@ -5,12 +5,14 @@ import { afterFailedAttempt, inactiveBefore, lockedUntilFrom, NEVER_DISABLED_FOR
 import { passwordProblem } from '../domain/passwords'
 import { Region, User } from '../../models'
 import type { AuditService } from './audit'
-import { NotFoundError, ServiceError, StaleEditError, SYSTEM_CONTEXT, type RequestContext } from './context'
+import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, SYSTEM_CONTEXT, type RequestContext } from './context'
 import { decoyPasswordHash, hashPassword, passwordMatches } from './passwordHashing'
 import type { SessionRegistry } from './sessions'
 import { preparedQuery } from './preparedStatements'
 import type { AccountRequestLine, AccountRequestQueries } from '../data/accountRequests'
 import type { SecondFactorQueries } from '../data/secondFactors'
+import type { SubmissionQueries } from '../data/submissions'
+import { submissionGuard, type Submission } from './submissions'
 
 /** What the app keeps of the signed-in user for one request. */
 export interface SessionUser {
@@ -105,8 +107,9 @@ function toSummary(user: User): UserSummary {
 }
 
 
-export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry; requests: AccountRequestQueries; secondFactors: SecondFactorQueries }) {
+export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; sessions: SessionRegistry; requests: AccountRequestQueries; secondFactors: SecondFactorQueries; submissions: SubmissionQueries }) {
   const { sequelize, clock, audit, sessions, requests, secondFactors } = deps
+  const submitted = submissionGuard(deps.submissions)
 
   async function authenticate(username: string, password: string, context: RequestContext): Promise<SignInResult> {
     const now = clock.now()
@@ -201,8 +204,23 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
     if (!region || !region.active) throw new ServiceError('user.regionUnknown', 'regionId')
   }
 
-  /** A new account; a regional head's waits for the service head's confirmation (givesHeadPowers). */
-  async function create(input: UserInput, temporaryPassword: string, context: RequestContext): Promise<AccountOutcome> {
+  /**
+   * A new account; a regional head's waits for the service head's confirmation (givesHeadPowers). With a submission
+   * id, the same form makes one account or one request: a repeat is answered with what the first made.
+   */
+  async function create(input: UserInput, temporaryPassword: string, context: RequestContext, submissionId?: string): Promise<AccountOutcome> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'user.create', at: clock.now() } : null
+    const asRequest = givesHeadPowers(null, input)
+    try {
+      return await createOnce(input, temporaryPassword, context, submission)
+    } catch (error) {
+      if (!(error instanceof AlreadySubmitted)) throw error
+      return asRequest ? { done: false, requestId: error.resultId } : { done: true, userId: error.resultId }
+    }
+  }
+
+  async function createOnce(input: UserInput, temporaryPassword: string, context: RequestContext, submission: Submission | null): Promise<AccountOutcome> {
+    await submitted.notYetMade(submission)
     refuseServiceHead(input)
     await checkRegion(input)
     const problem = passwordProblem(temporaryPassword, input.username)
@@ -214,13 +232,19 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
         if (givesHeadPowers(null, input)) {
           const requestId = await requests.add({ kind: 'CREATE', userId: null, userVersion: null, account: input, passwordHash, requestedBy: context.actor!.id, requestedAt: clock.now() }, transaction)
           await audit.record(context, { action: 'user.requestCreate', category: ACCOUNT, regionId: input.regionId, target: { type: 'accountRequest', id: requestId }, details: { after: input } }, transaction)
+          await submitted.made(submission, requestId, transaction)
           return { done: false, requestId }
         }
-        return { done: true, userId: await insertUser(input, passwordHash, context, transaction) }
+        const userId = await insertUser(input, passwordHash, context, transaction)
+        await submitted.made(submission, userId, transaction)
+        return { done: true, userId }
       })
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new ServiceError('user.usernameTaken', 'username')
-      throw error
+      const taken = error instanceof UniqueConstraintError || (error instanceof ServiceError && error.code === 'user.usernameTaken')
+      if (!taken) throw error
+      // The name is taken by the account (or request) a repeat of this same form has just made: that one answers it.
+      await submitted.notYetMade(submission)
+      throw new ServiceError('user.usernameTaken', 'username')
     }
   }
 

@@ -175,6 +175,57 @@ describe('create forms sent more than once', () => {
     })
   })
 
+  describe('in administration', () => {
+    let admin: Browser
+
+    async function countOf(sql: string, replacements: Record<string, string>): Promise<number> {
+      const [{ count }] = await t.services.sequelize.query<{ count: number }>(sql, { replacements, type: QueryTypes.SELECT })
+      return count
+    }
+
+    /** The new account form filled in, with the id of the form it was read from. */
+    async function newAccount(role: string, region: string): Promise<Record<string, string>> {
+      const page = await admin.get('/admin/users/new')
+      return { username: `new.${randomUUID().slice(0, 8)}`, fullName: 'Նոր Աշխատակից', email: '', role, regionId: String(await regionIdOf(region)), temporaryPassword: 'Temporary pass 12345', submissionId: submissionIdOf(page.text, '/admin/users/new') }
+    }
+
+    beforeEach(async () => {
+      admin = await signIn(t.app, (await createPerson('ADMINISTRATOR', null)).username)
+    })
+
+    it('when a new account is sent repeatedly, then it is created once (a repeat is not refused as a name taken) and every answer leads to it', async () => {
+      const account = await newAccount('SPECIALIST', 'SYUNIK')
+      const answers = await sentRepeatedly(admin, '/admin/users/new', account)
+      const created = await t.services.sequelize.query<{ id: number }>('SELECT id FROM users WHERE username = :username', { replacements: { username: account.username }, type: QueryTypes.SELECT })
+      expect(created).to.have.length(1)
+      expectEachLedTo(answers, `/admin/users/${created[0].id}`)
+    })
+
+    it('when a regional head\'s new account is sent repeatedly, then one request for it waits for the service head and every answer leads to the requests', async () => {
+      const account = await newAccount('REGIONAL_HEAD', 'SYUNIK')
+      const answers = await sentRepeatedly(admin, '/admin/users/new', account)
+      expect(await countOf(`SELECT count(*)::int AS count FROM account_requests WHERE account ->> 'username' = :username`, { username: account.username })).to.equal(1)
+      expectEachLedTo(answers, '/account-requests')
+    })
+
+    it('when a new region is sent repeatedly, then it is created once (a repeat is not refused as a code taken) and every answer leads to the regions', async () => {
+      const page = await admin.get('/admin/regions/new')
+      const code = 'VAYOTS_DZOR_SOUTH'
+      const answers = await sentRepeatedly(admin, '/admin/regions/new', { code, filePrefix: 'ՎՁՀ', nameHy: 'Վայոց Ձորի հարավ', nameEn: 'Vayots Dzor South', centreHy: 'Եղեգնաձոր', centreEn: 'Yeghegnadzor', active: '1', submissionId: submissionIdOf(page.text, '/admin/regions/new') })
+      const created = await t.services.sequelize.query<{ id: number }>('SELECT id FROM regions WHERE code = :code', { replacements: { code }, type: QueryTypes.SELECT })
+      expect(created).to.have.length(1)
+      expectEachLedTo(answers, '/admin/regions')
+    })
+
+    it('when a holiday of the working calendar is sent repeatedly, then the day is set once (the date is its key, so no id is needed) and every answer leads to its year', async () => {
+      const holiday = { date: '31.12.2031', working: '0', reason: 'Ամանորյա տոներ' }
+      const atOnce = await Promise.all(Array.from({ length: 3 }, () => admin.post('/admin/calendar', holiday)))
+      const answers = [...atOnce, await admin.post('/admin/calendar', holiday)]
+      expect(await countOf(`SELECT count(*)::int AS count FROM calendar_days WHERE date = :date`, { date: '2031-12-31' })).to.equal(1)
+      expectEachLedTo(answers, '/admin/calendar?year=2031')
+    })
+  })
+
   describe('in supervision', () => {
     let officer: TestPerson
     let browser: Browser
