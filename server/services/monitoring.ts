@@ -39,15 +39,21 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
     )
   }
 
-  async function addDevice(regionId: number, device: { serial: string; kind: DeviceKind }, context: RequestContext): Promise<void> {
+  /** Registers a device in the region; with a submission id, the same form registers it once (AlreadySubmitted names it). */
+  async function addDevice(regionId: number, device: { serial: string; kind: DeviceKind }, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'device.add', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     try {
       await sequelize.transaction(async (transaction) => {
-        await sequelize.query('INSERT INTO devices (serial, kind, region_id) VALUES (:serial, :kind, :regionId)', { replacements: { ...device, regionId }, transaction })
+        const [{ id }] = await sequelize.query<{ id: number }>('INSERT INTO devices (serial, kind, region_id) VALUES (:serial, :kind, :regionId) RETURNING id', { replacements: { ...device, regionId }, type: QueryTypes.SELECT, transaction })
         await audit.record(context, { action: 'device.add', category: 'reference', regionId, target: { type: 'device', id: device.serial }, details: device }, transaction)
+        await submissions.made(submission, id, transaction)
       })
     } catch (error) {
-      if (error instanceof UniqueConstraintError) throw new ServiceError('device.serialTaken', 'serial')
-      throw error
+      if (!(error instanceof UniqueConstraintError)) throw error
+      // The serial is taken by the device a repeat of this same form has just registered: that one answers it.
+      await submissions.notYetMade(submission)
+      throw new ServiceError('device.serialTaken', 'serial')
     }
   }
 

@@ -50,6 +50,17 @@ describe('create forms sent more than once', () => {
     expectEachLedTo(answers, `/activities/${created[0].id}`)
   })
 
+  it('when a new device is sent repeatedly, then it is registered once (a repeat is not refused as a serial taken) and every answer leads to the register', async () => {
+    const regionId = await regionIdOf('TAVUSH')
+    const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'TAVUSH')).username)
+    const action = `/regions/${regionId}/devices`
+    const page = await head.get(action)
+    const serial = `GPS-${randomUUID().slice(0, 8).toUpperCase()}`
+    const answers = await sentRepeatedly(head, action, { serial, kind: 'GPS', submissionId: submissionIdOf(page.text, action) })
+    expect((await t.services.monitoring.devices(regionId)).filter((device) => device.serial === serial)).to.have.length(1)
+    expectEachLedTo(answers, action)
+  })
+
   describe('in mediation', () => {
     let regionId: number
     let serviceHead: TestPerson
