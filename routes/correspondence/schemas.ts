@@ -50,6 +50,7 @@ export const letterSchema = Joi.object({
   letterDate: isoDate.required(),
 })
 export const replySchema = letterSchema.keys({ version })
+export const informationRequestSchema = letterSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 export const letterEditSchema = letterSchema.keys({ version })
 export const standaloneSchema = letterSchema.keys({ beneficiaryFileNumber: fileNumber.allow('').empty('').default(null), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
 export const sendSchema = Joi.object({ sentOn: isoDate.required(), sendingMethod: Joi.string().valid(...SENDING_METHODS).required(), replyDueDate: optionalDate, version })

@@ -24,8 +24,9 @@ export function taskRoutes(services: Services, authorize: Authorize): Router {
   async function renderTask(res: Response, taskId: number, data: { errors?: FormErrors; values?: FormErrors; stale?: boolean } = {}, status = 200) {
     const task = await correspondence.task(taskId)
     const item = await correspondence.item(task.incomingItemId)
-    // The checklist form carries a one-time id (sent twice, it adds once); one shown again, the id it was sent with.
-    const values = { ...data.values, checklist: { submissionId: randomUUID(), ...data.values?.checklist } }
+    // The checklist form and each line's request carry a one-time id (sent twice, each makes once); one shown again, the id it was sent with.
+    const withSubmissionId = (formKey: string) => [formKey, { submissionId: randomUUID(), ...data.values?.[formKey] }]
+    const values = { ...data.values, ...Object.fromEntries(['checklist', ...task.checklist.map((line) => `checklist/${line.id}/request`)].map(withSubmissionId)) }
     res.status(status).render('pages/correspondence/task', { task, item, sources: INFORMATION_SOURCES, today: today(), errors: data.errors ?? {}, values, stale: data.stale ?? false })
   }
 
@@ -55,9 +56,15 @@ export function taskRoutes(services: Services, authorize: Authorize): Router {
   }
 
   const lineId = (req: Request) => param(schemas.lineParam, req, 'lineId')
+  /** A repeated request leads, as the first did, to the letter it drafted. */
+  const firstLetterOf = (error: unknown) => {
+    if (error instanceof AlreadySubmitted) return error.resultId
+    throw error
+  }
 
   taskAction('checklist', 'correspondence.work', schemas.checklistSchema, 'source', (taskId, { submissionId, ...line }, req) => correspondence.addChecklistLine(taskId, line, requestContext(req), submissionId))
-  taskAction('checklist/:lineId/request', 'correspondence.work', schemas.letterSchema, 'letterDate', (taskId, value, req) => correspondence.requestInformation(taskId, lineId(req), value, requestContext(req)))
+  taskAction('checklist/:lineId/request', 'correspondence.work', schemas.informationRequestSchema, 'letterDate', (taskId, { submissionId, ...letter }, req) =>
+    correspondence.requestInformation(taskId, lineId(req), letter, requestContext(req), submissionId).catch(firstLetterOf))
   taskAction('checklist/:lineId/received', 'correspondence.work', schemas.receivedSchema, 'receivedOn', (taskId, value, req) => correspondence.markReceived(taskId, lineId(req), value, requestContext(req)))
   taskAction('sections', 'correspondence.work', sectionsSchema, 'version', (taskId, value, req) => {
     const { version: expectedVersion, ...fields } = value as Record<string, string | number>

@@ -913,10 +913,16 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
     return line
   }
 
-  /** Drafts the request for one line of the checklist (to the police, the employer...): an outgoing letter with its own reply date. */
-  async function requestInformation(taskId: number, lineId: number, input: LetterInput, context: RequestContext): Promise<number> {
+  /**
+   * Drafts the request for one line of the checklist (to the police, the employer...): an outgoing letter with its own
+   * reply date. With a submission id, the same form drafts it once (AlreadySubmitted names the letter).
+   */
+  async function requestInformation(taskId: number, lineId: number, input: LetterInput, context: RequestContext, submissionId?: string): Promise<number> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'task.requestInformation', at: clock.now() } : null
     return sequelize.transaction(async (transaction) => {
       const row = await lockTask(taskId, transaction)
+      // Asked under the task's lock: a repeat that waited there for the first to commit would otherwise be refused as a line already requested.
+      await once.notYetMade(submission)
       requireGathering(row.status)
       const line = await lockChecklistLine(taskId, lineId, transaction)
       if (line.letter_id !== null) throw new ServiceError('task.alreadyRequested')
@@ -925,6 +931,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
       const letterId = await insertLetter(row.region_id, 'INFORMATION_REQUEST', { taskId, beneficiaryId: received.beneficiary_id }, input, context, transaction)
       await sequelize.query('UPDATE task_checklist SET letter_id = :letterId WHERE id = :lineId', { replacements: { letterId, lineId }, transaction })
       await audit.record(context, { ...auditOf(row.region_id, row.incoming_item_id), action: 'task.requestInformation', details: { letterId } }, transaction)
+      await once.made(submission, letterId, transaction)
       return letterId
     })
   }

@@ -184,6 +184,16 @@ describe('create forms sent more than once', () => {
       expect(await countOf('task_checklist', 'task_id = :taskId', { taskId })).to.equal(linesBefore + 1)
       expectEachLedTo(answers, `/tasks/${taskId}`)
     })
+
+    it('when a checklist line\'s request for information is sent repeatedly, then one letter is drafted (a repeat is not refused as already requested) and every answer leads to it', async () => {
+      const taskId = Number(/\/tasks\/(\d+)/.exec((await head.get(`/correspondence/${itemId}`)).text)![1])
+      const page = await head.get(`/tasks/${taskId}`)
+      const action = /action="(\/tasks\/\d+\/checklist\/\d+\/request)"/.exec(page.text)![1]
+      const answers = await sentRepeatedly(head, action, { addressee: 'ՀՀ ոստիկանություն', addresseeAddress: '', subject: 'Տեղեկանք', body: 'Խնդրում ենք տրամադրել տեղեկանք', letterDate: '24.11.2031', submissionId: submissionIdOf(page.text, action) })
+      const letters = await t.services.sequelize.query<{ id: number }>(`SELECT id FROM outgoing_letters WHERE task_id = :taskId`, { replacements: { taskId }, type: QueryTypes.SELECT })
+      expect(letters).to.have.length(1)
+      expectEachLedTo(answers, `/letters/${letters[0].id}`)
+    })
   })
 
   describe('in administration', () => {
