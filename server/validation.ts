@@ -176,3 +176,6 @@ export function translateErrors(errors: FieldErrors, t: Translate): Record<strin
     }),
   )
 }
+
+/** A create form's one-time id (services/submissions.ts): the same form sent again creates nothing more. */
+export const submissionIdField = Joi.string().guid({ version: 'uuidv4' })

@@ -7,11 +7,11 @@ import { ACTIVITY_KINDS, ATTENDANCE } from '../../server/domain/activities'
 import { formatDate, serviceDateOf } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { AlreadySubmitted, ServiceError, StaleEditError, type RequestContext } from '../../server/services/context'
-import { translateErrors, typedValues, validate } from '../../server/validation'
+import { submissionIdField, translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors } from '../forms'
 
-const newEventSchema = schemas.eventSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+const newEventSchema = schemas.eventSchema.keys({ submissionId: submissionIdField })
 
 interface PageState {
   errors?: FormErrors

@@ -6,7 +6,7 @@ import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
 import { AlreadySubmitted, ServiceError, StaleEditError } from '../../server/services/context'
 import type { RegionInput, RegionView } from '../../server/services/regions'
-import { id, line, translateErrors, typedValues, validate, version } from '../../server/validation'
+import { id, line, submissionIdField, translateErrors, typedValues, validate, version } from '../../server/validation'
 
 const regionFields = {
   code: Joi.string().trim().uppercase().min(2).max(40).pattern(/^[A-Z_]+$/, 'code').required(),
@@ -17,7 +17,7 @@ const regionFields = {
   centreEn: line(100).required(),
   active: Joi.boolean().truthy('1').falsy('0').default(false),
 }
-const createSchema = Joi.object({ ...regionFields, submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+const createSchema = Joi.object({ ...regionFields, submissionId: submissionIdField })
 const editSchema = Joi.object({ ...regionFields, version })
 const regionIdParam = Joi.object({ regionId: id.required() })
 

@@ -7,7 +7,7 @@ import { ROLES } from '../../server/domain/roles'
 import type { Services } from '../../server/services'
 import { ServiceError, StaleEditError } from '../../server/services/context'
 import type { UserInput, UserSummary } from '../../server/services/users'
-import { id, line, requiredFieldsOf, translateErrors, typedValues, validate, version } from '../../server/validation'
+import { id, line, requiredFieldsOf, submissionIdField, translateErrors, typedValues, validate, version } from '../../server/validation'
 
 const accountFields = {
   username: Joi.string().trim().lowercase().min(3).max(50).pattern(/^[a-z0-9._-]+$/, 'username').required(),
@@ -16,7 +16,7 @@ const accountFields = {
   role: Joi.string().valid(...ROLES).required(),
   regionId: id.allow('').empty('').default(null),
 }
-const createSchema = Joi.object({ ...accountFields, temporaryPassword: Joi.string().max(200).required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+const createSchema = Joi.object({ ...accountFields, temporaryPassword: Joi.string().max(200).required(), submissionId: submissionIdField })
 const editSchema = Joi.object({ ...accountFields, version })
 const resetSchema = Joi.object({ temporaryPassword: Joi.string().max(200).required() })
 /** The account form's required fields, marked on it (read from its schema once). */

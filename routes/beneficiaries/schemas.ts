@@ -4,7 +4,7 @@ import {
   IDENTITY_DOCUMENT_TYPES, MARZES, MILITARY_STATUSES, PUBLIC_SERVICE_NUMBER, SEXES,
 } from '../../server/domain/beneficiaryCatalogue'
 import { REGISTER_SORTS } from '../../server/services/beneficiaries'
-import { DATE_RANGES, dateIn, id, isoDate, line, text, version } from '../../server/validation'
+import { DATE_RANGES, dateIn, id, isoDate, line, submissionIdField, text, version } from '../../server/validation'
 
 const optional = (schema: Joi.StringSchema) => schema.allow('').empty('').default(null)
 const choice = (values: readonly string[]) => Joi.string().valid(...values)
@@ -51,7 +51,7 @@ export const cardSchema = Joi.object({
 })
 
 /** A new card carries the one-time id of its form: a repeated submit opens the file the first one registered. */
-export const newCardSchema = cardSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+export const newCardSchema = cardSchema.keys({ submissionId: submissionIdField })
 
 export const editCardSchema = cardSchema.keys({ version })
 
@@ -67,8 +67,8 @@ export const registerQuerySchema = Joi.object({
 
 export const searchQuerySchema = Joi.object({ q: Joi.string().trim().max(100).allow('').default('') })
 export const accessReasonSchema = Joi.object({ reason: text(500).min(5).required() })
-export const noteSchema = Joi.object({ body: text(5000).required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+export const noteSchema = Joi.object({ body: text(5000).required(), submissionId: submissionIdField })
 export const assignSchema = Joi.object({ officerId: id.required() })
 export const closeSchema = Joi.object({ reason: choice(CLOSE_REASONS).required(), closedOn: isoDate.required(), note: optional(text(1000)), version })
 export const reopenSchema = Joi.object({ reason: text(500).required(), version })
-export const documentSchema = Joi.object({ kind: Joi.string().valid('DOCUMENT', 'PHOTO').default('DOCUMENT'), description: optional(text(300)), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+export const documentSchema = Joi.object({ kind: Joi.string().valid('DOCUMENT', 'PHOTO').default('DOCUMENT'), description: optional(text(300)), submissionId: submissionIdField })

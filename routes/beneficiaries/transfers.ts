@@ -1,13 +1,14 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
-import { ServiceError } from '../../server/services/context'
-import { id, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { AlreadySubmitted, ServiceError } from '../../server/services/context'
+import { id, submissionIdField, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { param } from '../forms'
 
-const requestSchema = Joi.object({ toRegionId: id.required(), reason: text(500).required() })
+const requestSchema = Joi.object({ toRegionId: id.required(), reason: text(500).required(), submissionId: submissionIdField })
 const refuseSchema = Joi.object({ reason: text(500).required() })
 const beneficiaryIdParam = Joi.object({ beneficiaryId: id.required() })
 const transferIdParam = Joi.object({ transferId: id.required() })
@@ -26,7 +27,7 @@ export function transferRoutes(services: Services, authorize: Authorize): Router
 
   async function renderRequest(res: Response, beneficiaryId: number, data: Record<string, unknown> = {}, status = 200) {
     const [file, regions, transfers] = await Promise.all([services.beneficiaries.get(beneficiaryId), services.regions.list({ includeInactive: false }), services.transfers.forBeneficiary(beneficiaryId)])
-    res.status(status).render('pages/transfers/request', { file, regions: regions.filter((r) => r.id !== file.regionId), transfers, errors: {}, values: {}, ...data })
+    res.status(status).render('pages/transfers/request', { file, regions: regions.filter((r) => r.id !== file.regionId), transfers, errors: {}, values: { submissionId: randomUUID() }, ...data })
   }
 
   router.get('/beneficiaries/:beneficiaryId/transfer', authorize('beneficiary.requestTransfer', fileOf, { hideExistence: true }), async (req, res) => {
@@ -42,8 +43,9 @@ export function transferRoutes(services: Services, authorize: Authorize): Router
     const form = validate(requestSchema, req.body)
     if (!form.ok) return renderRequest(res, beneficiaryId, { errors: translateErrors(form.errors, t), values: form.values }, 400)
     try {
-      await services.transfers.request(beneficiaryId, form.value.toRegionId, form.value.reason, requestContext(req))
+      await services.transfers.request(beneficiaryId, form.value.toRegionId, form.value.reason, requestContext(req), form.value.submissionId)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/beneficiaries/${beneficiaryId}`)
       if (error instanceof ServiceError) return renderRequest(res, beneficiaryId, { errors: { [error.field ?? 'toRegionId']: t(error.code) }, values: typedValues(requestSchema, req.body) }, 400)
       throw error
     }

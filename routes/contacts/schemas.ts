@@ -1,6 +1,6 @@
 import Joi from 'joi'
 import { CONTACT_KINDS, CONTACT_OUTCOMES } from '../../server/domain/contacts'
-import { id, isoDate, optionalLine, optionalText, text, version } from '../../server/validation'
+import { id, isoDate, optionalLine, optionalText, submissionIdField, text, version } from '../../server/validation'
 
 /** A wall-clock time as typed or sent by a time input: HH:MM, 24-hour. */
 export const time = Joi.string().trim().pattern(/^([01]\d|2[0-3]):[0-5]\d$/, 'time')
@@ -11,7 +11,7 @@ export const bookingSchema = Joi.object({
   time: time.required(),
   durationMinutes: Joi.number().integer().min(5).max(480).default(60),
   place: optionalLine(300),
-  submissionId: Joi.string().guid({ version: 'uuidv4' }),
+  submissionId: submissionIdField,
   notes: optionalText(2000),
   outcome: Joi.string().valid(...CONTACT_OUTCOMES).allow('').empty('').default(null),
   outcomeNote: optionalText(2000),

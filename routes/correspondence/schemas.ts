@@ -1,6 +1,6 @@
 import Joi from 'joi'
 import { CHANNELS, COMPLAINT_SUBJECTS, INCOMING_KIND_CODES, INFORMATION_SOURCES, ITEM_STATUSES, REPORT_PURPOSES, SENDING_METHODS, TOPICS } from '../../server/domain/correspondence'
-import { id, isoDate, line, optionalLine, optionalText, text, version } from '../../server/validation'
+import { id, isoDate, line, optionalLine, optionalText, submissionIdField, text, version } from '../../server/validation'
 
 const optionalDate = isoDate.allow('').empty('').default(null)
 const checkbox = Joi.string().valid('1').allow('').empty('').default(null)
@@ -27,7 +27,7 @@ export const incomingSchema = Joi.object({
   reportRequested: checkbox,
   reportPurpose: Joi.string().valid(...REPORT_PURPOSES).allow('').empty('').default(null),
   /** The form's one-time id: a repeated submit opens the item the first one registered. */
-  submissionId: Joi.string().guid({ version: 'uuidv4' }),
+  submissionId: submissionIdField,
 })
 
 export const assignSchema = Joi.object({ assigneeId: id.required(), resolution: text(1000).required(), version })
@@ -50,13 +50,13 @@ export const letterSchema = Joi.object({
   letterDate: isoDate.required(),
 })
 export const replySchema = letterSchema.keys({ version })
-export const informationRequestSchema = letterSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+export const informationRequestSchema = letterSchema.keys({ submissionId: submissionIdField })
 export const letterEditSchema = letterSchema.keys({ version })
-export const standaloneSchema = letterSchema.keys({ beneficiaryFileNumber: fileNumber.allow('').empty('').default(null), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+export const standaloneSchema = letterSchema.keys({ beneficiaryFileNumber: fileNumber.allow('').empty('').default(null), submissionId: submissionIdField })
 export const sendSchema = Joi.object({ sentOn: isoDate.required(), sendingMethod: Joi.string().valid(...SENDING_METHODS).required(), replyDueDate: optionalDate, version })
 export const closeSchema = Joi.object({ closedOn: isoDate.required(), reason: optionalText(500), version })
-export const attachmentSchema = Joi.object({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
-export const checklistSchema = Joi.object({ source: Joi.string().valid(...INFORMATION_SOURCES).required(), description: text(300).required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+export const attachmentSchema = Joi.object({ submissionId: submissionIdField })
+export const checklistSchema = Joi.object({ source: Joi.string().valid(...INFORMATION_SOURCES).required(), description: text(300).required(), submissionId: submissionIdField })
 export const receivedSchema = Joi.object({ receivedOn: isoDate.required(), note: optionalText(500) })
 export const decideSchema = Joi.object({ decision: Joi.string().valid('approve', 'return').required(), comment: optionalText(2000), version })
 

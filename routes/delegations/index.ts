@@ -1,16 +1,18 @@
+import { randomUUID } from 'node:crypto'
 import { Router, type Request, type Response } from 'express'
 import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
-import { NotFoundError, ServiceError } from '../../server/services/context'
-import { id, isoDate, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { AlreadySubmitted, NotFoundError, ServiceError } from '../../server/services/context'
+import { id, isoDate, submissionIdField, text, translateErrors, typedValues, validate } from '../../server/validation'
 
 const createSchema = Joi.object({
   actingUserId: id.required(),
   startsOn: isoDate.required(),
   endsOn: isoDate.required(),
   reason: text(500).required(),
+  submissionId: submissionIdField,
 })
 const revokeSchema = Joi.object({ reason: text(500).required() })
 const regionIdParam = Joi.object({ regionId: id.required() })
@@ -40,7 +42,7 @@ export function delegationRoutes(services: Services, authorize: Authorize): Rout
       services.delegations.listForRegion(regionId),
       services.users.activeInRegionWithRole(regionId, 'SENIOR_SPECIALIST'),
     ])
-    res.status(status).render('pages/delegations/index', { region, delegations, eligible, values: {}, errors: {}, ...data })
+    res.status(status).render('pages/delegations/index', { region, delegations, eligible, values: { submissionId: randomUUID() }, errors: {}, ...data })
   }
 
   router.get('/regions/:regionId/delegations', authorize('delegation.list', inRegion), async (req, res) => {
@@ -53,9 +55,11 @@ export function delegationRoutes(services: Services, authorize: Authorize): Rout
     const { regionId } = await regionOf(services, req)
     const form = validate(createSchema, req.body)
     if (!form.ok) return renderPage(res, regionId, { values: form.values, errors: translateErrors(form.errors, t) }, 400)
+    const { submissionId: submitted, ...delegation } = form.value
     try {
-      await services.delegations.create({ regionId, ...form.value }, requestContext(req))
+      await services.delegations.create({ regionId, ...delegation }, requestContext(req), submitted)
     } catch (error) {
+      if (error instanceof AlreadySubmitted) return res.redirect(303, `/regions/${regionId}/delegations`)
       if (error instanceof ServiceError && error.field) return renderPage(res, regionId, { values: typedValues(createSchema, req.body), errors: { [error.field]: t(error.code, error.params) } }, 400)
       throw error
     }

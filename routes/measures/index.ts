@@ -12,7 +12,7 @@ import { parseDate } from '../../server/domain/dates'
 import type { Services } from '../../server/services'
 import { AlreadySubmitted, ServiceError } from '../../server/services/context'
 import { CHANGE_KINDS, COURT_ACT_KINDS, MeasureDetailsError, type MeasureInput } from '../../server/services/measures'
-import { decimal, id, isoDate, line, requiredFieldsOf, text, translateErrors, typedValues, validate } from '../../server/validation'
+import { decimal, id, isoDate, line, requiredFieldsOf, submissionIdField, text, translateErrors, typedValues, validate } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
 import { param } from '../forms'
 
@@ -20,7 +20,6 @@ const MAX_MEASURES_PER_ACT = 4
 /** The measure page's forms that create a record (besides a device's alerts, whose form each installed device has). */
 const SUBMITTED_ONCE = ['sessions', 'payments', 'violations', 'placements', 'notices', 'obligations', 'reports', 'devices']
 /** A create form's one-time id. */
-const submissionIdField = Joi.string().guid({ version: 'uuidv4' })
 
 const actSchema = Joi.object({
   court: line(200).required(),

@@ -5,10 +5,10 @@ import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import type { Services } from '../../server/services'
 import { AlreadySubmitted, ServiceError } from '../../server/services/context'
-import { id, translateErrors, typedValues, validate } from '../../server/validation'
+import { id, submissionIdField, translateErrors, typedValues, validate } from '../../server/validation'
 import { param } from '../forms'
 
-const deviceSchema = Joi.object({ serial: Joi.string().trim().uppercase().pattern(/^[A-Z0-9-]{4,40}$/, 'serial').required(), kind: Joi.string().valid('RF', 'GPS').required(), submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+const deviceSchema = Joi.object({ serial: Joi.string().trim().uppercase().pattern(/^[A-Z0-9-]{4,40}$/, 'serial').required(), kind: Joi.string().valid('RF', 'GPS').required(), submissionId: submissionIdField })
 const regionParam = Joi.object({ regionId: id.required() }).unknown(true)
 
 /** The region's register of electronic monitoring devices. */

@@ -9,11 +9,11 @@ import { MEDIATION_END_KINDS, MEDIATION_EVENTS, MEDIATION_OUTCOMES, MEDIATION_ST
 import type { Services } from '../../server/services'
 import { AlreadySubmitted, NotFoundError } from '../../server/services/context'
 import { MEDIATION_PAGE_SIZE } from '../../server/services/mediation'
-import { translateErrors, typedValues, validate } from '../../server/validation'
+import { submissionIdField, translateErrors, typedValues, validate } from '../../server/validation'
 import * as schemas from './schemas'
 import { param, type FormErrors, refusal } from '../forms'
 
-const instructSchema = schemas.newCaseSchema.keys({ submissionId: Joi.string().guid({ version: 'uuidv4' }) })
+const instructSchema = schemas.newCaseSchema.keys({ submissionId: submissionIdField })
 
 /** The victim form's fields as the service takes them. */
 function victimOf(value: { victimName: string; victimContact: string | null; victimRepresentative: string | null; victimNotes: string | null }) {

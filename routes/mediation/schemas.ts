@@ -1,6 +1,6 @@
 import Joi from 'joi'
 import { MEDIATION_END_KINDS, MEDIATION_OUTCOMES, MEDIATION_STATUSES } from '../../server/domain/mediation'
-import { id, isoDate, line, optionalLine, optionalText, text, version } from '../../server/validation'
+import { id, isoDate, line, optionalLine, optionalText, submissionIdField, text, version } from '../../server/validation'
 
 const optionalDate = isoDate.allow('').empty('').default(null)
 
@@ -35,7 +35,7 @@ export const meetingSchema = Joi.object({
   participants: text(1000).required(),
   summary: text(4000).required(),
   nextSteps: optionalText(2000),
-  submissionId: Joi.string().guid({ version: 'uuidv4' }),
+  submissionId: submissionIdField,
 })
 export const outcomeSchema = Joi.object({
   outcome: Joi.string().valid(...MEDIATION_OUTCOMES).required(),

@@ -6,6 +6,7 @@ import { MAX_ACTING_HEAD_DAYS, ROLE_ELIGIBLE_AS_ACTING_HEAD } from '../domain/ro
 import { Delegation, User } from '../../models'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
+import type { SubmissionGuard } from './submissions'
 
 export interface DelegationView {
   id: number
@@ -31,8 +32,8 @@ export interface DelegationInput {
 
 const EXCLUSION_VIOLATION = '23P01'
 
-export function delegationService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService }) {
-  const { sequelize, clock, audit } = deps
+export function delegationService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, submissions } = deps
   const today = () => serviceDateOf(clock.now())
 
   function toView(delegation: Delegation, on: string): DelegationView {
@@ -81,7 +82,10 @@ export function delegationService(deps: { sequelize: Sequelize; clock: Clock; au
     return { id: row.id, regionId: row.regionId }
   }
 
-  async function create(input: DelegationInput, context: RequestContext): Promise<number> {
+  /** Names an acting head; with a submission id, the same form names them once (AlreadySubmitted names the delegation). */
+  async function create(input: DelegationInput, context: RequestContext, submissionId?: string): Promise<number> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'delegation.create', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     if (input.endsOn < input.startsOn) throw new ServiceError('delegation.endBeforeStart', 'endsOn')
     if (input.endsOn < today()) throw new ServiceError('delegation.inThePast', 'endsOn')
     if (dayNumber(input.endsOn) - dayNumber(input.startsOn) + 1 > MAX_ACTING_HEAD_DAYS) throw new ServiceError('delegation.tooLong', 'endsOn', { days: MAX_ACTING_HEAD_DAYS })
@@ -102,11 +106,14 @@ export function delegationService(deps: { sequelize: Sequelize; clock: Clock; au
           target: { type: 'delegation', id: delegation.id },
           details: { actingUserId: input.actingUserId, startsOn: input.startsOn, endsOn: input.endsOn, reason: input.reason },
         }, transaction)
+        await submissions.made(submission, delegation.id, transaction)
         return delegation.id
       })
     } catch (error) {
-      if ((error as { parent?: { code?: string } }).parent?.code === EXCLUSION_VIOLATION) throw new ServiceError('delegation.overlaps', 'startsOn')
-      throw error
+      if ((error as { parent?: { code?: string } }).parent?.code !== EXCLUSION_VIOLATION) throw error
+      // The days are taken by the delegation a repeat of this same form has just made: that one answers it.
+      await submissions.notYetMade(submission)
+      throw new ServiceError('delegation.overlaps', 'startsOn')
     }
   }
 

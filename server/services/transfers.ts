@@ -2,6 +2,7 @@ import { Op, UniqueConstraintError, type Sequelize, type Transaction } from 'seq
 import type { Clock } from '../domain/clock'
 import { Beneficiary, Region, Transfer, User } from '../../models'
 import type { AuditService } from './audit'
+import type { SubmissionGuard } from './submissions'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 
 export interface TransferView {
@@ -24,8 +25,8 @@ export interface TransferView {
 }
 
 /** Moving a file to another regional body when the person moves: the sender asks, the receiver decides. */
-export function transferService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService }) {
-  const { sequelize, clock, audit } = deps
+export function transferService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; submissions: SubmissionGuard }) {
+  const { sequelize, clock, audit, submissions } = deps
 
   // Both regional bodies see every step of a transfer in their own audit log.
   async function recordForBoth(context: RequestContext, transfer: Transfer, action: string, details: Record<string, unknown>, transaction: Transaction) {
@@ -34,11 +35,16 @@ export function transferService(deps: { sequelize: Sequelize; clock: Clock; audi
     }
   }
 
-  async function request(beneficiaryId: number, toRegionId: number, reason: string, context: RequestContext): Promise<void> {
+  /** Asks to move a file to another region; with a submission id, the same form asks once (AlreadySubmitted names the transfer). */
+  async function request(beneficiaryId: number, toRegionId: number, reason: string, context: RequestContext, submissionId?: string): Promise<void> {
+    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'transfer.request', at: clock.now() } : null
+    await submissions.notYetMade(submission)
     try {
       await sequelize.transaction(async (transaction) => {
         const file = await Beneficiary.findByPk(beneficiaryId, { transaction, lock: transaction.LOCK.UPDATE })
         if (!file) throw new NotFoundError()
+        // A repeat that waited for the file finds the first one's transfer pending: it is answered with that one.
+        await submissions.notYetMade(submission)
         if (!['ACTIVE', 'SUSPENDED'].includes(file.status)) throw new ServiceError('transfer.fileNotOpen')
         if (file.regionId === toRegionId) throw new ServiceError('transfer.sameRegion', 'toRegionId')
         const destination = await Region.findByPk(toRegionId, { transaction })
@@ -48,6 +54,7 @@ export function transferService(deps: { sequelize: Sequelize; clock: Clock; audi
           { transaction },
         )
         await recordForBoth(context, transfer, 'beneficiary.transferRequested', { reason }, transaction)
+        await submissions.made(submission, transfer.id, transaction)
       })
     } catch (error) {
       if (error instanceof UniqueConstraintError) throw new ServiceError('transfer.alreadyPending', 'toRegionId')

@@ -135,6 +135,15 @@ describe('create forms sent more than once', () => {
       expectEachLedTo(answers, `/beneficiaries/${beneficiaryId}#notes`)
     })
 
+    it('when a transfer to another region is asked repeatedly, then it is asked once (a repeat is not refused as already pending) and every answer leads to the file', async () => {
+      const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'SHIRAK')).username)
+      const action = `/beneficiaries/${beneficiaryId}/transfer`
+      const page = await head.get(action)
+      const answers = await sentRepeatedly(head, action, { toRegionId: String(await regionIdOf('LORI')), reason: 'Տեղափոխվել է Վանաձոր', submissionId: submissionIdOf(page.text, action) })
+      expect(await t.services.transfers.forBeneficiary(beneficiaryId)).to.have.length(1)
+      expectEachLedTo(answers, `/beneficiaries/${beneficiaryId}`)
+    })
+
     it('when a document\'s upload is sent repeatedly, then it is stored once and every answer leads to the file\'s documents', async () => {
       const action = `/beneficiaries/${beneficiaryId}/documents`
       const page = await browser.get(`/beneficiaries/${beneficiaryId}`)
@@ -227,6 +236,17 @@ describe('create forms sent more than once', () => {
       const answers = await sentRepeatedly(admin, '/admin/users/new', account)
       expect(await countOf(`SELECT count(*)::int AS count FROM account_requests WHERE account ->> 'username' = :username`, { username: account.username })).to.equal(1)
       expectEachLedTo(answers, '/account-requests')
+    })
+
+    it('when an acting head is named repeatedly, then the delegation is made once (a repeat is not refused as overlapping) and every answer leads to the delegations', async () => {
+      const regionId = await regionIdOf('ARAGATSOTN')
+      const head = await signIn(t.app, (await createPerson('REGIONAL_HEAD', 'ARAGATSOTN')).username)
+      const senior = await createPerson('SENIOR_SPECIALIST', 'ARAGATSOTN')
+      const action = `/regions/${regionId}/delegations`
+      const page = await head.get(action)
+      const answers = await sentRepeatedly(head, action, { actingUserId: String(senior.id), startsOn: '01.12.2031', endsOn: '12.12.2031', reason: 'Արձակուրդ', submissionId: submissionIdOf(page.text, action) })
+      expect(await countOf('SELECT count(*)::int AS count FROM delegations WHERE acting_user_id = :actingUserId', { actingUserId: String(senior.id) })).to.equal(1)
+      expectEachLedTo(answers, action)
     })
 
     it('when a new region is sent repeatedly, then it is created once (a repeat is not refused as a code taken) and every answer leads to the regions', async () => {
