@@ -3,11 +3,11 @@ import Joi from 'joi'
 import type { Authorize } from '../../server/middleware/authorize'
 import { requestContext } from '../../server/middleware/requestContext'
 import { formatDateTime, serviceDateOf } from '../../server/domain/dates'
-import { formatProblem } from '../../server/domain/instruments'
+import { formatProblem, questionNumbers } from '../../server/domain/instruments'
 import { AGREEMENTS, GOAL_STATUSES, REASSESSMENT_REASONS, STEP_KINDS, SUPERVISION_DEADLINE_RULES, type AssessmentReason } from '../../server/domain/supervision'
 import { RISK_LEVELS } from '../../server/domain/deadlineRules'
 import type { Services } from '../../server/services'
-import { InstrumentImportError } from '../../server/services/assessments'
+import { IncompleteAssessmentError, InstrumentImportError } from '../../server/services/assessments'
 import { ServiceError, StaleEditError } from '../../server/services/context'
 import { id, isoDate, line, text, translateErrors, type FieldErrors, typedValues, validate, version } from '../../server/validation'
 import { mustGiveReason } from '../beneficiaries/accessReason'
@@ -93,14 +93,14 @@ export function supervisionRoutes(services: Services, authorize: Authorize): Rou
     }
   })
 
-  async function renderAssessment(req: Request, res: Response, assessmentId: number, data: { errors?: Record<string, string>; values?: { answers: Record<string, string>; evidence: Record<string, string> }; stale?: boolean } = {}, status = 200) {
+  async function renderAssessment(req: Request, res: Response, assessmentId: number, data: { errors?: Record<string, string>; values?: { answers: Record<string, string>; evidence: Record<string, string> }; stale?: boolean; unanswered?: readonly string[] } = {}, status = 200) {
     const assessment = await assessments.get(assessmentId)
     const [person, comparison] = await Promise.all([beneficiaries.get(assessment.beneficiaryId), assessments.comparison(assessment)])
     if (status === 200) await beneficiaries.recordView(assessment.beneficiaryId, person.regionId, 'assessment.view', requestContext(req))
     res.status(status).render('pages/supervision/assessment', {
       assessment, file: person, resource: res.locals.policyResource, comparison,
       answers: data.values?.answers ?? assessment.answers, evidence: data.values?.evidence ?? assessment.evidence,
-      errors: data.errors ?? {}, stale: data.stale ?? false,
+      errors: data.errors ?? {}, stale: data.stale ?? false, unanswered: data.unanswered ?? [], questionNumbers: questionNumbers(assessment.instrument),
     })
   }
 
@@ -145,7 +145,8 @@ export function supervisionRoutes(services: Services, authorize: Authorize): Rou
       await assessments.complete(assessmentId, saved, requestContext(req))
     } catch (error) {
       if (error instanceof StaleEditError) return renderAssessment(req, res, assessmentId, { values: typed, stale: true }, 409)
-      if (error instanceof ServiceError) return renderAssessment(req, res, assessmentId, { values: typed, errors: { [error.field ?? 'version']: res.locals.t(error.code, error.params) } }, 400)
+      const unanswered = error instanceof IncompleteAssessmentError ? error.missingItems : []
+      if (error instanceof ServiceError) return renderAssessment(req, res, assessmentId, { values: typed, errors: { [error.field ?? 'version']: res.locals.t(error.code, error.params) }, unanswered }, 400)
       throw error
     }
     res.redirect(303, `/assessments/${assessmentId}`)

@@ -751,6 +751,11 @@ export function bandFor(instrument: Instrument, total: number, person: Person): 
  * not have means a wrong version or a forged request, never an ordinary state of an assessment: scoring throws
  * this, for the route to answer 400.
  */
+/** Each question's number as the form shows it: counted through the domains in order, from 1. */
+export function questionNumbers(instrument: Instrument): Map<string, number> {
+  return new Map(instrument.domains.flatMap((domain) => domain.items).map((item, index) => [item.code, index + 1]))
+}
+
 export class UnknownAnswerError extends Error {
   constructor(
     readonly reason: 'unknownItem' | 'unknownOption',

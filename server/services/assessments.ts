@@ -1,7 +1,7 @@
 import { QueryTypes, type Sequelize, type Transaction } from 'sequelize'
 import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
-import { compareDomainScores, itemsMissingEvidence, parseInstrument, scoreAssessment, UnknownAnswerError, type AssessmentScore, type Instrument, type InstrumentProblem } from '../domain/instruments'
+import { compareDomainScores, itemsMissingEvidence, parseInstrument, questionNumbers, scoreAssessment, UnknownAnswerError, type AssessmentScore, type Instrument, type InstrumentProblem } from '../domain/instruments'
 import { sampleInstrument } from '../domain/sampleInstrument'
 import type { RiskLevel } from '../domain/deadlineRules'
 import type { AssessmentReason } from '../domain/supervision'
@@ -63,6 +63,22 @@ const ASSESSMENT_COLUMNS = `a.id, a.beneficiary_id AS "beneficiaryId", a.instrum
  * officer types, completed by the officer (the score frozen with the version used), countersigned by a head who
  * is not its author. Completing opens the plan and reassessment deadlines.
  */
+/** The most question numbers the message lists; the page marks every unanswered one. */
+const LISTED_QUESTIONS = 12
+
+function unansweredOf(instrument: Instrument, missingItems: readonly string[]): { count: number; total: number; questions: string } {
+  const numbers = questionNumbers(instrument)
+  const listed = missingItems.slice(0, LISTED_QUESTIONS).map((code) => numbers.get(code)).join(', ')
+  return { count: missingItems.length, total: numbers.size, questions: missingItems.length > LISTED_QUESTIONS ? `${listed}…` : listed }
+}
+
+/** Completing with questions unanswered: which (each marked on the page), and how many of how many. */
+export class IncompleteAssessmentError extends ServiceError {
+  constructor(instrument: Instrument, readonly missingItems: readonly string[]) {
+    super('assessment.incomplete', `answer_${missingItems[0]}`, unansweredOf(instrument, missingItems))
+  }
+}
+
 export function assessmentService(deps: { sequelize: Sequelize; clock: Clock; audit: AuditService; deadlines: DeadlineService }) {
   const { sequelize, clock, audit, deadlines } = deps
   const today = () => serviceDateOf(clock.now())
@@ -234,7 +250,7 @@ export function assessmentService(deps: { sequelize: Sequelize; clock: Clock; au
         if (error instanceof UnknownAnswerError || error instanceof RangeError) throw new ServiceError('assessment.cannotScore')
         throw error
       }
-      if (!score.complete) throw new ServiceError('assessment.incomplete', `answer_${score.missingItems[0]}`, { count: score.missingItems.length })
+      if (!score.complete) throw new IncompleteAssessmentError(row.definition, score.missingItems)
       const withoutEvidence = itemsMissingEvidence(row.definition, row.evidence)
       if (withoutEvidence.length > 0) throw new ServiceError('assessment.evidenceMissing', `evidence_${withoutEvidence[0]}`, { count: withoutEvidence.length })
       await sequelize.query(

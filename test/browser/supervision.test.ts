@@ -4,6 +4,7 @@ import { createBeneficiary } from '../helpers/beneficiaries'
 import { createPerson, currentCodeOf, regionIdOf, TEST_PASSWORD } from '../helpers/people'
 import { formatDate } from '../../server/domain/dates'
 import { User } from '../../models'
+import { questionNumbers } from '../../server/domain/instruments'
 
 /*
  * Issue 5 in a real browser: the responsible officer completes a risk and needs assessment, builds the supervision
@@ -45,13 +46,14 @@ describe('browser: supervision journey', () => {
     // instrument requires it. The instrument is the one this assessment uses.
     const { instrument } = await services.assessments.get(assessmentId)
     let expectedTotal = 0
+    const numbers = questionNumbers(instrument)
     for (const domain of instrument.domains) {
       for (const item of domain.items) {
         const sorted = [...item.options].sort((a, b) => a.score - b.score)
         const chosen = domain.code === NEED_DOMAIN ? sorted[sorted.length - 1] : sorted[0]
         expectedTotal += chosen.score
-        // Each item is a radio group named by its question; its evidence box is labelled with the question too.
-        await officer.getByRole('radiogroup', { name: item.text.hy, exact: true }).getByRole('radio', { name: chosen.label.hy, exact: true }).check()
+        // Each item is a radio group named by its numbered question; its evidence box is labelled with the question too.
+        await officer.getByRole('radiogroup', { name: `${numbers.get(item.code)}. ${item.text.hy}`, exact: true }).getByRole('radio', { name: chosen.label.hy, exact: true }).check()
         if (item.evidenceRequired) await officer.getByLabel(`${item.text.hy}: Հիմնավորում (պարտադիր)`, { exact: true }).fill('Դատավճիռ, գործի նյութեր')
       }
     }

@@ -75,9 +75,14 @@ describe('supervision: assessments and plans through the app', () => {
 
     page = await officerBrowser.get(`/assessments/${assessmentId}`)
     expect(page.text).to.match(new RegExp(`value="${firstItem.options[0].code}" checked`))
-    const incomplete = await officerBrowser.post(`/assessments/${assessmentId}/complete`, { version: versionOf(page.text) })
+    const items = instrument.domains.flatMap((domain) => domain.items)
+    const incomplete = await officerBrowser.post(`/assessments/${assessmentId}/complete`, { version: versionOf(page.text), [`answer_${firstItem.code}`]: firstItem.options[0].code })
     expect(incomplete.status).to.equal(400)
-    expect(incomplete.text).to.contain('հարց. ավարտելու համար պատասխանեք բոլորին')
+    // How many of how many, which by number (the first twelve), and each unanswered question marked where it is.
+    expect(incomplete.text).to.contain(`${items.length} հարցից ${items.length - 1}-ը պատասխանված չէ (հարցեր՝ 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13…)`)
+    expect(incomplete.text.match(/-error">Պատասխանված չէ</g)).to.have.length(items.length - 1)
+    expect(incomplete.text).to.contain(`id="answer_${items[1].code}-question">2. ${items[1].text.hy}`)
+    expect(incomplete.text, 'the answer given is kept').to.match(new RegExp(`value="${firstItem.options[0].code}" checked`))
 
     page = await officerBrowser.get(`/assessments/${assessmentId}`)
     const all = answerAll((await t.services.assessments.get(assessmentId)).instrument, 'highest')
