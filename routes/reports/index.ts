@@ -34,6 +34,7 @@ import type { Language } from '../../server/i18n'
 import { translateErrors, typedValues, validate } from '../../server/validation'
 import { refusal, type FormErrors } from '../forms'
 import * as schemas from './schemas'
+import { formatNumber } from '../../server/domain/numbers'
 
 function params<T>(schema: Joi.ObjectSchema<T>, req: Request): T {
   const { value, error } = schema.validate(req.params)
@@ -78,13 +79,13 @@ const RECORD_COLUMNS: Record<RecordKind, Partial<Record<RecordColumn, string>>> 
 function presenter(res: Response) {
   const t: (key: string, params?: Record<string, string | number>) => string = res.locals.t
   const lang: Language = res.locals.lang
-  const numberFormat = new Intl.NumberFormat(lang === 'hy' ? 'hy-AM' : 'en-GB', { maximumFractionDigits: 1 })
+  const number = (value: number) => formatNumber(value, lang)
   const measureName = (code: string) => (isMeasureCode(code) ? measureType(code).name[lang] : code)
-  const signed = (change: number | null) => (change === null ? '' : change > 0 ? `+${numberFormat.format(change)}` : change < 0 ? `−${numberFormat.format(-change)}` : '±0')
+  const signed = (change: number | null) => (change === null ? '' : change > 0 ? `+${number(change)}` : change < 0 ? `−${number(-change)}` : '±0')
   return {
     t,
     lang,
-    number: (value: number) => numberFormat.format(value),
+    number,
     /** The change from the previous quarter, signed. */
     change: (current: number, previous: number | null) => signed(changeFrom(current, previous)),
     percent: percentOf,
