@@ -6,7 +6,7 @@ import type { Clock } from '../domain/clock'
 import { serviceDateOf } from '../domain/dates'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 
 export interface EventInput {
   kind: ActivityKind
@@ -115,7 +115,7 @@ export function activityService(deps: { sequelize: Sequelize; clock: Clock; audi
   /** Creates an event; with a submission id, the same form creates it once (AlreadySubmitted names it). */
   async function create(regionId: number, input: EventInput, context: RequestContext, submissionId?: string): Promise<number> {
     const now = clock.now()
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'activity.create', at: now } : null
+    const submission = submissionOf(submissionId, 'activity.create', context, now)
     await submissions.notYetMade(submission)
     checkEvent(input)
     return sequelize.transaction(async (transaction) => {

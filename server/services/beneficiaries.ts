@@ -13,7 +13,7 @@ import type { SubmissionQueries } from '../data/submissions'
 import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import { DEADLINES_ON_REGISTRATION, isSupervisedCategory } from '../domain/supervision'
 import type { DeadlineService } from './deadlines'
-import { submissionGuard } from './submissions'
+import { submissionGuard, submissionOf } from './submissions'
 
 /** Everything the registration card form edits. */
 export interface CardInput {
@@ -279,7 +279,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
    */
   async function create(regionId: number, card: CardInput, options: { confirmDuplicate: boolean; responsibleOfficerId: number | null; submissionId?: string }, context: RequestContext): Promise<{ id: number; fileNumber: string }> {
     checkCard(card)
-    const submission = options.submissionId ? { id: options.submissionId, userId: context.actor!.id, form: 'beneficiary.create', at: clock.now() } : null
+    const submission = submissionOf(options.submissionId, 'beneficiary.create', context, clock.now())
     if (submission) {
       const first = await deps.submissions.resultOf(submission.id, submission.userId, submission.form)
       if (first !== null) throw new AlreadySubmitted(first)
@@ -548,7 +548,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
 
   /** Adds a note to the file; with a submission id, the same form adds it once (AlreadySubmitted names it). */
   async function addNote(id: number, body: string, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'beneficiary.note', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'beneficiary.note', context, clock.now())
     await submitted.notYetMade(submission)
     const { regionId } = await facts(id)
     await sequelize.transaction(async (transaction) => {
@@ -589,7 +589,7 @@ export function beneficiaryService(deps: { sequelize: Sequelize; clock: Clock; a
 
   /** Uploads a document or photo to the file; with a submission id, the same form uploads it once (AlreadySubmitted names it). */
   async function addDocument(id: number, upload: { fileName: string; content: Buffer; description: string | null; kind: 'DOCUMENT' | 'PHOTO' }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'beneficiary.document', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'beneficiary.document', context, clock.now())
     await submitted.notYetMade(submission)
     if (upload.content.length === 0) throw new ServiceError('document.empty', 'file')
     if (upload.content.length > MAX_UPLOAD_BYTES) throw new ServiceError('document.tooLarge', 'file')

@@ -21,7 +21,7 @@ import { sqlOf } from '../data/sql'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 
 export const PENDING_PAGE_SIZE = 50
 /** The compliance table covers at most this many months, the current one last. */
@@ -187,7 +187,7 @@ export function contactService(deps: { sequelize: Sequelize; clock: Clock; audit
   /** Books an appointment (or records one held); with a submission id, the same form books once (AlreadySubmitted names it). */
   async function book(beneficiaryId: number, input: BookingInput, context: RequestContext, submissionId?: string): Promise<number> {
     const now = clock.now()
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'contact.book', at: now } : null
+    const submission = submissionOf(submissionId, 'contact.book', context, now)
     await submissions.notYetMade(submission)
     const problem = scheduleProblem(input.scheduledAt, now, input.outcome !== null)
     if (problem) throw new ServiceError(`contacts.${problem}`, problem === 'outcomeBeforeAppointment' ? 'outcome' : 'date', { days: problem === 'tooFarBack' ? 90 : 366 })

@@ -30,7 +30,7 @@ import { sqlOf } from '../data/sql'
 import { doneOnTime } from '../domain/workItems'
 import type { AuditService } from './audit'
 import type { SubmissionQueries } from '../data/submissions'
-import { submissionGuard } from './submissions'
+import { submissionGuard, submissionOf } from './submissions'
 import { AlreadySubmitted, NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
 
@@ -399,7 +399,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
   async function registerIncoming(regionId: number, input: IncomingInput, context: RequestContext, submissionId?: string): Promise<{ id: number; number: string; dueDate: string }> {
     checkIncoming(input)
     const kind = incomingKind(input.kind)
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'correspondence.register', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'correspondence.register', context, clock.now())
     if (submission) {
       const first = await deps.submissions.resultOf(submission.id, submission.userId, submission.form)
       if (first !== null) throw new AlreadySubmitted(first)
@@ -639,7 +639,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
 
   /** A letter of the region's own; with a submission id, the same form drafts it once (AlreadySubmitted names it). */
   async function draftStandalone(regionId: number, input: LetterInput & { beneficiaryFileNumber: string | null }, context: RequestContext, submissionId?: string): Promise<number> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'letter.draft', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'letter.draft', context, clock.now())
     await once.notYetMade(submission)
     return sequelize.transaction(async (transaction) => {
       let beneficiaryId: number | null = null
@@ -797,7 +797,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
 
   /** Attaches a scanned or sent file to the item; with a submission id, the same form attaches it once (AlreadySubmitted names it). */
   async function addAttachment(itemId: number, file: { fileName: string; content: Buffer }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'correspondence.attach', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'correspondence.attach', context, clock.now())
     await once.notYetMade(submission)
     if (file.content.length === 0) throw new ServiceError('document.empty', 'file')
     if (file.content.length > MAX_UPLOAD_BYTES) throw new ServiceError('document.tooLarge', 'file')
@@ -888,7 +888,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
 
   /** Adds a line of information to gather; with a submission id, the same form adds it once (AlreadySubmitted names it). */
   async function addChecklistLine(taskId: number, input: { source: InformationSource; description: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'task.checklistAdd', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'task.checklistAdd', context, clock.now())
     await once.notYetMade(submission)
     await sequelize.transaction(async (transaction) => {
       const row = await lockTask(taskId, transaction)
@@ -918,7 +918,7 @@ export function correspondenceService(deps: { sequelize: Sequelize; clock: Clock
    * reply date. With a submission id, the same form drafts it once (AlreadySubmitted names the letter).
    */
   async function requestInformation(taskId: number, lineId: number, input: LetterInput, context: RequestContext, submissionId?: string): Promise<number> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'task.requestInformation', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'task.requestInformation', context, clock.now())
     return sequelize.transaction(async (transaction) => {
       const row = await lockTask(taskId, transaction)
       // Asked under the task's lock: a repeat that waited there for the first to commit would otherwise be refused as a line already requested.

@@ -6,7 +6,7 @@ import { MAX_ACTING_HEAD_DAYS, ROLE_ELIGIBLE_AS_ACTING_HEAD } from '../domain/ro
 import { Delegation, User } from '../../models'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 
 export interface DelegationView {
   id: number
@@ -84,7 +84,7 @@ export function delegationService(deps: { sequelize: Sequelize; clock: Clock; au
 
   /** Names an acting head; with a submission id, the same form names them once (AlreadySubmitted names the delegation). */
   async function create(input: DelegationInput, context: RequestContext, submissionId?: string): Promise<number> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'delegation.create', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'delegation.create', context, clock.now())
     await submissions.notYetMade(submission)
     if (input.endsOn < input.startsOn) throw new ServiceError('delegation.endBeforeStart', 'endsOn')
     if (input.endsOn < today()) throw new ServiceError('delegation.inThePast', 'endsOn')

@@ -5,7 +5,7 @@ import { measureType, registrationDeadlineRuleIds, validateMeasureDetails, type 
 import { applyTransition, availableTransitions, OPEN_MEASURE_STATES, type LifecycleAction, type LifecycleFacts, type LifecycleState, type Transition } from '../domain/measureLifecycle'
 import { daysLeft, fineProgress, periodEnd, publicWorksProgress, type FineProgress, type PublicWorksProgress } from '../domain/measureProgress'
 import type { MeasureListQueries, MeasureListRow } from '../data/measureList'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService, DeadlineView } from './deadlines'
@@ -116,7 +116,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
    */
   /** Registers a court act with its measures; with a submission id, the same form registers once (AlreadySubmitted names the act). */
   async function registerCourtAct(beneficiaryId: number, act: CourtActInput, measures: MeasureInput[], context: RequestContext, submissionId?: string): Promise<number> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'courtAct.register', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'courtAct.register', context, clock.now())
     await submissions.notYetMade(submission)
     const problems = measures.map((measure, index) => ({ index, problems: validateMeasureDetails(measure.typeCode, measure.details) })).filter((entry) => entry.problems.length > 0)
     if (problems.length > 0) throw new MeasureDetailsError(problems)
@@ -249,7 +249,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records a day of public works; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function addWorkSession(measureId: number, session: { workDate: string; hours: number; confirmedBy: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'workSession.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'workSession.record', context, clock.now())
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
       // Asked under the measure's lock: a repeat that waited there for the first to commit finds the hours left lowered by it.
@@ -271,7 +271,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records a payment of a fine; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function addFinePayment(measureId: number, payment: { paidOn: string; amountAmd: number; receiptNumber: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'payment.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'payment.record', context, clock.now())
     await sequelize.transaction(async (transaction) => {
       const row = await lockMeasure(measureId, transaction)
       // Asked under the measure's lock: a repeat that waited there for the first to commit finds the balance lowered by it.
@@ -370,7 +370,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records a violation of a measure; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function recordViolation(measureId: number, violation: { kind: ViolationKind; occurredOn: string; description: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'violation.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'violation.record', context, clock.now())
     await submissions.notYetMade(submission)
     if (violation.occurredOn > today()) throw new ServiceError('violation.inFuture', 'occurredOn')
     await sequelize.transaction(async (transaction) => {
@@ -441,7 +441,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records a check of one of the court's obligations; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function checkObligation(measureId: number, check: { obligationIndex: number; checkedOn: string; complied: boolean; note: string | null }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'obligationCheck.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'obligationCheck.record', context, clock.now())
     await submissions.notYetMade(submission)
     if (check.checkedOn > today()) throw new ServiceError('measure.checkInFuture', 'checkedOn')
     await sequelize.transaction(async (transaction) => {
@@ -471,7 +471,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records whether the person reported on a day; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function recordReport(measureId: number, report: { expectedOn: string; reported: boolean; note: string | null }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'reportCheckin.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'reportCheckin.record', context, clock.now())
     if (report.expectedOn > today()) throw new ServiceError('measure.checkInFuture', 'expectedOn')
     try {
       await sequelize.transaction(async (transaction) => {
@@ -504,7 +504,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records where public works are done; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function addPlacement(measureId: number, placement: { organisation: string; address: string; supervisor: string; fromDate: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'placement.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'placement.record', context, clock.now())
     await submissions.notYetMade(submission)
     await sequelize.transaction(async (transaction) => {
       const { row, kind } = await executionKindOf(measureId, transaction)
@@ -521,7 +521,7 @@ export function measureService(deps: { sequelize: Sequelize; clock: Clock; audit
 
   /** Records a notice of a deprivation of a right sent to whoever must enforce it; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function addRightNotice(measureId: number, notice: { addresseeKind: string; addressee: string; sentOn: string; letterReference: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'rightNotice.record', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'rightNotice.record', context, clock.now())
     await submissions.notYetMade(submission)
     if (notice.sentOn > today()) throw new ServiceError('measure.checkInFuture', 'sentOn')
     await sequelize.transaction(async (transaction) => {

@@ -16,7 +16,7 @@ import {
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 
 export const MEDIATION_PAGE_SIZE = 50
 
@@ -238,7 +238,7 @@ export function mediationService(deps: { sequelize: Sequelize; clock: Clock; aud
    * authority set one. With a submission id, the same form instructs once (AlreadySubmitted names the case).
    */
   async function instruct(regionId: number, input: NewCaseInput, context: RequestContext, submissionId?: string): Promise<{ id: number; number: string }> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'mediation.instruct', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'mediation.instruct', context, clock.now())
     await submissions.notYetMade(submission)
     checkInstruction(input)
     return sequelize.transaction(async (transaction) => {
@@ -377,7 +377,7 @@ export function mediationService(deps: { sequelize: Sequelize; clock: Clock; aud
 
   /** Records a meeting with the parties; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function recordMeeting(caseId: number, input: MeetingInput, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'mediation.recordMeeting', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'mediation.recordMeeting', context, clock.now())
     notInFuture(input.heldOn, 'heldOn')
     await sequelize.transaction(async (transaction) => {
       const row = await lockCase(caseId, transaction)

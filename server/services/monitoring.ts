@@ -6,7 +6,7 @@ import { daysBetween } from '../domain/measureProgress'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 import type { DeadlineService } from './deadlines'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 
 export const ALERT_KINDS = ['ZONE_LEFT', 'TAMPER', 'LOW_BATTERY', 'NO_SIGNAL', 'CURFEW_BREACH'] as const
 export type AlertKind = (typeof ALERT_KINDS)[number]
@@ -41,7 +41,7 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
 
   /** Registers a device in the region; with a submission id, the same form registers it once (AlreadySubmitted names it). */
   async function addDevice(regionId: number, device: { serial: string; kind: DeviceKind }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'device.add', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'device.add', context, clock.now())
     await submissions.notYetMade(submission)
     try {
       await sequelize.transaction(async (transaction) => {
@@ -71,7 +71,7 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
    * form assigns once (AlreadySubmitted names the assignment).
    */
   async function assign(measureId: number, input: { deviceId: number; orderedOn: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'device.assign', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'device.assign', context, clock.now())
     const measure = await measureFacts(measureId)
     const allowed = measureType(measure.typeCode).electronicMonitoring
     const ordered = allowed.use === 'required' || (allowed.use === 'optional' && measure.details.electronicMonitoringOrdered === true)
@@ -128,7 +128,7 @@ export function monitoringService(deps: { sequelize: Sequelize; clock: Clock; au
 
   /** Records an alert of a device and what was done about it; with a submission id, the same form records it once (AlreadySubmitted names it). */
   async function recordAlert(measureId: number, assignmentId: number, alert: { occurredAt: Date; kind: AlertKind; response: string }, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'device.alert', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'device.alert', context, clock.now())
     await submissions.notYetMade(submission)
     const assignment = await assignmentOf(measureId, assignmentId)
     const measure = await measureFacts(assignment.measureId)

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/clock'
 import type { SubmissionQueries } from '../data/submissions'
 import type { AuditService } from './audit'
 import { NotFoundError, ServiceError, StaleEditError, type RequestContext } from './context'
-import { submissionGuard } from './submissions'
+import { submissionGuard, submissionOf } from './submissions'
 
 export interface RegionView {
   id: number
@@ -46,7 +46,7 @@ export function regionService(deps: { sequelize: Sequelize; clock: Clock; audit:
 
   /** A new region; with a submission id, the same form creates it once (AlreadySubmitted names it). */
   async function create(input: RegionInput, context: RequestContext, submissionId?: string): Promise<number> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'region.create', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'region.create', context, clock.now())
     await submitted.notYetMade(submission)
     try {
       return await sequelize.transaction(async (transaction) => {

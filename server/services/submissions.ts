@@ -1,6 +1,6 @@
 import type { Transaction } from 'sequelize'
 import type { SubmissionQueries } from '../data/submissions'
-import { AlreadySubmitted } from './context'
+import { AlreadySubmitted, type RequestContext } from './context'
 
 /** A create form's one-time id, who sent it and which form it is. */
 export interface Submission {
@@ -8,6 +8,11 @@ export interface Submission {
   userId: number
   form: string
   at: Date
+}
+
+/** What a create form's one-time id stands for: who sent which form when; null when the form carried none. */
+export function submissionOf(submissionId: string | undefined, form: string, context: RequestContext, at: Date): Submission | null {
+  return submissionId ? { id: submissionId, userId: context.actor!.id, form, at } : null
 }
 
 /**

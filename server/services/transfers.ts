@@ -2,7 +2,7 @@ import { Op, UniqueConstraintError, type Sequelize, type Transaction } from 'seq
 import type { Clock } from '../domain/clock'
 import { Beneficiary, Region, Transfer, User } from '../../models'
 import type { AuditService } from './audit'
-import type { SubmissionGuard } from './submissions'
+import { type SubmissionGuard, submissionOf } from './submissions'
 import { NotFoundError, ServiceError, type RequestContext } from './context'
 
 export interface TransferView {
@@ -37,7 +37,7 @@ export function transferService(deps: { sequelize: Sequelize; clock: Clock; audi
 
   /** Asks to move a file to another region; with a submission id, the same form asks once (AlreadySubmitted names the transfer). */
   async function request(beneficiaryId: number, toRegionId: number, reason: string, context: RequestContext, submissionId?: string): Promise<void> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'transfer.request', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'transfer.request', context, clock.now())
     await submissions.notYetMade(submission)
     try {
       await sequelize.transaction(async (transaction) => {

@@ -12,7 +12,7 @@ import { preparedQuery } from './preparedStatements'
 import type { AccountRequestLine, AccountRequestQueries } from '../data/accountRequests'
 import type { SecondFactorQueries } from '../data/secondFactors'
 import type { SubmissionQueries } from '../data/submissions'
-import { submissionGuard, type Submission } from './submissions'
+import { type Submission, submissionGuard, submissionOf } from './submissions'
 
 /** What the app keeps of the signed-in user for one request. */
 export interface SessionUser {
@@ -209,7 +209,7 @@ export function userService(deps: { sequelize: Sequelize; clock: Clock; audit: A
    * id, the same form makes one account or one request: a repeat is answered with what the first made.
    */
   async function create(input: UserInput, temporaryPassword: string, context: RequestContext, submissionId?: string): Promise<AccountOutcome> {
-    const submission = submissionId ? { id: submissionId, userId: context.actor!.id, form: 'user.create', at: clock.now() } : null
+    const submission = submissionOf(submissionId, 'user.create', context, clock.now())
     const asRequest = givesHeadPowers(null, input)
     try {
       return await createOnce(input, temporaryPassword, context, submission)
